@@ -1,0 +1,68 @@
+"""The hotline helpdesk for loyalty programs."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from helpdesk.config import Config, resolve_database_uri, resolve_secret_key
+from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_relative_config=True)
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    resolve_secret_key(app)
+    resolve_database_uri(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from helpdesk import models  # noqa: F401  (every model registered before the mappers configure)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from helpdesk import api, auth, cases, participants, programs
+
+    for package in (auth, cases, participants, programs, api):
+        app.register_blueprint(package.bp)
+    csrf.exempt(api.bp)  # token-authenticated, no cookies
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from helpdesk.web import register_web_errors
+
+    register_web_errors(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from helpdesk.web import register_filters
+
+    register_filters(app)
+
+
+def register_cli(app: Flask) -> None:
+    from helpdesk.api.cli import api_token_cli
+    from helpdesk.auth.cli import users_cli
+    from helpdesk.demo_data import demo_data_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(api_token_cli)
+    app.cli.add_command(demo_data_command)

@@ -1,0 +1,31 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from helpdesk.database import UTCDateTime, utcnow
+from helpdesk.extensions import db
+from helpdesk.programs.models import Program
+
+
+class ApiToken(db.Model):
+    """A bearer token for API v1. Only its SHA-256 is stored; a program-scoped token sees that program only."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    program: Mapped[Program | None] = relationship(lazy="joined")
+
+
+    @property
+    def display_name(self) -> str:
+        return f"API: {self.name}"
+
+    def visible_program_ids(self) -> set[int] | None:
+        return None if self.program_id is None else {self.program_id}

@@ -1,0 +1,157 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from helpdesk.auth.models import User
+from helpdesk.database import IntEnumType, UTCDateTime, utcnow
+from helpdesk.extensions import db
+from helpdesk.participants.models import Participant
+from helpdesk.programs.models import Program
+
+
+def _string_enum(enum_class: type[enum.StrEnum]):
+    return db.Enum(enum_class, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class Status(enum.StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING_PARTICIPANT = "pending_participant"
+    PENDING_VENDOR = "pending_vendor"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Status.RESOLVED, Status.CLOSED)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Priority(enum.IntEnum):
+    LOW = 1
+    NORMAL = 2
+    HIGH = 3
+    URGENT = 4
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+    @classmethod
+    def from_key(cls, key: str) -> "Priority":
+        return cls[key.upper()]
+
+
+class Channel(enum.StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+    WEB = "web"
+
+
+class Category(enum.StrEnum):
+    REWARD_DELIVERY = "reward_delivery"
+    POINTS = "points"
+    REDEMPTION = "redemption"
+    ACCOUNT = "account"
+    COMPLAINT = "complaint"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Case(db.Model):
+    """A participant contact that someone owns until it is resolved.
+
+    ``is_open`` mirrors the status and ``sla_due_at`` holds the next SLA deadline (first response while
+    none was given, then resolution), so queues and the breach list are plain index range scans.
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("program_id", "number"),
+        Index("ix_cases_open_id", "is_open", "id"),
+        Index("ix_cases_program_open_id", "program_id", "is_open", "id"),
+        Index("ix_cases_program_id", "program_id", "id"),
+        Index("ix_cases_assignee_open_id", "assignee_id", "is_open", "id"),
+        Index("ix_cases_open_sla_due", "is_open", "sla_due_at", "id"),
+        Index("ix_cases_participant_id", "participant_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    number: Mapped[int]
+    channel: Mapped[Channel] = mapped_column(_string_enum(Channel))
+    category: Mapped[Category] = mapped_column(_string_enum(Category))
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[Status] = mapped_column(_string_enum(Status), default=Status.NEW)
+    is_open: Mapped[bool] = mapped_column(default=True)
+    priority: Mapped[Priority] = mapped_column(IntEnumType(Priority), default=Priority.NORMAL)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    program: Mapped[Program] = relationship(lazy="joined", innerjoin=True)
+    participant: Mapped[Participant | None] = relationship(lazy="joined")
+    assignee: Mapped[User | None] = relationship(lazy="joined")
+
+    @validates("status")
+    def _mirror_open(self, key, status):
+        self.is_open = Status(status).is_open
+        return status
+
+    @property
+    def reference(self) -> str:
+        return f"{self.program.code}-{self.number}"
+
+    def __repr__(self) -> str:
+        return f"<Case {self.program_id}-{self.number}>"
+
+
+# Highest priority first, oldest first within a priority: one index walk for the "priority" sort.
+Index("ix_cases_open_priority", Case.is_open, Case.priority.desc(), Case.id)
+
+
+class EventKind(enum.StrEnum):
+    CREATED = "created"
+    NOTE = "note"
+    STATUS = "status"
+    PRIORITY = "priority"
+    ASSIGNEE = "assignee"
+    PARTICIPANT = "participant"
+
+
+class CaseEvent(db.Model):
+    """One entry of a case's timeline: who did what, when. Written only by the case services."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_id", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(24))
+    is_public: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)

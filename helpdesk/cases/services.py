@@ -1,0 +1,193 @@
+"""Cases: the one path through which a case is opened and changed, each change written to its timeline."""
+
+from sqlalchemy import select, update
+
+from helpdesk.actors import Actor, can_access
+from helpdesk.auth.models import Role, User, user_programs
+from helpdesk.cases.models import Case, CaseEvent, Category, Channel, EventKind, Priority, Status
+from helpdesk.cases.sla import refresh_next_deadline, set_due_times
+from helpdesk.database import utcnow
+from helpdesk.errors import Conflict, NotFound, ValidationError
+from helpdesk.extensions import db
+from helpdesk.participants.models import Participant
+from helpdesk.programs.models import Program
+from helpdesk.validation import FieldErrors
+
+MAX_DESCRIPTION = 10_000
+MAX_NOTE = 10_000
+
+# Where a case may go from each status. "new" is only ever the first status.
+TRANSITIONS: dict[Status, set[Status]] = {
+    Status.NEW: {Status.OPEN, Status.PENDING_PARTICIPANT, Status.PENDING_VENDOR, Status.RESOLVED, Status.CLOSED},
+    Status.OPEN: {Status.PENDING_PARTICIPANT, Status.PENDING_VENDOR, Status.RESOLVED, Status.CLOSED},
+    Status.PENDING_PARTICIPANT: {Status.OPEN, Status.PENDING_VENDOR, Status.RESOLVED, Status.CLOSED},
+    Status.PENDING_VENDOR: {Status.OPEN, Status.PENDING_PARTICIPANT, Status.RESOLVED, Status.CLOSED},
+    Status.RESOLVED: {Status.OPEN, Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+UNCHANGED = object()
+
+
+def get_case(case_id: int, *, actor: Actor) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None or not can_access(actor, case.program_id):
+        raise NotFound("no such case")
+    return case
+
+
+def _author(actor: Actor) -> dict:
+    return {"author_id": actor.id if isinstance(actor, User) else None, "author_name": actor.display_name}
+
+
+def _record(case: Case, kind: EventKind, actor: Actor, *, body: str = "", is_public: bool = False, **data) -> None:
+    db.session.add(CaseEvent(case_id=case.id, kind=kind.value, body=body, is_public=is_public, data=data,
+                             created_at=case.updated_at, **_author(actor)))
+
+
+def _next_number(program: Program) -> int:
+    """Allocate the program's next case number atomically (row lock on PostgreSQL, write lock on SQLite)."""
+    return db.session.execute(
+        update(Program).where(Program.id == program.id)
+        .values(last_case_number=Program.last_case_number + 1)
+        .returning(Program.last_case_number)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def open_case(program: Program, *, participant: Participant | None, channel, category, subject, description="",
+              priority="normal", assignee: User | None = None, actor: Actor) -> Case:
+    if not can_access(actor, program.id):
+        raise NotFound(f"no program {program.code!r}")
+    errors = FieldErrors()
+    channel = errors.choice("channel", channel, Channel)
+    category = errors.choice("category", category, Category)
+    subject = errors.text("subject", subject, max_length=200)
+    description = errors.text("description", description, max_length=MAX_DESCRIPTION, required=False)
+    priority = _priority(priority, errors)
+    if participant is not None and participant.program_id != program.id:
+        errors.add("participant_external_id", "belongs to another program")
+    if assignee is not None:
+        _check_assignee(assignee, program, errors)
+    errors.raise_if_any()
+
+    now = utcnow()
+    case = Case(program=program, participant=participant, number=_next_number(program), channel=channel,
+                category=category, subject=subject, description=description, priority=priority,
+                status=Status.NEW, assignee=assignee, created_at=now, updated_at=now)
+    if channel == Channel.PHONE and isinstance(actor, User):
+        case.first_response_at = now  # the agent opening a phone case is already talking to the participant
+    set_due_times(case)
+    db.session.add(case)
+    db.session.flush()
+    _record(case, EventKind.CREATED, actor, channel=channel.value, category=category.value,
+            priority=priority.key, assignee=assignee.email if assignee else None)
+    return case
+
+
+def update_case(case: Case, *, actor: Actor, status=None, priority=None, assignee=UNCHANGED,
+                participant=UNCHANGED, note: str | None = None, note_public: bool = False) -> Case:
+    """Apply any of the changes at once; each one that changes something becomes a timeline event.
+
+    ``assignee`` is a User, or None to unassign; leave it out to keep the current one.
+    """
+    if not can_access(actor, case.program_id):
+        raise NotFound("no such case")
+    errors = FieldErrors()
+    new_status = errors.choice("status", status, Status, required=False)
+    new_priority = _priority(priority, errors) if priority not in (None, "") else None
+    if assignee not in (UNCHANGED, None):
+        _check_assignee(assignee, case.program, errors)
+    if participant not in (UNCHANGED, None) and participant.program_id != case.program_id:
+        errors.add("participant", "belongs to another program")
+    if note is not None:
+        note = errors.text("note", note, max_length=MAX_NOTE)
+    errors.raise_if_any()
+    if new_status is not None and new_status != case.status and new_status not in TRANSITIONS[case.status]:
+        raise Conflict(_transition_refusal(case.status, new_status))
+    if case.status == Status.CLOSED and (new_priority or assignee is not UNCHANGED or participant is not UNCHANGED):
+        raise Conflict("the case is closed; only notes can be added, open a new case instead")
+
+    case.updated_at = now = utcnow()
+    if note is not None:
+        _record(case, EventKind.NOTE, actor, body=note, is_public=note_public)
+        if note_public and case.first_response_at is None:
+            case.first_response_at = now
+    if new_priority is not None and new_priority != case.priority:
+        _record(case, EventKind.PRIORITY, actor, old=case.priority.key, new=new_priority.key)
+        case.priority = new_priority
+        set_due_times(case)
+    if assignee is not UNCHANGED and assignee != case.assignee:
+        _record(case, EventKind.ASSIGNEE, actor, old=case.assignee.email if case.assignee else None,
+                new=assignee.email if assignee else None)
+        case.assignee = assignee
+    if participant is not UNCHANGED and participant != case.participant:
+        _record(case, EventKind.PARTICIPANT, actor, new=participant.external_id if participant else None)
+        case.participant = participant
+    if new_status is not None and new_status != case.status:
+        _change_status(case, new_status, actor, now)
+    refresh_next_deadline(case)
+    db.session.flush()
+    return case
+
+
+def take_case(case: Case, *, actor: User) -> Case:
+    """The agent takes the case; a new case becomes open at the same time."""
+    status = Status.OPEN if case.status == Status.NEW else None
+    return update_case(case, actor=actor, assignee=actor, status=status)
+
+
+def _change_status(case: Case, new: Status, actor: Actor, now) -> None:
+    _record(case, EventKind.STATUS, actor, old=case.status.value, new=new.value)
+    if new == Status.RESOLVED:
+        case.resolved_at = now
+        case.first_response_at = case.first_response_at or now
+    elif new == Status.CLOSED:
+        case.closed_at = now
+        case.resolved_at = case.resolved_at or now
+    elif case.status == Status.RESOLVED:
+        case.resolved_at = None  # reopened
+    case.status = new
+
+
+def _transition_refusal(old: Status, new: Status) -> str:
+    if old == Status.CLOSED:
+        return f"a closed case cannot become {new.value}; open a new case instead"
+    if new == Status.NEW:
+        return "a case cannot go back to new"
+    allowed = ", ".join(sorted(s.value for s in TRANSITIONS[old]))
+    return f"a {old.value} case cannot become {new.value} (allowed: {allowed})"
+
+
+def _priority(value, errors: FieldErrors) -> Priority | None:
+    if isinstance(value, Priority):
+        return value
+    try:
+        return Priority.from_key(str(value))
+    except KeyError:
+        errors.add("priority", f"must be one of {', '.join(p.key for p in Priority)}")
+        return None
+
+
+def _check_assignee(user: User, program: Program, errors: FieldErrors) -> None:
+    if not user.active:
+        errors.add("assignee", f"{user.email} is not an active user")
+    elif user.visible_program_ids() is not None and program.id not in user.visible_program_ids():
+        errors.add("assignee", f"{user.email} does not serve program {program.code}")
+
+
+def assignable_users(program: Program) -> list[User]:
+    serving = select(user_programs.c.user_id).where(user_programs.c.program_id == program.id)
+    return list(db.session.scalars(
+        select(User).where(User.active, (User.id.in_(serving)) | (User.role == Role.ADMIN)).order_by(User.name)
+    ))
+
+
+def find_assignee(email: str | None) -> User | None:
+    """The user behind ``assignee_email`` (None or "" unassigns); an unknown address is a field error."""
+    if not email:
+        return None
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise ValidationError("assignee_email", f"no user with the address {email!r}")
+    return user

@@ -1,0 +1,31 @@
+"""SLA deadlines of a case, counted in its program's business hours and timezone."""
+
+from datetime import datetime
+
+from helpdesk.cases.models import Case
+from helpdesk.programs.business_hours import add_business_minutes
+from helpdesk.programs.models import DEFAULT_SLA_TARGETS
+
+
+def set_due_times(case: Case) -> None:
+    """(Re)compute both deadlines from the creation time and the current priority."""
+    program = case.program
+    targets = (program.sla_targets or DEFAULT_SLA_TARGETS).get(case.priority.key) or DEFAULT_SLA_TARGETS[case.priority.key]
+    hours = program.business_hours or {}
+    case.first_response_due_at = add_business_minutes(case.created_at, targets["first_response"], hours, program.timezone)
+    case.resolution_due_at = add_business_minutes(case.created_at, targets["resolution"], hours, program.timezone)
+    refresh_next_deadline(case)
+
+
+def refresh_next_deadline(case: Case) -> None:
+    """``sla_due_at`` is the deadline the case is working towards now, or None once it is resolved."""
+    if not case.is_open:
+        case.sla_due_at = None
+    elif case.first_response_at is None:
+        case.sla_due_at = min(case.first_response_due_at, case.resolution_due_at)
+    else:
+        case.sla_due_at = case.resolution_due_at
+
+
+def is_breaching(case: Case, now: datetime) -> bool:
+    return case.sla_due_at is not None and case.sla_due_at < now

@@ -1,0 +1,43 @@
+"""Configuration read from the environment; production refuses to start without a secret."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in the instance folder
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    DEVELOPMENT = os.environ.get("HELPDESK_ENV") == "development"
+    BOOTSTRAP_SERVE_LOCAL = True
+    SESSION_PROTECTION = "strong"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a hotline shift is long; the token lives as long as the session
+    PAGE_SIZE = 25
+    API_PAGE_SIZE = 50
+    API_MAX_PAGE_SIZE = 200
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
+
+
+def resolve_secret_key(app) -> None:
+    """Use SECRET_KEY from the environment; in development, generate one once into the instance folder."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if not (app.config["DEVELOPMENT"] or app.testing):
+        raise RuntimeError("SECRET_KEY must be set (or HELPDESK_ENV=development for a local key)")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def resolve_database_uri(app) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'helpdesk.db'}"

@@ -1,0 +1,7 @@
+"""Imports every feature's models so metadata (and Alembic autogenerate) sees all tables."""
+
+from helpdesk.api.models import ApiToken  # noqa: F401
+from helpdesk.auth.models import User, user_programs  # noqa: F401
+from helpdesk.cases.models import Case, CaseEvent  # noqa: F401
+from helpdesk.participants.models import Participant  # noqa: F401
+from helpdesk.programs.models import Program  # noqa: F401

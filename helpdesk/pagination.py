@@ -1,0 +1,62 @@
+"""Keyset pagination: a page is found by the sort values of its edge row, so page 4,000 costs what page 1 does."""
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_
+
+from helpdesk.errors import ValidationError
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """Columns to order by, each with its direction; the last one must be unique (the id)."""
+
+    columns: tuple  # ((column, descending), ...)
+
+    def order_by(self, reverse: bool = False):
+        return [col.desc() if desc != reverse else col.asc() for col, desc in self.columns]
+
+    def after(self, values: list, reverse: bool = False):
+        """Rows strictly after ``values`` in this order (before them when ``reverse``)."""
+        clauses = []
+        for i, (col, desc) in enumerate(self.columns):
+            beyond = col < values[i] if desc != reverse else col > values[i]
+            equal_so_far = [c == v for (c, _), v in zip(self.columns[:i], values, strict=False)]
+            clauses.append(and_(*equal_so_far, beyond))
+        first_col, first_desc = self.columns[0]
+        # A plain range on the first column as well, so the database walks the index from the cursor.
+        bound = first_col <= values[0] if first_desc != reverse else first_col >= values[0]
+        return and_(bound, or_(*clauses))
+
+    def values_of(self, row, getters) -> list:
+        return [getter(row) for getter in getters]
+
+
+def encode_cursor(values: list, direction: str = "next") -> str:
+    payload = [direction, [v.isoformat() if isinstance(v, datetime) else v for v in values]]
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, types: list[type]) -> tuple[str, list[Any]]:
+    """Return (direction, values) or raise ValidationError("cursor") for anything that is not ours."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        direction, raw = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if direction not in ("next", "prev") or len(raw) != len(types):
+            raise ValueError
+        values = [datetime.fromisoformat(v) if t is datetime else t(v) for v, t in zip(raw, types, strict=True)]
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationError("cursor", "is not a valid page cursor") from exc
+    return direction, values

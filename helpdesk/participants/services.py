@@ -1,0 +1,99 @@
+"""Participants: upsert from the loyalty platform, look-up for agents."""
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from helpdesk.actors import Actor, can_access
+from helpdesk.errors import NotFound
+from helpdesk.extensions import db
+from helpdesk.participants.models import Participant
+from helpdesk.phones import normalize_phone, region_of
+from helpdesk.programs.models import LOCALES, Program
+from helpdesk.validation import FieldErrors
+
+MAX_POINTS = 2_000_000_000
+
+
+def name_key(name: str) -> str:
+    """The look-up form of a name: case-folded, so 'KOWALSKA' and 'kowalska' meet."""
+    return name.casefold()[:120]
+
+
+def get_participant(participant_id: int, *, actor: Actor) -> Participant:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or not can_access(actor, participant.program_id):
+        raise NotFound("no such participant")
+    return participant
+
+
+def find_by_external_id(program: Program, external_id: str) -> Participant | None:
+    return db.session.scalar(
+        select(Participant).where(Participant.program_id == program.id, Participant.external_id == external_id)
+    )
+
+
+def upsert_participant(program: Program, external_id, data: dict, *, actor: Actor) -> tuple[Participant, bool]:
+    """Create or update the participant known to the loyalty platform as ``external_id``.
+
+    Returns ``(participant, created)``. Every invalid field is reported at once; nothing is written then.
+    """
+    if not can_access(actor, program.id):
+        raise NotFound(f"no program {program.code!r}")
+    errors = FieldErrors()
+    external_id = errors.text("external_id", external_id, max_length=64)
+    fields = clean_participant_fields(program, data, errors)
+    errors.raise_if_any()
+    participant = find_by_external_id(program, external_id)
+    created = participant is None
+    if created:
+        participant = Participant(program=program, external_id=external_id)
+        db.session.add(participant)
+    for key, value in fields.items():
+        setattr(participant, key, value)
+    db.session.flush()
+    return participant, created
+
+
+def create_participant(program: Program, external_id, data: dict, *, actor: Actor) -> Participant:
+    """A new participant entered by an agent; an external id that exists already is an error, not an update."""
+    if external_id and find_by_external_id(program, str(external_id).strip()):
+        errors = FieldErrors()
+        errors.add("external_id", "belongs to another participant of this program")
+        errors.raise_if_any()
+    participant, _ = upsert_participant(program, external_id, data, actor=actor)
+    return participant
+
+
+def clean_participant_fields(program: Program, data: dict, errors: FieldErrors) -> dict:
+    first = errors.text("first_name", data.get("first_name"), max_length=80)
+    last = errors.text("last_name", data.get("last_name"), max_length=80, required=False)
+    phone = None
+    if data.get("phone"):
+        phone = errors.check("phone", lambda: normalize_phone(str(data["phone"]), region_of(program.hotline_number)))
+    email = None
+    if data.get("email"):
+        email = errors.check("email", lambda: _email(data["email"]))
+    locale = data.get("locale") or program.locale
+    if locale not in LOCALES:
+        errors.add("locale", f"must be one of {', '.join(LOCALES)}")
+    points = data.get("points_balance", 0)
+    if points in (None, ""):
+        points = 0
+    if isinstance(points, str) and points.strip().lstrip("-").isdigit():
+        points = int(points)
+    if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= MAX_POINTS:
+        errors.add("points_balance", "must be a whole number of points, 0 or more")
+    return {
+        "first_name": first, "last_name": last or "", "first_name_key": name_key(first or ""),
+        "last_name_key": name_key(last or ""), "phone": phone, "email": email, "locale": locale,
+        "points_balance": points,
+    }
+
+
+def _email(value) -> str:
+    if not isinstance(value, str) or len(value) > 254:
+        raise ValueError("is not an email address")
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValueError(f"is not a valid email address ({exc})") from None

@@ -1,0 +1,37 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from helpdesk.database import UTCDateTime, utcnow
+from helpdesk.extensions import db
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LOCALES = ("en", "pl", "ru")
+
+DEFAULT_BUSINESS_HOURS = {day: (["09:00-17:00"] if day not in ("sat", "sun") else []) for day in WEEKDAYS}
+# Minutes of business time per priority: (first response, resolution).
+DEFAULT_SLA_TARGETS = {
+    "urgent": {"first_response": 30, "resolution": 240},
+    "high": {"first_response": 60, "resolution": 480},
+    "normal": {"first_response": 240, "resolution": 1440},
+    "low": {"first_response": 480, "resolution": 2400},
+}
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    hotline_number: Mapped[str] = mapped_column(String(16), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(5))
+    business_hours: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_BUSINESS_HOURS))
+    sla_targets: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_SLA_TARGETS))
+    last_case_number: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Program {self.code}>"

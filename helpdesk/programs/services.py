@@ -1,0 +1,108 @@
+"""Programs: creation, settings, and which programs an actor may see."""
+
+from zoneinfo import available_timezones
+
+from sqlalchemy import select
+
+from helpdesk.actors import Actor, can_access
+from helpdesk.errors import Forbidden, NotFound, ValidationError
+from helpdesk.extensions import db
+from helpdesk.phones import normalize_phone
+from helpdesk.programs.business_hours import validate_business_hours
+from helpdesk.programs.models import DEFAULT_SLA_TARGETS, LOCALES, Program
+from helpdesk.validation import FieldErrors
+
+_TIMEZONES = available_timezones()
+SLA_KINDS = ("first_response", "resolution")
+
+
+def visible_programs(actor: Actor) -> list[Program]:
+    query = select(Program).order_by(Program.code)
+    visible = actor.visible_program_ids()
+    if visible is not None:
+        query = query.where(Program.id.in_(visible))
+    return list(db.session.scalars(query))
+
+
+def get_program(code: str, *, actor: Actor) -> Program:
+    """The program with ``code``; one the actor may not see is reported as missing, not as forbidden."""
+    program = db.session.scalar(select(Program).where(Program.code == code))
+    if program is None or not can_access(actor, program.id):
+        raise NotFound(f"no program {code!r}")
+    return program
+
+
+def _check_admin(actor: Actor) -> None:
+    if actor.visible_program_ids() is not None:
+        raise Forbidden("only an administrator or an unscoped API token may create programs")
+
+
+def create_program(*, code, name, hotline_number, timezone, locale, actor: Actor) -> Program:
+    _check_admin(actor)
+    errors = FieldErrors()
+    code = errors.text("code", code, max_length=32, pattern=r"^[A-Z0-9][A-Z0-9_]*$",
+                       pattern_message="use capital letters, digits and _ (e.g. AURORA)")
+    name = errors.text("name", name, max_length=120)
+    hotline = errors.check("hotline_number", lambda: normalize_phone(hotline_number))
+    timezone = errors.check("timezone", lambda: _timezone(timezone))
+    locale = errors.check("locale", lambda: _locale(locale))
+    if code and db.session.scalar(select(Program.id).where(Program.code == code)):
+        errors.add("code", "is already used by another program")
+    if hotline and db.session.scalar(select(Program.id).where(Program.hotline_number == hotline)):
+        errors.add("hotline_number", "is already the hotline of another program")
+    errors.raise_if_any()
+    program = Program(code=code, name=name, hotline_number=hotline, timezone=timezone, locale=locale)
+    db.session.add(program)
+    db.session.flush()
+    return program
+
+
+def update_program_settings(program: Program, *, name, hotline_number, timezone, locale, business_hours,
+                            sla_targets, actor: Actor) -> Program:
+    if not can_access(actor, program.id):
+        raise NotFound(f"no program {program.code!r}")
+    errors = FieldErrors()
+    name = errors.text("name", name, max_length=120)
+    hotline = errors.check("hotline_number", lambda: normalize_phone(hotline_number))
+    timezone = errors.check("timezone", lambda: _timezone(timezone))
+    locale = errors.check("locale", lambda: _locale(locale))
+    hours = errors.check("business_hours", lambda: validate_business_hours(business_hours))
+    targets = errors.check("sla_targets", lambda: validate_sla_targets(sla_targets))
+    if hotline and db.session.scalar(
+        select(Program.id).where(Program.hotline_number == hotline, Program.id != program.id)
+    ):
+        errors.add("hotline_number", "is already the hotline of another program")
+    errors.raise_if_any()
+    program.name, program.hotline_number, program.timezone, program.locale = name, hotline, timezone, locale
+    program.business_hours, program.sla_targets = hours, targets
+    db.session.flush()
+    return program
+
+
+def validate_sla_targets(targets: dict) -> dict:
+    if not isinstance(targets, dict):
+        raise ValueError("must map each priority to first_response and resolution minutes")
+    clean = {}
+    for priority in DEFAULT_SLA_TARGETS:
+        entry = targets.get(priority) or {}
+        clean[priority] = {}
+        for kind in SLA_KINDS:
+            value = entry.get(kind)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 60 * 24 * 90:
+                raise ValueError(f"{priority} {kind.replace('_', ' ')} must be minutes from 1 to 129600")
+            clean[priority][kind] = value
+        if clean[priority]["resolution"] < clean[priority]["first_response"]:
+            raise ValueError(f"{priority}: resolution target is shorter than the first-response target")
+    return clean
+
+
+def _timezone(value) -> str:
+    if not isinstance(value, str) or value not in _TIMEZONES:
+        raise ValueError("is not an IANA timezone such as Europe/Warsaw")
+    return value
+
+
+def _locale(value) -> str:
+    if value not in LOCALES:
+        raise ValueError(f"must be one of {', '.join(LOCALES)}")
+    return value

@@ -1,0 +1,61 @@
+"""What every page shares: error pages (JSON under /api), template filters, the program-timezone clock."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from helpdesk.database import utcnow
+from helpdesk.errors import HelpdeskError
+from helpdesk.phones import display_phone
+
+
+def json_error(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_web_errors(app: Flask) -> None:
+    @app.errorhandler(HelpdeskError)
+    def helpdesk_error(exc: HelpdeskError):
+        if _wants_json():
+            return json_error(exc.status, exc.code, exc.message, getattr(exc, "fields", None))
+        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if _wants_json():
+            code = (exc.name or "error").lower().replace(" ", "_")
+            return json_error(exc.code or 500, code, exc.description or exc.name)
+        return render_template("error.html", status=exc.code, message=exc.description), exc.code
+
+
+def local_time(moment: datetime | None, timezone: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(timezone)).strftime(fmt)
+
+
+def time_left(due: datetime | None, now: datetime | None = None) -> str:
+    """'2h 5m left' or 'overdue 3d 4h': the agent's view of an SLA deadline."""
+    if due is None:
+        return ""
+    seconds = int((due - (now or utcnow())).total_seconds())
+    minutes = abs(seconds) // 60
+    days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    span = f"{days}d {hours}h" if days else f"{hours}h {mins}m" if hours else f"{mins}m"
+    return f"{span} left" if seconds >= 0 else f"overdue {span}"
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(local_time)
+    app.add_template_filter(time_left)
+    app.add_template_filter(display_phone, "phone")
+    app.add_template_global(utcnow)
