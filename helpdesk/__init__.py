@@ -40,6 +40,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from helpdesk import api, auth, cases, participants, programs
+    from helpdesk.api import views as _api_views  # noqa: F401  (the imports attach the routes)
+    from helpdesk.auth import views as _auth_views  # noqa: F401
+    from helpdesk.cases import views as _case_views  # noqa: F401
+    from helpdesk.participants import views as _participant_views  # noqa: F401
+    from helpdesk.programs import views as _program_views  # noqa: F401
 
     for package in (auth, cases, participants, programs, api):
         app.register_blueprint(package.bp)
@@ -47,8 +52,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from helpdesk.auth.access import register_login_wall
     from helpdesk.web import register_web_errors
 
+    register_login_wall(app)
     register_web_errors(app)
 
 

@@ -1,6 +1,121 @@
+"""``flask demo-data``: two programs with staff, a few hundred participants and cases in every state.
+
+Everything goes through the services, so the demo obeys the same rules (and timeline) as real use.
+"""
+
+import random
+from datetime import timedelta
+
 import click
+from sqlalchemy import select
+
+from helpdesk.actors import SystemActor
+from helpdesk.auth.services import create_user
+from helpdesk.cases.services import open_case, take_case, timeline, update_case
+from helpdesk.cases.sla import set_due_times
+from helpdesk.extensions import db
+from helpdesk.participants.services import upsert_participant
+from helpdesk.programs.models import Program
+from helpdesk.programs.services import create_program
+
+DEMO_PASSWORD = "demo-password"
+SYSTEM = SystemActor("Demo loader")
+PROGRAMS = [
+    {"code": "AURORA", "name": "Aurora Rewards", "hotline_number": "+48221234567", "timezone": "Europe/Warsaw",
+     "locale": "pl", "phone_prefix": "+4860", "women": ["Anna", "Katarzyna", "Magdalena", "Zofia"],
+     "men": ["Piotr", "Tomasz", "Jan", "Michał"],
+     "last": [("Kowalski", "Kowalska"), ("Nowak", "Nowak"), ("Wiśniewski", "Wiśniewska"), ("Wójcik", "Wójcik"),
+              ("Zieliński", "Zielińska"), ("Lewandowski", "Lewandowska")]},
+    {"code": "TAIGA", "name": "Taiga Club", "hotline_number": "+74951234567", "timezone": "Europe/Moscow",
+     "locale": "ru", "phone_prefix": "+7916", "women": ["Ольга", "Мария", "Елена", "Анна"],
+     "men": ["Иван", "Дмитрий", "Сергей", "Алексей"],
+     "last": [("Иванов", "Иванова"), ("Смирнов", "Смирнова"), ("Кузнецов", "Кузнецова"), ("Попов", "Попова"),
+              ("Соколов", "Соколова"), ("Морозов", "Морозова")]},
+]
+STAFF = [
+    ("admin@demo.test", "Ada Admin", "admin", ["AURORA", "TAIGA"]),
+    ("manager@demo.test", "Marta Manager", "manager", ["AURORA", "TAIGA"]),
+    ("agent@demo.test", "Adam Agent", "agent", ["AURORA", "TAIGA"]),
+    ("agent.pl@demo.test", "Zofia Agentka", "agent", ["AURORA"]),
+    ("agent.ru@demo.test", "Pavel Agentov", "agent", ["TAIGA"]),
+]
+SUBJECTS = {
+    "reward_delivery": ["Reward not delivered", "Parcel arrived damaged", "Wrong item delivered",
+                        "Courier lost the parcel"],
+    "points": ["Points missing after purchase", "Points expired early", "Double points not credited"],
+    "redemption": ["Voucher code does not work", "Cannot redeem points online", "E-code not received"],
+    "account": ["Cannot log in", "Change of phone number", "Merge two accounts"],
+    "complaint": ["Rude shop staff", "Waited too long on the hotline"],
+    "other": ["Question about the program rules", "How to join the program"],
+}
+STATUS_MIX = (["new"] * 3 + ["open"] * 4 + ["pending_participant"] * 2 + ["pending_vendor"] * 2
+              + ["resolved"] * 5 + ["closed"] * 4)
+
+
+def _staff(programs: dict) -> dict:
+    return {email: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
+                               programs=[programs[c] for c in codes]) for email, name, role, codes in STAFF}
+
+
+def _participants(program: Program, spec: dict, count: int, rng: random.Random) -> list:
+    result = []
+    for n in range(count):
+        woman = rng.random() < 0.5
+        data = {"first_name": rng.choice(spec["women" if woman else "men"]),
+                "last_name": rng.choice(spec["last"])[1 if woman else 0],
+                "phone": f"{spec['phone_prefix']}{1000000 + n * 37:07d}",
+                "email": f"{spec['code'].lower()}.{n}@example.com",
+                "points_balance": rng.randrange(0, 50_000, 10), "locale": spec["locale"] if n % 5 else "en"}
+        participant, _ = upsert_participant(program, f"{spec['code'][:2]}{100000 + n}", data, actor=SYSTEM)
+        result.append(participant)
+    return result
+
+
+def _case(program, participant, agents, rng: random.Random) -> None:
+    category = rng.choice(list(SUBJECTS))
+    case = open_case(program, participant=participant, channel=rng.choice(["phone", "phone", "sms", "email", "web"]),
+                     category=category, subject=rng.choice(SUBJECTS[category]),
+                     description="Demo case. The participant explained the problem on the first contact.",
+                     priority=rng.choice(["low", "normal", "normal", "normal", "high", "urgent"]), actor=SYSTEM)
+    status = rng.choice(STATUS_MIX)
+    age = timedelta(minutes=rng.randrange(10, 60 * (24 * 30 if status in ("resolved", "closed") else 30)))
+    case.created_at = case.updated_at = case.created_at - age
+    for event in timeline(case):
+        event.created_at = case.created_at
+    set_due_times(case)
+    if status == "new":
+        return
+    agent = rng.choice(agents)
+    take_case(case, actor=agent)
+    update_case(case, actor=agent, note="Called the participant and confirmed the details.", note_public=True)
+    if status != "open":
+        update_case(case, actor=agent, status=status)
 
 
 @click.command("demo-data")
-def demo_data_command():
-    """Load demo programs, staff, participants and cases (placeholder until written)."""
+@click.option("--participants", default=150, show_default=True, help="Participants per program.")
+@click.option("--cases", default=200, show_default=True, help="Cases per program.")
+@click.option("--seed", default=7, show_default=True)
+def demo_data_command(participants, cases, seed):
+    """Load demo programs, staff, participants and cases, and print the demo logins."""
+    if db.session.scalar(select(Program.id).where(Program.code == "AURORA")):
+        click.echo("Demo data is already loaded.")
+    else:
+        rng = random.Random(seed)
+        programs = {spec["code"]: create_program(**{k: spec[k] for k in
+                                                    ("code", "name", "hotline_number", "timezone", "locale")},
+                                                 actor=SYSTEM) for spec in PROGRAMS}
+        staff = _staff(programs)
+        with click.progressbar(PROGRAMS, label="Loading demo programs") as bar:
+            for spec in bar:
+                program = programs[spec["code"]]
+                people = _participants(program, spec, participants, rng)
+                agents = [u for u in staff.values() if program in u.programs and u.role.value == "agent"]
+                for _ in range(cases):
+                    _case(program, rng.choice(people + [None] * 5), agents, rng)
+        db.session.commit()
+        click.echo(f"Loaded {len(PROGRAMS)} programs, {participants * len(PROGRAMS)} participants, "
+                   f"{cases * len(PROGRAMS)} cases.")
+    click.echo(f"Demo logins (password: {DEMO_PASSWORD}):")
+    for email, _, role, codes in STAFF:
+        click.echo(f"  {role:8} {email:22} {', '.join(codes)}")

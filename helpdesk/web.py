@@ -3,11 +3,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from helpdesk.database import utcnow
-from helpdesk.errors import HelpdeskError
+from helpdesk.errors import HelpdeskError, ValidationError
 from helpdesk.phones import display_phone
 
 
@@ -16,6 +16,16 @@ def json_error(status: int, code: str, message: str, fields: dict | None = None)
     if fields:
         body["error"]["fields"] = fields
     return jsonify(body), status
+
+
+def apply_field_errors(form, error: ValidationError) -> None:
+    """Show a service's field errors beside the form fields; errors for fields the form lacks go on top."""
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            flash(f"{name.replace('_', ' ').capitalize()} {message}", "error")
 
 
 def _wants_json() -> bool:

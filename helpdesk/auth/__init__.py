@@ -1,5 +1,5 @@
+"""The blueprint; its routes live in views.py, imported by create_app."""
+
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
-
-from helpdesk.auth import views  # noqa: E402,F401

@@ -1,9 +1,23 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from helpdesk.auth.models import Role
 
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Keep me signed in")
+
+
+class UserForm(FlaskForm):
+    """Choices for programs are filled in by the view."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    role = SelectField("Role", choices=[(r.value, r.value.capitalize()) for r in Role])
+    programs = SelectMultipleField("Programs served", choices=[], coerce=int)
+    password = PasswordField("Password", validators=[Optional(), Length(min=8, max=200)],
+                             description="At least 8 characters. Leave empty to keep the current one.")
+    active = BooleanField("Active", default=True)

@@ -34,3 +34,24 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None or not user.active or not user.check_password(password or ""):
         return None
     return user
+
+
+def update_user(user: User, *, name, role, active: bool, programs: list[Program], password: str | None,
+                actor: User) -> User:
+    errors = FieldErrors()
+    name = errors.text("name", name, max_length=120)
+    role = errors.choice("role", role, Role)
+    if password and len(password) < MIN_PASSWORD:
+        errors.add("password", f"must have at least {MIN_PASSWORD} characters")
+    if user.id == actor.id and (not active or role != Role.ADMIN):
+        errors.add("role", "you cannot demote or deactivate yourself")
+    errors.raise_if_any()
+    user.name, user.role, user.active, user.programs = name, role, active, list(programs)
+    if password:
+        user.set_password(password)
+    db.session.flush()
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.name)))

@@ -4,10 +4,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from helpdesk.auth import bp
-from helpdesk.auth.forms import LoginForm
+from helpdesk.auth.access import admin_required
+from helpdesk.auth.forms import LoginForm, UserForm
 from helpdesk.auth.models import User
-from helpdesk.auth.services import authenticate
+from helpdesk.auth.services import authenticate, create_user, list_users, update_user
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import db, login_manager
+from helpdesk.programs.models import Program
+from helpdesk.programs.services import visible_programs
+from helpdesk.web import apply_field_errors
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
@@ -46,3 +51,57 @@ def logout():
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+def _user_form(user=None) -> UserForm:
+    form = UserForm(obj=user, data={"programs": [p.id for p in user.programs]} if user else None)
+    form.programs.choices = [(p.id, f"{p.name} ({p.code})") for p in visible_programs(current_user)]
+    return form
+
+
+def _chosen_programs(form) -> list[Program]:
+    chosen = set(form.programs.data or [])
+    return [p for p in visible_programs(current_user) if p.id in chosen]
+
+
+@bp.route("/users")
+@admin_required
+def users():
+    return render_template("auth/users.html", users=list_users())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    form = _user_form()
+    if form.validate_on_submit():
+        try:
+            user = create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                               password=form.password.data, programs=_chosen_programs(form))
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_field_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"User {user.email} created.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id):
+    user = db.get_or_404(User, user_id)
+    form = _user_form(user)
+    if form.validate_on_submit():
+        try:
+            update_user(user, name=form.name.data, role=form.role.data, active=form.active.data,
+                        programs=_chosen_programs(form), password=form.password.data, actor=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_field_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"User {user.email} saved.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200

@@ -1,5 +1,5 @@
+"""The blueprint; its routes live in views.py, imported by create_app."""
+
 from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
-
-from helpdesk.cases import views  # noqa: E402,F401

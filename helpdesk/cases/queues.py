@@ -98,7 +98,9 @@ def queue_query(queue: str, filters: CaseFilters, *, actor: Actor):
     if filters.category is not None:
         query = query.where(Case.category == filters.category)
     if filters.assignee_id is not None:
-        query = query.where(Case.assignee_id == filters.assignee_id if filters.assignee_id else Case.assignee_id.is_(None))
+        query = query.where(
+            Case.assignee_id == filters.assignee_id if filters.assignee_id else Case.assignee_id.is_(None)
+        )
     if filters.participant_id is not None:
         query = query.where(Case.participant_id == filters.participant_id)
     return query

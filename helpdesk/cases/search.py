@@ -106,10 +106,10 @@ def _cases(query: str, programs, visible, participants: list[Participant], limit
 def _subject_matches(words: list[str], limit: int):
     """Ids of cases whose subject has every word (as a word prefix), newest first, bounded."""
     if db.session.get_bind().dialect.name == "postgresql":
-        tsquery = " & ".join(f"{re.sub(r'[^\w]', '', w)}:*" for w in words if re.sub(r"[^\w]", "", w))
-        return (select(Case.id)
-                .where(func.to_tsvector(text("'simple'"), Case.subject).op("@@")(func.to_tsquery(text("'simple'"), tsquery)))
-                .order_by(Case.id.desc()).limit(limit))
+        terms = [re.sub(r"\W", "", w) for w in words]
+        tsquery = " & ".join(f"{term}:*" for term in terms if term)
+        matches = func.to_tsvector(text("'simple'"), Case.subject).op("@@")(func.to_tsquery(text("'simple'"), tsquery))
+        return select(Case.id).where(matches).order_by(Case.id.desc()).limit(limit)
     match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
     return text("SELECT rowid FROM case_subject_fts WHERE case_subject_fts MATCH :match ORDER BY rowid DESC LIMIT :lim"
                 ).bindparams(match=match, lim=limit).columns(Case.id)

@@ -10,6 +10,7 @@ from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
+from helpdesk.participants.services import create_participant
 from helpdesk.programs.models import Program
 from helpdesk.validation import FieldErrors
 
@@ -191,3 +192,18 @@ def find_assignee(email: str | None) -> User | None:
     if user is None:
         raise ValidationError("assignee_email", f"no user with the address {email!r}")
     return user
+
+
+def open_case_for_caller(program: Program, *, participant: Participant | None, new_participant: dict | None,
+                         actor: Actor, **case_fields) -> Case:
+    """The agent's "new case": for a known participant, a new one entered now, or an unknown caller."""
+    if participant is None and new_participant and new_participant.get("external_id"):
+        data = {k: v for k, v in new_participant.items() if k != "external_id"}
+        participant = create_participant(program, new_participant["external_id"], data, actor=actor)
+    return open_case(program, participant=participant, actor=actor, **case_fields)
+
+
+def timeline(case: Case, limit: int = 500) -> list[CaseEvent]:
+    """The case's events, oldest first (the latest ``limit`` of them)."""
+    latest = select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc()).limit(limit)
+    return list(reversed(db.session.scalars(latest).all()))

@@ -10,10 +10,13 @@ from helpdesk.programs.models import DEFAULT_SLA_TARGETS
 def set_due_times(case: Case) -> None:
     """(Re)compute both deadlines from the creation time and the current priority."""
     program = case.program
-    targets = (program.sla_targets or DEFAULT_SLA_TARGETS).get(case.priority.key) or DEFAULT_SLA_TARGETS[case.priority.key]
+    targets = (program.sla_targets or {}).get(case.priority.key) or DEFAULT_SLA_TARGETS[case.priority.key]
     hours = program.business_hours or {}
-    case.first_response_due_at = add_business_minutes(case.created_at, targets["first_response"], hours, program.timezone)
-    case.resolution_due_at = add_business_minutes(case.created_at, targets["resolution"], hours, program.timezone)
+
+    def due(kind: str):
+        return add_business_minutes(case.created_at, targets[kind], hours, program.timezone)
+
+    case.first_response_due_at, case.resolution_due_at = due("first_response"), due("resolution")
     refresh_next_deadline(case)
 
 

@@ -1,1 +1,190 @@
-"""Views."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from helpdesk.cases import bp
+from helpdesk.cases.forms import (
+    CATEGORY_CHOICES,
+    PRIORITY_CHOICES,
+    STATUS_CHOICES,
+    CaseUpdateForm,
+    LinkParticipantForm,
+    NewCaseForm,
+    NoteForm,
+)
+from helpdesk.cases.queues import (
+    QUEUES,
+    SORT_LABELS,
+    CaseFilters,
+    count_capped,
+    default_sort,
+    list_cases,
+)
+from helpdesk.cases.search import search
+from helpdesk.cases.services import (
+    UNCHANGED,
+    assignable_users,
+    get_case,
+    open_case_for_caller,
+    take_case,
+    timeline,
+    update_case,
+)
+from helpdesk.errors import Conflict, ValidationError
+from helpdesk.extensions import db
+from helpdesk.participants.services import find_by_external_id, get_participant
+from helpdesk.programs.services import get_program, visible_programs
+from helpdesk.web import apply_field_errors
+
+BADGE_QUEUES = ("mine", "unassigned", "breaching")
+OTHER_CASES = 10
+
+
+@bp.route("/")
+def home():
+    return redirect(url_for("cases.queue"))
+
+
+@bp.route("/cases")
+def queue():
+    queue_name = request.args.get("queue", "mine")
+    programs = visible_programs(current_user)
+    try:
+        filters = CaseFilters.parse(request.args, {p.code: p for p in programs})
+        sort = request.args.get("sort") or default_sort(queue_name)
+        page = list_cases(queue_name, filters, actor=current_user, sort=sort, cursor=request.args.get("cursor"),
+                          limit=current_app.config["PAGE_SIZE"])
+    except ValidationError as exc:
+        flash(f"Filter {exc.message}", "error")
+        return redirect(url_for("cases.queue", queue=queue_name if queue_name in QUEUES else "mine"))
+    counts = {name: count_capped(name, CaseFilters(), actor=current_user) for name in BADGE_QUEUES}
+    users = {u.id: u for p in programs for u in assignable_users(p)} if current_user.is_manager else {}
+    return render_template("cases/queue.html", page=page, queue=queue_name, queues=QUEUES, counts=counts,
+                           programs=programs, sort=sort, sorts=SORT_LABELS, filters=filters,
+                           users=sorted(users.values(), key=lambda u: u.name), status_choices=STATUS_CHOICES,
+                           priority_choices=PRIORITY_CHOICES, category_choices=CATEGORY_CHOICES)
+
+
+@bp.route("/search")
+def search_page():
+    result = search(request.args.get("q"), actor=current_user)
+    return render_template("cases/search.html", result=result)
+
+
+def _case_forms(case):
+    update_form = CaseUpdateForm(status=case.status.value, priority=case.priority.key,
+                                 assignee=str(case.assignee_id or ""))
+    update_form.assignee.choices = [("", "Unassigned")] + [(str(u.id), u.name) for u in assignable_users(case.program)]
+    return {"note_form": NoteForm(), "update_form": update_form, "link_form": LinkParticipantForm()}
+
+
+def _render_case(case, status=200, **forms):
+    forms = {**_case_forms(case), **forms}
+    other_cases = []
+    if case.participant_id:
+        other_cases = [c for c in list_cases("all", CaseFilters(participant_id=case.participant_id),
+                                             actor=current_user, limit=OTHER_CASES + 1).items if c.id != case.id]
+    return render_template("cases/case.html", case=case, events=timeline(case), other_cases=other_cases[:OTHER_CASES],
+                           **forms), status
+
+
+@bp.route("/cases/<int:case_id>")
+def case_page(case_id):
+    return _render_case(get_case(case_id, actor=current_user))
+
+
+def _mutate(case, form, change):
+    """Run one change of a case: commit and go back to the case, or show the form again with the reason."""
+    try:
+        change()
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_field_errors(form, exc)
+        return _render_case(get_case(case.id, actor=current_user), 422, **{_form_key(form): form})
+    except Conflict as exc:
+        db.session.rollback()
+        flash(f"Not changed: {exc.message}", "error")
+        return _render_case(get_case(case.id, actor=current_user), 409)
+    db.session.commit()
+    return redirect(url_for("cases.case_page", case_id=case.id))
+
+
+def _form_key(form) -> str:
+    return {NoteForm: "note_form", CaseUpdateForm: "update_form", LinkParticipantForm: "link_form"}[type(form)]
+
+
+@bp.route("/cases/<int:case_id>/notes", methods=["POST"])
+def add_note(case_id):
+    case = get_case(case_id, actor=current_user)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, note_form=form)
+    return _mutate(case, form, lambda: update_case(case, actor=current_user, note=form.body.data,
+                                                    note_public=form.public.data))
+
+
+@bp.route("/cases/<int:case_id>/update", methods=["POST"])
+def change_case(case_id):
+    case = get_case(case_id, actor=current_user)
+    form = CaseUpdateForm()
+    form.assignee.choices = [("", "Unassigned")] + [(str(u.id), u.name) for u in assignable_users(case.program)]
+    if not form.validate_on_submit():
+        return _render_case(case, 422, update_form=form)
+    users = {str(u.id): u for u in assignable_users(case.program)}
+    assignee = users.get(form.assignee.data) if form.assignee.data else None
+    return _mutate(case, form, lambda: update_case(
+        case, actor=current_user, status=form.status.data, priority=form.priority.data,
+        assignee=assignee if assignee != case.assignee else UNCHANGED))
+
+
+@bp.route("/cases/<int:case_id>/take", methods=["POST"])
+def take(case_id):
+    case = get_case(case_id, actor=current_user)
+    return _mutate(case, NoteForm(), lambda: take_case(case, actor=current_user))
+
+
+@bp.route("/cases/<int:case_id>/participant", methods=["POST"])
+def link_participant(case_id):
+    case = get_case(case_id, actor=current_user)
+    form = LinkParticipantForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, link_form=form)
+
+    def link():
+        participant = find_by_external_id(case.program, form.external_id.data.strip())
+        if participant is None:
+            raise ValidationError("external_id", f"no participant with this member id in {case.program.code}")
+        update_case(case, actor=current_user, participant=participant)
+
+    return _mutate(case, form, link)
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+def new_case():
+    programs = visible_programs(current_user)
+    form = NewCaseForm()
+    form.program.choices = [(p.code, f"{p.name} ({p.code})") for p in programs]
+    participant = None
+    participant_ref = form.participant_id.data or request.args.get("participant")
+    if participant_ref:
+        if not str(participant_ref).isdigit():
+            abort(404)
+        participant = get_participant(int(participant_ref), actor=current_user)
+        form.participant_id.data = str(participant.id)
+        form.program.data = participant.program.code
+    if form.validate_on_submit():
+        try:
+            case = open_case_for_caller(
+                get_program(form.program.data, actor=current_user), participant=participant,
+                new_participant={k: getattr(form, k).data for k in
+                                 ("external_id", "first_name", "last_name", "phone", "email")},
+                channel=form.channel.data, category=form.category.data, priority=form.priority.data,
+                subject=form.subject.data, description=form.description.data or "", actor=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_field_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Case {case.reference} opened.", "success")
+            return redirect(url_for("cases.case_page", case_id=case.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("cases/new.html", form=form, participant=participant), status

@@ -1,5 +1,5 @@
+"""The blueprint; its routes live in views.py, imported by create_app."""
+
 from flask import Blueprint
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
-
-from helpdesk.participants import views  # noqa: E402,F401

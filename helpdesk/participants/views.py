@@ -1,1 +1,14 @@
-"""Views."""
+from flask import current_app, render_template, request
+from flask_login import current_user
+
+from helpdesk.cases.queues import CaseFilters, list_cases
+from helpdesk.participants import bp
+from helpdesk.participants.services import get_participant
+
+
+@bp.route("/<int:participant_id>")
+def participant_page(participant_id):
+    participant = get_participant(participant_id, actor=current_user)
+    page = list_cases("all", CaseFilters(participant_id=participant.id), actor=current_user,
+                      cursor=request.args.get("cursor"), limit=current_app.config["PAGE_SIZE"])
+    return render_template("participants/participant.html", participant=participant, page=page)

@@ -1,5 +1,5 @@
+"""The blueprint; its routes live in views.py, imported by create_app."""
+
 from flask import Blueprint
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
-
-from helpdesk.programs import views  # noqa: E402,F401

@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
-from helpdesk.errors import Forbidden, NotFound, ValidationError
+from helpdesk.errors import Forbidden, NotFound
 from helpdesk.extensions import db
 from helpdesk.phones import normalize_phone
 from helpdesk.programs.business_hours import validate_business_hours

@@ -1,0 +1,43 @@
+"""Case forms. Choices that depend on the database are filled in by the view, never queried here."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from helpdesk.cases.models import Category, Channel, Priority, Status
+from helpdesk.cases.services import MAX_DESCRIPTION, MAX_NOTE
+
+STATUS_CHOICES = [(s.value, s.label) for s in Status]
+PRIORITY_CHOICES = [(p.key, p.label) for p in sorted(Priority, reverse=True)]
+CATEGORY_CHOICES = [(c.value, c.label) for c in Category]
+CHANNEL_CHOICES = [(c.value, c.value.capitalize()) for c in Channel]
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Note", validators=[DataRequired(), Length(max=MAX_NOTE)], render_kw={"rows": 3})
+    public = BooleanField("Visible to the participant (reply)")
+
+
+class CaseUpdateForm(FlaskForm):
+    status = SelectField("Status", choices=STATUS_CHOICES)
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES)
+    assignee = SelectField("Assignee", choices=[])
+
+
+class LinkParticipantForm(FlaskForm):
+    external_id = StringField("Member id", validators=[DataRequired(), Length(max=64)])
+
+
+class NewCaseForm(FlaskForm):
+    program = SelectField("Program", choices=[])
+    participant_id = StringField("Participant id", validators=[Optional()])
+    external_id = StringField("Member id", validators=[Optional(), Length(max=64)])
+    first_name = StringField("First name", validators=[Optional(), Length(max=80)])
+    last_name = StringField("Last name", validators=[Optional(), Length(max=80)])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40)])
+    email = EmailField("Email", validators=[Optional(), Length(max=254)])
+    channel = SelectField("Channel", choices=CHANNEL_CHOICES, default="phone")
+    category = SelectField("Category", choices=CATEGORY_CHOICES, default="other")
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES, default="normal")
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Length(max=MAX_DESCRIPTION)], render_kw={"rows": 4})

@@ -1,0 +1,46 @@
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from helpdesk.programs.models import DEFAULT_SLA_TARGETS, LOCALES, WEEKDAYS
+from helpdesk.programs.services import SLA_KINDS
+
+LOCALE_CHOICES = [(code, code) for code in LOCALES]
+
+
+class ProgramForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=32)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    hotline_number = StringField("Hotline number", validators=[DataRequired(), Length(max=40)])
+    timezone = StringField("Timezone", validators=[DataRequired(), Length(max=64)], default="Europe/Warsaw")
+    locale = SelectField("Language", choices=LOCALE_CHOICES)
+
+
+class ProgramSettingsForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    hotline_number = StringField("Hotline number", validators=[DataRequired(), Length(max=40)])
+    timezone = StringField("Timezone", validators=[DataRequired(), Length(max=64)])
+    locale = SelectField("Language", choices=LOCALE_CHOICES)
+
+    def business_hours(self) -> dict:
+        return {day: getattr(self, f"hours_{day}").data or "" for day in WEEKDAYS}
+
+    def sla_targets(self) -> dict:
+        return {p: {k: getattr(self, f"sla_{p}_{k}").data for k in SLA_KINDS} for p in DEFAULT_SLA_TARGETS}
+
+    @classmethod
+    def for_program(cls, program, formdata=None):
+        initial = {f"hours_{day}": ", ".join(program.business_hours.get(day, [])) for day in WEEKDAYS}
+        initial |= {f"sla_{p}_{k}": program.sla_targets.get(p, {}).get(k) for p in DEFAULT_SLA_TARGETS
+                    for k in SLA_KINDS}
+        return cls(formdata=formdata, obj=program, data=initial)
+
+
+for _day in WEEKDAYS:
+    setattr(ProgramSettingsForm, f"hours_{_day}",
+            StringField(_day.capitalize(), validators=[Length(max=100)], description="e.g. 09:00-17:00; empty: closed"))
+for _priority in DEFAULT_SLA_TARGETS:
+    for _kind in SLA_KINDS:
+        setattr(ProgramSettingsForm, f"sla_{_priority}_{_kind}",
+                IntegerField(f"{_priority.capitalize()}: {_kind.replace('_', ' ')} (business minutes)",
+                             validators=[NumberRange(min=1, max=129600)]))
