@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import phonenumbers
 
-_PHONE_LIKE = re.compile(r"^[+(]?[\d\s().\-/]{6,40}$")
+_PHONE_LIKE = re.compile(r"^[+\d\s().\-/]{6,40}$")
 
 
 def normalize_phone(raw: str, default_region: str | None = None) -> str:
