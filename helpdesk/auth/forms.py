@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, Select
 from wtforms.validators import DataRequired, Length, Optional
 
 from helpdesk.auth.models import Role
+from helpdesk.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -16,7 +17,7 @@ class UserForm(FlaskForm):
 
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    role = SelectField("Role", choices=[(r.value, r.value.capitalize()) for r in Role])
+    role = SelectField("Role", choices=choices((r.value, r.value.capitalize()) for r in Role))
     programs = SelectMultipleField("Programs served", choices=[], coerce=int)
     password = PasswordField("Password", validators=[Optional(), Length(min=8, max=200)],
                              description="At least 8 characters. Leave empty to keep the current one.")

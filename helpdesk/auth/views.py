@@ -10,6 +10,7 @@ from helpdesk.auth.models import User
 from helpdesk.auth.services import authenticate, create_user, list_users, update_user
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db, login_manager
+from helpdesk.forms import choices
 from helpdesk.programs.models import Program
 from helpdesk.programs.services import visible_programs
 from helpdesk.web import apply_field_errors
@@ -55,7 +56,7 @@ def logout():
 
 def _user_form(user=None) -> UserForm:
     form = UserForm(obj=user, data={"programs": [p.id for p in user.programs]} if user else None)
-    form.programs.choices = [(p.id, f"{p.name} ({p.code})") for p in visible_programs(current_user)]
+    form.programs.choices = choices((p.id, f"{p.name} ({p.code})") for p in visible_programs(current_user))
     return form
 
 

@@ -6,11 +6,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from helpdesk.cases.models import Category, Channel, Priority, Status
 from helpdesk.cases.services import MAX_DESCRIPTION, MAX_NOTE
+from helpdesk.forms import choices
 
-STATUS_CHOICES = [(s.value, s.label) for s in Status]
-PRIORITY_CHOICES = [(p.key, p.label) for p in sorted(Priority, reverse=True)]
-CATEGORY_CHOICES = [(c.value, c.label) for c in Category]
-CHANNEL_CHOICES = [(c.value, c.value.capitalize()) for c in Channel]
+STATUS_CHOICES = choices((s.value, s.label) for s in Status)
+PRIORITY_CHOICES = choices((p.key, p.label) for p in sorted(Priority, reverse=True))
+CATEGORY_CHOICES = choices((c.value, c.label) for c in Category)
+CHANNEL_CHOICES = choices((c.value, c.value.capitalize()) for c in Channel)
 
 
 class NoteForm(FlaskForm):

@@ -31,6 +31,7 @@ from helpdesk.cases.services import (
 )
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
+from helpdesk.forms import choices
 from helpdesk.participants.services import find_by_external_id, get_participant
 from helpdesk.programs.services import get_program, visible_programs
 from helpdesk.web import apply_field_errors
@@ -70,10 +71,14 @@ def search_page():
     return render_template("cases/search.html", result=result)
 
 
+def _assignee_choices(case):
+    return choices([("", "Unassigned")] + [(str(u.id), u.name) for u in assignable_users(case.program)])
+
+
 def _case_forms(case):
     update_form = CaseUpdateForm(status=case.status.value, priority=case.priority.key,
                                  assignee=str(case.assignee_id or ""))
-    update_form.assignee.choices = [("", "Unassigned")] + [(str(u.id), u.name) for u in assignable_users(case.program)]
+    update_form.assignee.choices = _assignee_choices(case)
     return {"note_form": NoteForm(), "update_form": update_form, "link_form": LinkParticipantForm()}
 
 
@@ -126,7 +131,7 @@ def add_note(case_id):
 def change_case(case_id):
     case = get_case(case_id, actor=current_user)
     form = CaseUpdateForm()
-    form.assignee.choices = [("", "Unassigned")] + [(str(u.id), u.name) for u in assignable_users(case.program)]
+    form.assignee.choices = _assignee_choices(case)
     if not form.validate_on_submit():
         return _render_case(case, 422, update_form=form)
     users = {str(u.id): u for u in assignable_users(case.program)}
@@ -162,7 +167,7 @@ def link_participant(case_id):
 def new_case():
     programs = visible_programs(current_user)
     form = NewCaseForm()
-    form.program.choices = [(p.code, f"{p.name} ({p.code})") for p in programs]
+    form.program.choices = choices((p.code, f"{p.name} ({p.code})") for p in programs)
     participant = None
     participant_ref = form.participant_id.data or request.args.get("participant")
     if participant_ref:

@@ -2,10 +2,11 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from helpdesk.forms import choices
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, LOCALES, WEEKDAYS
 from helpdesk.programs.services import SLA_KINDS
 
-LOCALE_CHOICES = [(code, code) for code in LOCALES]
+LOCALE_CHOICES = choices((code, code) for code in LOCALES)
 
 
 class ProgramForm(FlaskForm):
