@@ -132,10 +132,13 @@ Index("ix_cases_open_priority", Case.is_open, Case.priority.desc(), Case.id)
 
 
 class EventKind(enum.StrEnum):
+    """Kinds of timeline entries. Features add theirs here (calls, messages, script runs, survey results)."""
+
     CREATED = "created"
     NOTE = "note"
     STATUS = "status"
     PRIORITY = "priority"
+    CATEGORY = "category"
     ASSIGNEE = "assignee"
     PARTICIPANT = "participant"
 

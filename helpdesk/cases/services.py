@@ -86,7 +86,7 @@ def open_case(program: Program, *, participant: Participant | None, channel, cat
     return case
 
 
-def update_case(case: Case, *, actor: Actor, status=None, priority=None, assignee=UNCHANGED,
+def update_case(case: Case, *, actor: Actor, status=None, priority=None, category=None, assignee=UNCHANGED,
                 participant=UNCHANGED, note: str | None = None, note_public: bool = False) -> Case:
     """Apply any of the changes at once; each one that changes something becomes a timeline event.
 
@@ -97,6 +97,7 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, assigne
     errors = FieldErrors()
     new_status = errors.choice("status", status, Status, required=False)
     new_priority = _priority(priority, errors) if priority not in (None, "") else None
+    new_category = errors.choice("category", category, Category, required=False)
     if assignee not in (UNCHANGED, None):
         _check_assignee(assignee, case.program, errors)
     if participant not in (UNCHANGED, None) and participant.program_id != case.program_id:
@@ -106,7 +107,8 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, assigne
     errors.raise_if_any()
     if new_status is not None and new_status != case.status and new_status not in TRANSITIONS[case.status]:
         raise Conflict(_transition_refusal(case.status, new_status))
-    if case.status == Status.CLOSED and (new_priority or assignee is not UNCHANGED or participant is not UNCHANGED):
+    if case.status == Status.CLOSED and (new_priority or new_category or assignee is not UNCHANGED
+                                         or participant is not UNCHANGED):
         raise Conflict("the case is closed; only notes can be added, open a new case instead")
 
     case.updated_at = now = utcnow()
@@ -118,6 +120,9 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, assigne
         _record(case, EventKind.PRIORITY, actor, old=case.priority.key, new=new_priority.key)
         case.priority = new_priority
         set_due_times(case)
+    if new_category is not None and new_category != case.category:
+        _record(case, EventKind.CATEGORY, actor, old=case.category.value, new=new_category.value)
+        case.category = new_category
     if assignee is not UNCHANGED and assignee != case.assignee:
         _record(case, EventKind.ASSIGNEE, actor, old=case.assignee.email if case.assignee else None,
                 new=assignee.email if assignee else None)
@@ -130,6 +135,21 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, assigne
     refresh_next_deadline(case)
     db.session.flush()
     return case
+
+
+def log_activity(case: Case, kind: str, *, actor: Actor, body: str = "", is_public: bool = False, **data) -> CaseEvent:
+    """Write a feature's activity (a call, a message, a script run, a survey answer) to the case timeline.
+
+    Features never add CaseEvent rows themselves: this keeps ``updated_at`` and the history in step.
+    """
+    if not can_access(actor, case.program_id):
+        raise NotFound("no such case")
+    case.updated_at = utcnow()
+    event = CaseEvent(case_id=case.id, kind=str(kind), body=body, is_public=is_public, data=data,
+                      created_at=case.updated_at, **_author(actor))
+    db.session.add(event)
+    db.session.flush()
+    return event
 
 
 def take_case(case: Case, *, actor: User) -> Case:

@@ -91,3 +91,18 @@ def test_sla_deadlines_count_only_business_hours(make):
     from helpdesk.cases.sla import set_due_times
     set_due_times(case)
     assert case.first_response_due_at == datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # Monday 13:00 Warsaw
+
+
+def test_a_features_activity_lands_on_the_timeline_and_touches_the_case(make):
+    from helpdesk.cases.services import log_activity
+
+    case = make.case()
+    before = case.updated_at
+    event = log_activity(case, "call", actor=make.SYSTEM, body="Inbound call, 3 min", duration=180)
+    assert events_of(case)[-1] == "call" and event.data == {"duration": 180} and case.updated_at >= before
+
+
+def test_changing_the_category_is_recorded(make):
+    case = make.case(category="other")
+    update_case(case, actor=make.SYSTEM, category="points")
+    assert case.category.value == "points" and events_of(case)[-1] == "category"
