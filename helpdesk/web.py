@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from helpdesk.database import utcnow
 from helpdesk.errors import HelpdeskError, ValidationError
+from helpdesk.panels import render_slot
 from helpdesk.phones import display_phone
 
 
@@ -69,3 +70,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(time_left)
     app.add_template_filter(display_phone, "phone")
     app.add_template_global(utcnow)
+    app.add_template_global(render_slot)

@@ -1,0 +1,41 @@
+"""Slots on shared pages where features add their panels (script runner, reward orders, calls...).
+
+A feature registers ``build(subject, actor) -> dict | None`` with a template for a slot; the page renders
+every panel whose build returned a context. The case and participant views stay unaware of the features.
+
+Slots: ``case_main`` and ``case_side`` (the case page's two columns), ``participant_panel`` (the participant
+card on the case page; subject is the participant), ``participant_page`` (the participant's own page).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+SLOTS = ("case_main", "case_side", "participant_panel", "participant_page")
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    build: Callable
+    order: int
+
+
+_registry: dict[str, list[Panel]] = {slot: [] for slot in SLOTS}
+
+
+def register_panel(slot: str, template: str, build: Callable, order: int = 50) -> None:
+    if slot not in _registry:
+        raise ValueError(f"unknown panel slot {slot!r}")
+    if all(panel.template != template for panel in _registry[slot]):
+        _registry[slot].append(Panel(template, build, order))
+        _registry[slot].sort(key=lambda panel: panel.order)
+
+
+def render_slot(slot: str, subject, actor) -> list[tuple[str, dict]]:
+    """``[(template, context), ...]`` for the panels of ``slot`` that have something to show."""
+    panels = []
+    for panel in _registry[slot]:
+        context = panel.build(subject, actor)
+        if context is not None:
+            panels.append((panel.template, context))
+    return panels
