@@ -1,0 +1,32 @@
+"""Bearer-token authentication for API v1: every request names its token, which becomes the acting ``actor``."""
+
+from flask import g, request
+
+from helpdesk.api.models import ApiToken
+from helpdesk.api.services import authenticate_token
+from helpdesk.web import json_error
+
+REALM = 'Bearer realm="helpdesk-api"'
+
+
+def require_token():
+    """``before_request`` hook: answer 401 unless ``Authorization: Bearer <token>`` names a known token."""
+    scheme, _, plain = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not plain.strip():
+        return _unauthorized("missing_token", "send the header Authorization: Bearer <token>", REALM)
+    token = authenticate_token(plain.strip())
+    if token is None:
+        return _unauthorized("invalid_token", "the API token is not valid", f'{REALM}, error="invalid_token"')
+    g.api_token = token
+    return None
+
+
+def current_actor() -> ApiToken:
+    """The token of the request being served; services take it as ``actor``."""
+    return g.api_token
+
+
+def _unauthorized(code: str, message: str, challenge: str):
+    body, status = json_error(401, code, message)
+    body.headers["WWW-Authenticate"] = challenge
+    return body, status
