@@ -1,0 +1,42 @@
+# Quickstart on a fresh machine: `make run` (demo server on http://127.0.0.1:5000) and `make test`.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_STAMP := instance/.demo-loaded
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k login -x"`.
+PYTEST_ARGS ?=
+
+.PHONY: venv run test lint
+
+venv: $(STAMP)
+
+# Re-installs only when requirements.txt is newer than the stamp.
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+run: export HELPDESK_ENV := development
+run: venv
+	@# A deleted SQLite database means the demo data is gone too.
+	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/helpdesk.db ]; then rm -f $(DEMO_STAMP); fi
+	$(BIN)/flask --app wsgi db upgrade
+	@if [ ! -f $(DEMO_STAMP) ]; then \
+		$(BIN)/flask --app wsgi demo-data && mkdir -p instance && touch $(DEMO_STAMP); \
+	fi
+	@echo
+	@echo "Demo sign-ins (password: demo-password):"
+	@echo "  admin@demo.test    manager@demo.test    agent@demo.test"
+	@echo
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+lint: venv
+	$(BIN)/ruff check .
+
+# TEST_DATABASE_URL from the environment selects PostgreSQL; without it the tests use SQLite files.
+test: venv lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
