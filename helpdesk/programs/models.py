@@ -31,6 +31,9 @@ class Program(db.Model):
     business_hours: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_BUSINESS_HOURS))
     sla_targets: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_SLA_TARGETS))
     last_case_number: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Hotline: greeting per locale (empty: the default text) and the on-duty agents' phones, E.164.
+    greetings: Mapped[dict] = mapped_column(JSON, default=dict)
+    on_duty_numbers: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -1,0 +1,96 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from helpdesk.auth.models import User
+from helpdesk.cases.models import Case
+from helpdesk.database import UTCDateTime, utcnow
+from helpdesk.extensions import db
+from helpdesk.participants.models import Participant
+from helpdesk.programs.models import Program
+
+LIVE_CALL_STATUSES = ("queued", "ringing", "in-progress")
+FINAL_CALL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
+
+
+class CallOutcome(enum.StrEnum):
+    ANSWERED = "answered"
+    MISSED = "missed"
+    VOICEMAIL = "voicemail"
+
+
+class Call(db.Model):
+    """One inbound call, identified by Twilio's CallSid (unique: a redelivered webhook finds the same row)."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        Index("ix_calls_status", "status", "id"),
+        Index("ix_calls_program_id", "program_id", "id"),
+        Index("ix_calls_agent_id", "agent_id", "id"),
+        Index("ix_calls_outcome", "outcome", "id"),
+        Index("ix_calls_started_at", "started_at"),
+        Index("ix_calls_case_id", "case_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_number: Mapped[str] = mapped_column(String(64))
+    to_number: Mapped[str] = mapped_column(String(32))
+    menu_choice: Mapped[str | None] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(16), default="ringing")
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration: Mapped[int | None]
+    recording_sid: Mapped[str | None] = mapped_column(String(64))
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    recording_duration: Mapped[int | None]
+    transcription: Mapped[str | None] = mapped_column(Text)
+
+    program: Mapped[Program] = relationship(lazy="joined", innerjoin=True)
+    participant: Mapped[Participant | None] = relationship(lazy="joined")
+    case: Mapped[Case | None] = relationship(lazy="joined")
+    agent: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_CALL_STATUSES
+
+
+class Message(db.Model):
+    """An SMS in or out. Outbound rows are also the outbox: ``pending`` ones wait for delivery."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_case_id", "case_id", "id"),
+        Index("ix_messages_from_number", "from_number", "id"),
+        Index("ix_messages_to_number", "to_number", "id"),
+        Index("ix_messages_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    direction: Mapped[str] = mapped_column(String(8))  # inbound | outbound
+    from_number: Mapped[str] = mapped_column(String(64))
+    to_number: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[int | None]
+    error_message: Mapped[str | None] = mapped_column(String(255))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    program: Mapped[Program] = relationship(lazy="joined", innerjoin=True)
+    participant: Mapped[Participant | None] = relationship(lazy="joined")
