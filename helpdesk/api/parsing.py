@@ -38,7 +38,7 @@ def json_body(accepted: dict[str, type]) -> dict:
     ``null`` is allowed for every field and means "not given"; a service then decides whether it was required.
     """
     try:
-        body = json.loads(request.get_data())
+        body = json.loads(request.get_data(), parse_constant=_not_json)
     except (ValueError, RecursionError):  # ValueError covers broken JSON and bytes that are not UTF-8
         raise BadRequest("malformed_json", "the request body is not valid JSON") from None
     if not isinstance(body, dict):
@@ -55,6 +55,10 @@ def json_body(accepted: dict[str, type]) -> dict:
     if unknown:
         raise ValidationError({name[:64]: "is not a field of this request" for name in unknown})
     return body
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")  # Python's json module would accept NaN and Infinity
 
 
 def checked_text(name: str, value, *, max_length: int, required: bool = True) -> str | None:

@@ -35,8 +35,9 @@ def test_opening_a_case_returns_it_with_utc_timestamps(api, make, program):
     assert api.get(f"/cases/{case['id']}").get_json() == case
 
 
-def test_a_case_from_an_unknown_caller_needs_no_participant(api, program):
-    response = api.post("/cases", json=new_case(program))
+@pytest.mark.parametrize("unknown_caller", [{}, {"participant_external_id": None}, {"participant_external_id": ""}])
+def test_a_case_from_an_unknown_caller_needs_no_participant(api, program, unknown_caller):
+    response = api.post("/cases", json=new_case(program, **unknown_caller))
     assert response.status_code == 201
     assert response.get_json()["participant_external_id"] is None
     assert response.get_json()["priority"] == "normal"

@@ -64,6 +64,12 @@ def test_putting_an_external_id_again_updates_the_participant(api, program):
     assert db.session.query(Participant).filter_by(program_id=program.id, external_id="M-1").count() == 1
 
 
+def test_a_put_replaces_the_participant_so_fields_left_out_are_cleared(api, program):
+    api.put(participant_path(program), json={"first_name": "Anna", "phone": "+48601234567", "points_balance": 5})
+    body = api.put(participant_path(program), json={"first_name": "Anna"}).get_json()
+    assert (body["phone"], body["email"], body["points_balance"]) == (None, None, 0)
+
+
 def test_the_same_external_id_in_another_program_is_another_participant(api, make, program):
     other = make.program()
     assert api.put(participant_path(program), json={"first_name": "Anna"}).status_code == 201
