@@ -25,13 +25,13 @@ run: venv
 	@# A deleted SQLite database means the demo data is gone too.
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/helpdesk.db ]; then rm -f $(DEMO_STAMP); fi
 	$(BIN)/flask --app wsgi db upgrade
+	@# The first run loads the demo data, which prints the sign-ins; later runs repeat the main ones.
 	@if [ ! -f $(DEMO_STAMP) ]; then \
 		$(BIN)/flask --app wsgi demo-data && mkdir -p instance && touch $(DEMO_STAMP); \
+	else \
+		echo "Demo data loaded earlier (delete $(DEMO_STAMP) and instance/helpdesk.db to start over)."; \
+		echo "Demo sign-ins (password: demo-password): admin@demo.test, manager@demo.test, agent@demo.test"; \
 	fi
-	@echo
-	@echo "Demo sign-ins (password: demo-password):"
-	@echo "  admin@demo.test    manager@demo.test    agent@demo.test"
-	@echo
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 lint: venv
