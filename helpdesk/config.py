@@ -14,6 +14,12 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a hotline shift is long; the token lives as long as the session
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN")
+    TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "https://api.twilio.com")
+    TWILIO_TIMEOUT = float(os.environ.get("TWILIO_TIMEOUT", "10"))
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # the URL Twilio calls, e.g. https://hotline.example.com
+    SMS_MAX_ATTEMPTS = 5
     PAGE_SIZE = 25
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
@@ -21,6 +27,9 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    TWILIO_ACCOUNT_SID = None
+    TWILIO_AUTH_TOKEN = "test-auth-token"
+    PUBLIC_BASE_URL = None
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
 

@@ -10,6 +10,7 @@ from helpdesk.database import utcnow
 from helpdesk.errors import HelpdeskError, ValidationError
 from helpdesk.panels import render_slot
 from helpdesk.phones import display_phone
+from helpdesk.telephony.conversation import message_status
 
 
 def json_error(status: int, code: str, message: str, fields: dict | None = None):
@@ -71,3 +72,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(display_phone, "phone")
     app.add_template_global(utcnow)
     app.add_template_global(render_slot)
+    app.add_template_global(message_status)

@@ -1,4 +1,7 @@
-"""Page access: every page but sign-in needs a session; some need a manager or an admin."""
+"""Page access: every page but sign-in needs a session; some need a manager or an admin.
+
+The API (bearer tokens) and Twilio's webhooks (request signatures) check their callers themselves.
+"""
 
 from functools import wraps
 
@@ -14,7 +17,7 @@ PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static"}
 def register_login_wall(app: Flask) -> None:
     @app.before_request
     def require_session():
-        if request.endpoint in PUBLIC_ENDPOINTS or request.path.startswith("/api/"):
+        if request.endpoint in PUBLIC_ENDPOINTS or request.path.startswith(("/api/", "/twilio/")):
             return None
         if request.endpoint is None:  # unknown URL: let it 404 after sign-in only
             return None if current_user.is_authenticated else login_manager.unauthorized()

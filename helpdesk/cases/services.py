@@ -137,14 +137,20 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
     return case
 
 
-def log_activity(case: Case, kind: str, *, actor: Actor, body: str = "", is_public: bool = False, **data) -> CaseEvent:
+def log_activity(case: Case, kind: str, *, actor: Actor, body: str = "", is_public: bool = False,
+                 responds: bool = False, **data) -> CaseEvent:
     """Write a feature's activity (a call, a message, a script run, a survey answer) to the case timeline.
 
     Features never add CaseEvent rows themselves: this keeps ``updated_at`` and the history in step.
+    ``responds`` marks the activity as a response to the participant (an answered call, an SMS reply),
+    which stops the first-response clock.
     """
     if not can_access(actor, case.program_id):
         raise NotFound("no such case")
     case.updated_at = utcnow()
+    if responds and case.first_response_at is None:
+        case.first_response_at = case.updated_at
+        refresh_next_deadline(case)
     event = CaseEvent(case_id=case.id, kind=str(kind), body=body, is_public=is_public, data=data,
                       created_at=case.updated_at, **_author(actor))
     db.session.add(event)

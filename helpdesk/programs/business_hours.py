@@ -87,3 +87,12 @@ def add_business_minutes(start: datetime, minutes: int, hours: dict, timezone: s
         day += timedelta(days=1)
     raise ValueError("business hours leave no time within a year")
 
+
+
+def is_open_at(moment: datetime, hours: dict, timezone: str) -> bool:
+    """Is ``moment`` inside the business hours? A week with no hours at all is always open."""
+    if not any(hours.get(day) for day in WEEKDAYS):
+        return True
+    tz = ZoneInfo(timezone)
+    moment = moment.astimezone(UTC)
+    return any(start <= moment < end for start, end in _intervals_on(moment.astimezone(tz).date(), hours, tz))

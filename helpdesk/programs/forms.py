@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from helpdesk.forms import choices
@@ -23,6 +23,15 @@ class ProgramSettingsForm(FlaskForm):
     timezone = StringField("Timezone", validators=[DataRequired(), Length(max=64)])
     locale = SelectField("Language", choices=LOCALE_CHOICES)
 
+    greeting_en = StringField("Greeting (English)", validators=[Length(max=500)])
+    greeting_pl = StringField("Greeting (Polish)", validators=[Length(max=500)])
+    greeting_ru = StringField("Greeting (Russian)", validators=[Length(max=500)])
+    on_duty_numbers = TextAreaField("On-duty agents' phones", validators=[Length(max=1000)],
+                                    description="One per line, international format. They ring together.")
+
+    def greetings(self) -> dict:
+        return {locale: getattr(self, f"greeting_{locale}").data or "" for locale in LOCALES}
+
     def business_hours(self) -> dict:
         return {day: getattr(self, f"hours_{day}").data or "" for day in WEEKDAYS}
 
@@ -34,6 +43,8 @@ class ProgramSettingsForm(FlaskForm):
         initial = {f"hours_{day}": ", ".join(program.business_hours.get(day, [])) for day in WEEKDAYS}
         initial |= {f"sla_{p}_{k}": program.sla_targets.get(p, {}).get(k) for p in DEFAULT_SLA_TARGETS
                     for k in SLA_KINDS}
+        initial |= {f"greeting_{locale}": (program.greetings or {}).get(locale, "") for locale in LOCALES}
+        initial["on_duty_numbers"] = "\n".join(program.on_duty_numbers or [])
         return cls(formdata=formdata, obj=program, data=initial)
 
 

@@ -8,7 +8,7 @@ from helpdesk.actors import Actor, can_access
 from helpdesk.errors import Forbidden, NotFound
 from helpdesk.extensions import db
 from helpdesk.phones import normalize_phone
-from helpdesk.programs.business_hours import validate_business_hours
+from helpdesk.programs.business_hours import parse_interval, validate_business_hours
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, LOCALES, Program
 from helpdesk.validation import FieldErrors
 
@@ -58,7 +58,8 @@ def create_program(*, code, name, hotline_number, timezone, locale, actor: Actor
 
 
 def update_program_settings(program: Program, *, name, hotline_number, timezone, locale, business_hours,
-                            sla_targets, actor: Actor) -> Program:
+                            sla_targets, greetings: dict | None = None, on_duty_numbers=None,
+                            actor: Actor) -> Program:
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
     errors = FieldErrors()
@@ -68,6 +69,10 @@ def update_program_settings(program: Program, *, name, hotline_number, timezone,
     locale = errors.check("locale", lambda: _locale(locale))
     hours = errors.check("business_hours", lambda: validate_business_hours(business_hours))
     targets = errors.check("sla_targets", lambda: validate_sla_targets(sla_targets))
+    greetings = errors.check("greetings", lambda: _greetings(greetings or {}))
+    on_duty = errors.check("on_duty_numbers", lambda: _phone_list(on_duty_numbers or []))
+    if hours and targets and not _hours_fit_targets(hours, targets):
+        errors.add("business_hours", "leave too little time in a year for the SLA targets")
     if hotline and db.session.scalar(
         select(Program.id).where(Program.hotline_number == hotline, Program.id != program.id)
     ):
@@ -75,6 +80,7 @@ def update_program_settings(program: Program, *, name, hotline_number, timezone,
     errors.raise_if_any()
     program.name, program.hotline_number, program.timezone, program.locale = name, hotline, timezone, locale
     program.business_hours, program.sla_targets = hours, targets
+    program.greetings, program.on_duty_numbers = greetings, on_duty
     db.session.flush()
     return program
 
@@ -93,6 +99,43 @@ def validate_sla_targets(targets: dict) -> dict:
             clean[priority][kind] = value
         if clean[priority]["resolution"] < clean[priority]["first_response"]:
             raise ValueError(f"{priority}: resolution target is shorter than the first-response target")
+    return clean
+
+
+def _hours_fit_targets(hours: dict, targets: dict) -> bool:
+    weekly = sum(end - start for intervals in hours.values() for start, end in map(parse_interval, intervals))
+    longest = max(t["resolution"] for t in targets.values())
+    return weekly == 0 or weekly * 50 >= longest  # no hours at all: around the clock
+
+
+def _greetings(greetings: dict) -> dict:
+    clean = {}
+    for locale, words in greetings.items():
+        if locale not in LOCALES:
+            raise ValueError(f"unknown language {locale!r}")
+        if words and len(words.strip()) > 500:
+            raise ValueError(f"the {locale} greeting is longer than 500 characters")
+        if words and words.strip():
+            clean[locale] = words.strip()
+    return clean
+
+
+def _phone_list(numbers) -> list[str]:
+    """On-duty phones, one per line or comma-separated, as E.164; the line of a bad one is named."""
+    if isinstance(numbers, str):
+        numbers = numbers.replace(",", "\n").splitlines()
+    clean = []
+    for line_number, raw in enumerate(numbers, start=1):
+        if not raw.strip():
+            continue
+        try:
+            number = normalize_phone(raw)
+        except ValueError as exc:
+            raise ValueError(f"line {line_number} ({raw.strip()[:40]}) {exc}") from None
+        if number not in clean:
+            clean.append(number)
+    if len(clean) > 10:
+        raise ValueError("at most 10 numbers ring at once")
     return clean
 
 

@@ -45,6 +45,7 @@ def settings(code):
             update_program_settings(program, name=form.name.data, hotline_number=form.hotline_number.data,
                                     timezone=form.timezone.data, locale=form.locale.data,
                                     business_hours=form.business_hours(), sla_targets=form.sla_targets(),
+                                    greetings=form.greetings(), on_duty_numbers=form.on_duty_numbers.data,
                                     actor=current_user)
         except ValidationError as exc:
             db.session.rollback()

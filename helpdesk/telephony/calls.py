@@ -1,0 +1,124 @@
+"""Calls for agents: the live panel with its screen pop, the call log, taking a call."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from helpdesk.actors import Actor, can_access
+from helpdesk.auth.models import User
+from helpdesk.cases.models import Case
+from helpdesk.cases.services import take_case
+from helpdesk.database import utcnow
+from helpdesk.errors import NotFound, ValidationError
+from helpdesk.extensions import db
+from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
+from helpdesk.telephony.models import LIVE_CALL_STATUSES, Call, CallOutcome
+
+LIVE_WINDOW = timedelta(hours=2)  # a call whose final status never came is not "live" forever
+LIVE_LIMIT = 50
+OPEN_CASES_SHOWN = 5
+_NEWEST = SortKey(((Call.id, True),))
+
+
+def _scoped(query, actor: Actor):
+    visible = actor.visible_program_ids()
+    return query if visible is None else query.where(Call.program_id.in_(visible))
+
+
+def live_calls(*, actor: Actor) -> list[Call]:
+    query = select(Call).where(Call.status.in_(LIVE_CALL_STATUSES), Call.started_at >= utcnow() - LIVE_WINDOW)
+    return list(db.session.scalars(_scoped(query, actor).order_by(Call.id.desc()).limit(LIVE_LIMIT)))
+
+
+def open_cases_by_participant(calls: list[Call]) -> dict[int, list[Case]]:
+    """The callers' open cases in one query (newest first, a few each): the screen pop's history."""
+    ids = {call.participant_id for call in calls if call.participant_id}
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Case).where(Case.participant_id.in_(ids), Case.is_open.is_(True))
+                              .order_by(Case.id.desc()).limit(len(ids) * OPEN_CASES_SHOWN * 4))
+    grouped: dict[int, list[Case]] = {}
+    for case in rows:
+        cases = grouped.setdefault(case.participant_id, [])
+        if len(cases) < OPEN_CASES_SHOWN:
+            cases.append(case)
+    return grouped
+
+
+def get_call(call_id: int, *, actor: Actor) -> Call:
+    call = db.session.get(Call, call_id)
+    if call is None or not can_access(actor, call.program_id):
+        raise NotFound("no such call")
+    return call
+
+
+def take_call(call: Call, *, actor: User) -> Call:
+    """The agent takes the call: it is theirs in the call log, and so is its case."""
+    call.agent = actor
+    if call.case is not None and call.case.assignee_id != actor.id and call.case.is_open:
+        take_case(call.case, actor=actor)
+    db.session.flush()
+    return call
+
+
+@dataclass
+class CallFilters:
+    program_id: int | None = None
+    timezone: str = "UTC"
+    day_from: date | None = None
+    day_to: date | None = None
+    agent_id: int | None = None
+    outcome: CallOutcome | None = None
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """The dates as UTC instants, in the program's timezone (UTC when no program is chosen)."""
+        tz = ZoneInfo(self.timezone)
+        start = datetime.combine(self.day_from, time(0), tzinfo=tz) if self.day_from else None
+        end = datetime.combine(self.day_to + timedelta(days=1), time(0), tzinfo=tz) if self.day_to else None
+        return start, end
+
+
+def parse_call_filters(args, programs_by_code: dict) -> CallFilters:
+    filters = CallFilters()
+    if args.get("program"):
+        program = programs_by_code.get(args["program"])
+        if program is None:
+            raise ValidationError("program", "is not a program you serve")
+        filters.program_id, filters.timezone = program.id, program.timezone
+    for name in ("day_from", "day_to"):
+        if args.get(name):
+            try:
+                setattr(filters, name, date.fromisoformat(args[name]))
+            except ValueError:
+                raise ValidationError(name, "is not a date (YYYY-MM-DD)") from None
+    if args.get("agent"):
+        if not args["agent"].isdigit():
+            raise ValidationError("agent", "is not a user")
+        filters.agent_id = int(args["agent"])
+    if args.get("outcome"):
+        try:
+            filters.outcome = CallOutcome(args["outcome"])
+        except ValueError:
+            raise ValidationError("outcome", "must be answered, missed or voicemail") from None
+    return filters
+
+
+def call_log(filters: CallFilters, *, actor: Actor, cursor: str | None = None, limit: int = 50) -> Page:
+    query = _scoped(select(Call), actor)
+    start, end = filters.bounds()
+    for condition, applies in ((Call.program_id == filters.program_id, filters.program_id is not None),
+                               (Call.started_at >= start, start is not None), (Call.started_at < end, end is not None),
+                               (Call.agent_id == filters.agent_id, filters.agent_id is not None),
+                               (Call.outcome == filters.outcome, filters.outcome is not None)):
+        if applies:
+            query = query.where(condition)
+    if cursor:
+        _, values = decode_cursor(cursor, [int])
+        query = query.where(_NEWEST.after(values))
+    rows = list(db.session.scalars(query.order_by(*_NEWEST.order_by()).limit(limit + 1)))
+    page = Page(items=rows[:limit])
+    if len(rows) > limit:
+        page.next_cursor = encode_cursor([rows[limit - 1].id])
+    return page

@@ -1,0 +1,90 @@
+"""Outbound SMS. ``send_sms`` records the message (the outbox); ``deliver`` makes one attempt through the gateway.
+
+Transient failures (5xx, 429, network) wait with exponential backoff for the next ``deliver_due`` pass;
+permanent ones (other 4xx) are recorded as failed. Rows are claimed before sending, so two workers never
+send the same message.
+"""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from helpdesk.actors import Actor
+from helpdesk.cases.models import Case
+from helpdesk.cases.services import log_activity
+from helpdesk.database import utcnow
+from helpdesk.errors import Conflict
+from helpdesk.extensions import db
+from helpdesk.participants.models import Participant
+from helpdesk.phones import normalize_phone
+from helpdesk.programs.models import Program
+from helpdesk.telephony.models import Message
+from helpdesk.telephony.sms import STATUS_RANK, mark_opted_out_on
+from helpdesk.telephony.twilio_adapter import current_gateway
+from helpdesk.validation import FieldErrors
+
+MAX_SMS = 1600  # Twilio's limit for one message body
+BACKOFF = timedelta(seconds=30)
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+def send_sms(program: Program, to: str, body: str, *, actor: Actor, case: Case | None = None,
+             participant: Participant | None = None) -> Message:
+    """Record an outbound SMS from the program's hotline number; the caller commits, then delivers."""
+    errors = FieldErrors()
+    body = errors.text("body", body, max_length=MAX_SMS)
+    number = errors.check("to", lambda: normalize_phone(to))
+    errors.raise_if_any()
+    if participant is not None and participant.sms_opt_out:
+        raise Conflict(f"{participant.full_name} has opted out of SMS")
+    message = Message(program=program, participant=participant, case_id=case.id if case else None,
+                      direction="outbound", from_number=program.hotline_number, to_number=number, body=body,
+                      status="pending", next_attempt_at=utcnow(), sent_by_id=getattr(actor, "id", None))
+    db.session.add(message)
+    db.session.flush()
+    if case is not None:
+        log_activity(case, "sms_out", actor=actor, body=body, is_public=True, responds=True, message_id=message.id)
+    return message
+
+
+def deliver(message: Message, gateway=None) -> Message:
+    """One attempt to hand ``message`` to the gateway; records the outcome on the row."""
+    result = (gateway or current_gateway()).send(message.from_number, message.to_number, message.body)
+    message.attempts += 1
+    if result.sid:
+        message.message_sid = result.sid
+        message.status = result.status if STATUS_RANK.get(result.status, 0) > STATUS_RANK["sending"] else "queued"
+        message.next_attempt_at = message.error_code = message.error_message = None
+    elif result.transient and message.attempts < current_app.config["SMS_MAX_ATTEMPTS"]:
+        message.status = "pending"
+        message.next_attempt_at = utcnow() + BACKOFF * 2 ** (message.attempts - 1)
+        message.error_code, message.error_message = result.error_code, result.error_message
+    else:
+        message.status, message.next_attempt_at = "failed", None
+        message.error_code, message.error_message = result.error_code, result.error_message
+        mark_opted_out_on(message)
+    db.session.flush()
+    return message
+
+
+def claim_due(limit: int) -> list[Message]:
+    """Claim up to ``limit`` messages due for delivery (or whose earlier claim expired) for this worker.
+
+    Each claim is a compare-and-set on the row, so concurrent workers never take the same message.
+    """
+    now = utcnow()
+    due = select(Message.id).where(
+        or_(Message.status == "pending", Message.status == "sending"), Message.next_attempt_at <= now,
+    ).order_by(Message.next_attempt_at).limit(limit)
+    claimed = []
+    for message_id in db.session.scalars(due).all():
+        taken = db.session.execute(
+            update(Message).where(Message.id == message_id, Message.next_attempt_at <= now,
+                                  Message.status.in_(("pending", "sending")))
+            .values(status="sending", next_attempt_at=now + CLAIM_LEASE)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken:
+            claimed.append(message_id)
+    return [db.session.get(Message, message_id, populate_existing=True) for message_id in claimed]

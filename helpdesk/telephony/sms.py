@@ -1,0 +1,109 @@
+"""Inbound SMS and delivery reports: every text lands on a case once, opt-out words are honoured."""
+
+
+from sqlalchemy import select
+
+from helpdesk.cases.models import Case, Category, Channel, Status
+from helpdesk.cases.services import log_activity, open_case, update_case
+from helpdesk.extensions import db
+from helpdesk.participants.models import Participant
+from helpdesk.telephony.lookup import e164_or_raw, latest_open_case, participant_for, program_for
+from helpdesk.telephony.models import Message
+from helpdesk.telephony.twilio_adapter import OPTED_OUT
+from helpdesk.telephony.voice import HOTLINE
+
+MAX_BODY = 10_000
+TRUNCATED = " […truncated]"
+# Twilio's own opt-out words plus their Polish and Russian counterparts; a single word, any case.
+OPT_OUT_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
+                 "koniec", "wypisz", "rezygnuję", "rezygnuje", "стоп", "отписаться", "отписка", "хватит"}
+OPT_IN_WORDS = {"start", "unstop", "yes", "старт"}
+# Delivery statuses in the order they happen; a report never moves a message backwards.
+STATUS_RANK = {"pending": 0, "sending": 1, "accepted": 2, "scheduled": 2, "queued": 2, "sent": 3,
+               "delivered": 4, "undelivered": 4, "failed": 4, "canceled": 4, "read": 5}
+FINAL_STATUSES = {"delivered", "undelivered", "failed", "canceled", "read"}
+
+
+def keyword(body: str) -> str:
+    """The message as one lower-case word, or "" when it is more than one word."""
+    words = body.strip().strip(".!").split()
+    return words[0].casefold() if len(words) == 1 else ""
+
+
+def clip(body: str) -> str:
+    return body if len(body) <= MAX_BODY else body[: MAX_BODY - len(TRUNCATED)] + TRUNCATED
+
+
+def find_message(sid: str | None) -> Message | None:
+    return db.session.scalar(select(Message).where(Message.message_sid == sid[:64])) if sid else None
+
+
+def receive_sms(form) -> Message | None:
+    """``/sms/incoming``: store the text once (by MessageSid) and act on it. None when there is nothing to store."""
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    program = program_for(form.get("To"))
+    if not sid or program is None:
+        return None
+    existing = find_message(sid)
+    if existing is not None:
+        return existing
+    number = e164_or_raw(form.get("From"))
+    participant = participant_for(program, number)
+    message = Message(message_sid=sid[:64], program=program, participant=participant, direction="inbound",
+                      from_number=number, to_number=program.hotline_number, body=clip(form.get("Body") or ""),
+                      status="received")
+    db.session.add(message)
+    word = keyword(message.body)
+    if word in OPT_OUT_WORDS or word in OPT_IN_WORDS:
+        if participant is not None:
+            participant.sms_opt_out = word in OPT_OUT_WORDS
+    else:
+        _append_to_case(message)
+    db.session.flush()
+    return message
+
+
+def _append_to_case(message: Message) -> None:
+    """The sender's open SMS case (by participant, or by number for unknown senders), else a new one."""
+    if message.participant is not None:
+        case = latest_open_case(message.participant, channel=Channel.SMS)
+    else:
+        case = _open_case_of_unknown_number(message.program_id, message.from_number)
+    if case is None:
+        first_line = (message.body.strip().splitlines() or ["(empty message)"])[0]
+        case = open_case(message.program, participant=message.participant, channel=Channel.SMS,
+                         category=Category.OTHER, subject=f"SMS: {first_line[:180]}",
+                         description=f"Text from {message.from_number}", actor=HOTLINE)
+    message.case_id = case.id
+    db.session.flush()
+    log_activity(case, "sms_in", actor=HOTLINE, body=message.body, is_public=True, message_id=message.id)
+    if case.status == Status.PENDING_PARTICIPANT:
+        update_case(case, actor=HOTLINE, status=Status.OPEN)
+
+
+def _open_case_of_unknown_number(program_id: int, number: str) -> Case | None:
+    latest = db.session.scalar(select(Message.case_id).where(
+        Message.from_number == number, Message.program_id == program_id, Message.participant_id.is_(None),
+        Message.case_id.is_not(None)).order_by(Message.id.desc()).limit(1))
+    case = db.session.get(Case, latest) if latest else None
+    return case if case is not None and case.is_open else None
+
+
+def record_delivery_status(form) -> None:
+    """``/sms/status``: move the message forward only; 21610 means the recipient has opted out."""
+    message = find_message(form.get("MessageSid") or form.get("SmsSid"))
+    status = (form.get("MessageStatus") or form.get("SmsStatus") or "").lower()
+    if message is None or status not in STATUS_RANK:
+        return
+    if message.status in FINAL_STATUSES or STATUS_RANK[status] <= STATUS_RANK.get(message.status, 0):
+        return
+    message.status = status
+    code = form.get("ErrorCode")
+    if code and code.isdigit():
+        message.error_code = int(code)
+        mark_opted_out_on(message)
+
+
+def mark_opted_out_on(message: Message) -> None:
+    if message.error_code == OPTED_OUT and message.participant_id is not None:
+        db.session.get(Participant, message.participant_id).sms_opt_out = True

@@ -1,0 +1,75 @@
+"""The only module that talks to Twilio's REST API: SMS gateways behind one small interface.
+
+``TwilioGateway`` uses the real ``twilio.rest.Client``; ``TWILIO_API_BASE_URL`` points it elsewhere (tests
+use a loopback fake of Twilio's API). ``DevelopmentGateway`` only records, for machines with no account.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from flask import current_app
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+TWILIO_API = "https://api.twilio.com"
+OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
+
+
+@dataclass
+class SendResult:
+    """What one attempt to hand a message to the provider gave."""
+
+    sid: str | None = None
+    status: str | None = None
+    error_code: int | None = None
+    error_message: str | None = None
+    transient: bool = False
+
+
+class _BaseUrlHttpClient(TwilioHttpClient):
+    """Sends the SDK's requests to ``base_url`` instead of api.twilio.com."""
+
+    def __init__(self, base_url: str, timeout: float):
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith(TWILIO_API):
+            url = self.base_url + url[len(TWILIO_API):]
+        return super().request(method, url, *args, **kwargs)
+
+
+class TwilioGateway:
+    def __init__(self, account_sid: str, auth_token: str, base_url: str, timeout: float,
+                 status_callback: str | None):
+        self.client = Client(account_sid, auth_token, http_client=_BaseUrlHttpClient(base_url, timeout))
+        self.client.region = self.client.edge = None  # a region or edge would rewrite the host name
+        self.status_callback = status_callback
+
+    def send(self, from_number: str, to_number: str, body: str) -> SendResult:
+        extra = {"status_callback": self.status_callback} if self.status_callback else {}
+        try:
+            message = self.client.messages.create(to=to_number, from_=from_number, body=body, **extra)
+        except TwilioRestException as exc:
+            transient = exc.status >= 500 or exc.status == 429
+            return SendResult(error_code=exc.code or exc.status, error_message=str(exc.msg)[:255], transient=transient)
+        except OSError as exc:  # connection refused, reset, timed out (requests' errors are OSErrors)
+            return SendResult(error_message=f"network: {exc}"[:255], transient=True)
+        return SendResult(sid=message.sid, status=message.status or "queued")
+
+
+class DevelopmentGateway:
+    """No Twilio account: the message is only recorded, as sent, so the phone simulator can show it."""
+
+    def send(self, from_number: str, to_number: str, body: str) -> SendResult:
+        return SendResult(sid=f"SMdev{uuid.uuid4().hex}", status="sent")
+
+
+def current_gateway():
+    config = current_app.config
+    if not (config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN")):
+        return DevelopmentGateway()
+    public = config.get("PUBLIC_BASE_URL")
+    return TwilioGateway(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], config["TWILIO_API_BASE_URL"],
+                         config["TWILIO_TIMEOUT"], f"{public.rstrip('/')}/twilio/sms/status" if public else None)

@@ -1,0 +1,63 @@
+"""TwiML answers for the hotline, built with the twilio SDK."""
+
+from flask import url_for
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+from helpdesk.programs.models import Program
+from helpdesk.telephony.texts import VOICE_LANGUAGE, text
+
+MENU_TIMEOUT = 6
+DIAL_TIMEOUT = 20
+VOICEMAIL_SECONDS = 120
+
+
+def _say(response: VoiceResponse, locale: str, words: str) -> None:
+    response.say(words, language=VOICE_LANGUAGE.get(locale, "en-US"))
+
+
+def _url(endpoint: str) -> str:
+    return url_for(endpoint)
+
+
+def greeting_and_menu(program: Program, locale: str) -> str:
+    response = VoiceResponse()
+    greeting = (program.greetings or {}).get(locale) or text(locale, "greeting", program=program.name)
+    with response.gather(num_digits=1, action=_url("twilio.voice_menu"), method="POST",
+                         timeout=MENU_TIMEOUT) as gather:
+        _say(gather, locale, greeting)
+        _say(gather, locale, text(locale, "menu"))
+    response.redirect(_url("twilio.voice_menu"), method="POST")  # no key pressed: treated as 0
+    return str(response)
+
+
+def connect_to_agents(locale: str, numbers: list[str], caller_id: str) -> str:
+    response = VoiceResponse()
+    _say(response, locale, text(locale, "connecting"))
+    dial = response.dial(action=_url("twilio.voice_dial_result"), method="POST", timeout=DIAL_TIMEOUT,
+                         caller_id=caller_id)
+    for number in numbers:
+        dial.number(number)
+    return str(response)
+
+
+def voicemail(locale: str, *, closed: bool) -> str:
+    response = VoiceResponse()
+    _say(response, locale, text(locale, "closed" if closed else "voicemail"))
+    response.record(max_length=VOICEMAIL_SECONDS, play_beep=True, action=_url("twilio.voice_recorded"),
+                    method="POST", recording_status_callback=_url("twilio.voice_recording"),
+                    recording_status_callback_method="POST", transcribe=True,
+                    transcribe_callback=_url("twilio.voice_transcription"))
+    _say(response, locale, text(locale, "thanks"))
+    return str(response)
+
+
+def goodbye(locale: str, key: str = "thanks") -> str:
+    response = VoiceResponse()
+    _say(response, locale, text(locale, key))
+    response.hangup()
+    return str(response)
+
+
+def empty_messaging() -> str:
+    return str(MessagingResponse())

@@ -1,0 +1,104 @@
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from helpdesk.auth.access import admin_required
+from helpdesk.cases.services import get_case
+from helpdesk.errors import Conflict, ValidationError
+from helpdesk.extensions import db
+from helpdesk.forms import choices
+from helpdesk.panels import register_panel
+from helpdesk.programs.services import visible_programs
+from helpdesk.telephony import bp, simulator
+from helpdesk.telephony.calls import (
+    call_log,
+    get_call,
+    live_calls,
+    open_cases_by_participant,
+    parse_call_filters,
+    take_call,
+)
+from helpdesk.telephony.conversation import case_messages, reply_number
+from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
+from helpdesk.telephony.outbox import deliver, send_sms
+
+
+def _sms_panel(case, actor):
+    number, reason = reply_number(case)
+    messages = case_messages(case)
+    if not messages and case.channel.value != "sms" and number is None:
+        return None
+    return {"messages": messages, "number": number, "reason": reason, "form": SmsReplyForm()}
+
+
+register_panel("case_main", "telephony/_sms_panel.html", _sms_panel, order=10)
+
+
+@bp.route("/calls/live")
+def live():
+    return render_template("telephony/live.html")
+
+
+@bp.route("/calls/live/panel")
+def live_panel():
+    """The live-calls list alone, fetched every few seconds by the live page."""
+    calls = live_calls(actor=current_user)
+    return render_template("telephony/_live_panel.html", calls=calls, open_cases=open_cases_by_participant(calls))
+
+
+@bp.post("/calls/<int:call_id>/take")
+def take(call_id):
+    call = take_call(get_call(call_id, actor=current_user), actor=current_user)
+    db.session.commit()
+    return redirect(url_for("cases.case_page", case_id=call.case_id) if call.case_id else url_for("telephony.live"))
+
+
+@bp.route("/calls")
+def log():
+    programs = visible_programs(current_user)
+    try:
+        filters = parse_call_filters(request.args, {p.code: p for p in programs})
+        page = call_log(filters, actor=current_user, cursor=request.args.get("cursor"))
+    except ValidationError as exc:
+        flash(f"Filter {exc.message}", "error")
+        return redirect(url_for("telephony.log"))
+    return render_template("telephony/log.html", page=page, programs=programs, filters=filters)
+
+
+@bp.post("/cases/<int:case_id>/sms")
+def reply(case_id):
+    case = get_case(case_id, actor=current_user)
+    form = SmsReplyForm()
+    number, reason = reply_number(case)
+    if not form.validate_on_submit() or number is None:
+        flash(reason or "Type the text message first.", "error")
+        return redirect(url_for("cases.case_page", case_id=case.id))
+    try:
+        message = send_sms(case.program, number, form.body.data, actor=current_user, case=case,
+                           participant=case.participant)
+    except (ValidationError, Conflict) as exc:
+        db.session.rollback()
+        flash(f"Not sent: {exc.message}", "error")
+        return redirect(url_for("cases.case_page", case_id=case.id))
+    db.session.commit()  # recorded before the provider is asked: nothing sent goes unrecorded
+    deliver(message)
+    db.session.commit()
+    if message.status == "failed":
+        flash(f"The text could not be sent: {message.error_message}", "error")
+    return redirect(url_for("cases.case_page", case_id=case.id) + "#sms")
+
+
+@bp.route("/simulator", methods=["GET", "POST"])
+@admin_required
+def phone_simulator():
+    """Development only: play a caller or texter against the real webhooks, signed like Twilio does."""
+    if not current_app.config.get("DEVELOPMENT"):
+        abort(404)
+    form = SimulatorForm()
+    form.program.choices = choices((p.code, f"{p.name} {p.hotline_number}") for p in visible_programs(current_user))
+    exchanges = []
+    if form.validate_on_submit():
+        action = request.form.get("action", "")
+        exchanges = simulator.run(action, form, session)
+    replies = simulator.replies_to(form.from_number.data) if form.from_number.data else []
+    return render_template("telephony/simulator.html", form=form, exchanges=exchanges, replies=replies,
+                           actions=simulator.ACTIONS)

@@ -1,0 +1,143 @@
+"""Inbound calls: log each call once by its CallSid, put it on a case, and decide what the caller hears."""
+
+from sqlalchemy import select
+
+from helpdesk.actors import SystemActor
+from helpdesk.cases.models import Category, Channel
+from helpdesk.cases.services import log_activity, open_case
+from helpdesk.database import utcnow
+from helpdesk.extensions import db
+from helpdesk.programs.business_hours import is_open_at
+from helpdesk.telephony import twiml
+from helpdesk.telephony.lookup import e164_or_raw, latest_open_case, participant_for, program_for
+from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome
+
+HOTLINE = SystemActor("Hotline")
+MENU = {"1": Category.REWARD_DELIVERY, "2": Category.POINTS, "0": Category.OTHER}
+SUBJECTS = {Category.REWARD_DELIVERY: "Phone call: reward delivery", Category.POINTS: "Phone call: points and account",
+            Category.OTHER: "Phone call"}
+
+
+def find_call(call_sid: str | None) -> Call | None:
+    if not call_sid:
+        return None
+    return db.session.scalar(select(Call).where(Call.call_sid == call_sid[:64]))
+
+
+def caller_locale(call: Call) -> str:
+    return call.participant.locale if call.participant else call.program.locale
+
+
+def receive_call(form) -> str:
+    """``/voice/incoming``: log the call (once) and greet the caller with the menu."""
+    program = program_for(form.get("To"))
+    if program is None or not form.get("CallSid"):
+        return twiml.goodbye("en", "not_in_service")
+    call = find_call(form["CallSid"])
+    if call is None:
+        number = e164_or_raw(form.get("From"))
+        call = Call(call_sid=form["CallSid"][:64], program=program, participant=participant_for(program, number),
+                    from_number=number, to_number=program.hotline_number,
+                    status=(form.get("CallStatus") or "ringing")[:16], started_at=utcnow())
+        db.session.add(call)
+        db.session.flush()
+    return twiml.greeting_and_menu(program, caller_locale(call))
+
+
+def choose_from_menu(form) -> str:
+    """``/voice/menu``: the key pressed (none or unknown: 0) picks the case; then agents or voicemail."""
+    call = find_call(form.get("CallSid"))
+    if call is None:
+        return twiml.goodbye("en", "not_in_service")
+    if call.menu_choice is None:
+        digit = (form.get("Digits") or "0")[:1]
+        call.menu_choice = digit if digit in MENU else "0"
+        call.status = "in-progress"
+        attach_to_case(call)
+    program, locale = call.program, caller_locale(call)
+    if not is_open_at(utcnow(), program.business_hours or {}, program.timezone):
+        return twiml.voicemail(locale, closed=True)
+    if not program.on_duty_numbers:
+        return twiml.voicemail(locale, closed=False)
+    return twiml.connect_to_agents(locale, program.on_duty_numbers, caller_id=program.hotline_number)
+
+
+def attach_to_case(call: Call) -> None:
+    """The participant's open case of the chosen category, or a new phone case (also for unknown callers)."""
+    category = MENU.get(call.menu_choice or "0", Category.OTHER)
+    case = latest_open_case(call.participant, category=category) if call.participant else None
+    if case is None:
+        case = open_case(call.program, participant=call.participant, channel=Channel.PHONE, category=category,
+                         subject=SUBJECTS[category], description=f"Call from {call.from_number}", actor=HOTLINE)
+    call.case = case
+    log_activity(case, "call", actor=HOTLINE, call_id=call.id, from_number=call.from_number,
+                 menu_choice=call.menu_choice)
+
+
+def dial_result(form) -> str:
+    """``/voice/dial-result``: an agent answered (the call is done) or nobody did (voicemail)."""
+    call = find_call(form.get("CallSid"))
+    if call is None:
+        return twiml.goodbye("en", "not_in_service")
+    if form.get("DialCallStatus") == "completed":
+        if call.outcome is None:
+            call.outcome = CallOutcome.ANSWERED
+            log_activity(call.case, "call_answered", actor=HOTLINE, responds=True, call_id=call.id)
+        return twiml.goodbye(caller_locale(call))
+    return twiml.voicemail(caller_locale(call), closed=False)
+
+
+def voicemail_left(form) -> str:
+    """``/voice/recorded``: the caller finished their message."""
+    call = find_call(form.get("CallSid"))
+    if call is not None and call.outcome is None:
+        call.outcome = CallOutcome.VOICEMAIL
+    return twiml.goodbye(caller_locale(call) if call else "en")
+
+
+def recording_ready(form) -> None:
+    """Recording status callback: keep the recording's address once, and put it on the case."""
+    call = find_call(form.get("CallSid"))
+    sid = (form.get("RecordingSid") or "")[:64]
+    if call is None or not sid or call.recording_sid == sid or form.get("RecordingStatus", "completed") != "completed":
+        return
+    call.recording_sid, call.recording_url = sid, (form.get("RecordingUrl") or "")[:500]
+    call.recording_duration = _int(form.get("RecordingDuration"))
+    call.outcome = CallOutcome.VOICEMAIL
+    if call.case is not None:
+        log_activity(call.case, "voicemail", actor=HOTLINE, call_id=call.id, recording_url=call.recording_url,
+                     duration=call.recording_duration)
+
+
+def transcription_ready(form) -> None:
+    call = find_call(form.get("CallSid"))
+    text = form.get("TranscriptionText")
+    if call is None or call.transcription is not None or form.get("TranscriptionStatus") != "completed" or not text:
+        return
+    call.transcription = text
+    if call.case is not None:
+        log_activity(call.case, "transcription", actor=HOTLINE, body=text, call_id=call.id)
+
+
+def call_status(form) -> None:
+    """Status callback: the call ended. A call that never reached the menu still lands on a case."""
+    call = find_call(form.get("CallSid"))
+    status = (form.get("CallStatus") or "")[:16]
+    if call is None or not status or call.ended_at is not None:
+        return
+    call.status = status
+    if status not in FINAL_CALL_STATUSES:
+        return
+    call.ended_at, call.duration = utcnow(), _int(form.get("CallDuration"))
+    call.outcome = call.outcome or CallOutcome.MISSED
+    if call.case is None:
+        attach_to_case(call)
+    log_activity(call.case, "call_ended", actor=HOTLINE, call_id=call.id, outcome=call.outcome,
+                 duration=call.duration)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

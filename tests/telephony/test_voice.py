@@ -1,0 +1,123 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from helpdesk.cases.models import Case, CaseEvent, Category, Channel
+from helpdesk.extensions import db
+from helpdesk.programs.models import WEEKDAYS
+from helpdesk.telephony.models import Call
+from tests.telephony.conftest import sid, signed_post
+
+
+def call(client, hotline, from_number="+48601234567", call_sid=None):
+    params = {"CallSid": call_sid or sid("CA"), "From": from_number, "To": hotline.hotline_number,
+              "CallStatus": "ringing"}
+    return params, signed_post(client, "/twilio/voice/incoming", params)
+
+
+def press(client, params, digits):
+    return signed_post(client, "/twilio/voice/menu", {**params, "Digits": digits})
+
+
+def kinds(case):
+    return [e.kind for e in db.session.query(CaseEvent).filter_by(case_id=case.id).order_by(CaseEvent.id)]
+
+
+def test_a_known_caller_is_greeted_in_their_language_with_the_menu(client, hotline, caller):
+    _, response = call(client, hotline)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    assert '<Gather action="/twilio/voice/menu"' in body and 'language="pl-PL"' in body
+    assert db.session.query(Call).one().participant == caller
+
+
+def test_pressing_1_puts_the_call_on_the_callers_open_delivery_case(client, make, hotline, caller):
+    existing = make.case(hotline, participant=caller, category="reward_delivery")
+    params, _ = call(client, hotline)
+    response = press(client, params, "1")
+    assert "<Dial" in response.get_data(as_text=True) and "+48601000001" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.query(Call).one().case_id == existing.id
+    assert "call" in kinds(existing)
+
+
+def test_pressing_2_opens_a_new_phone_case_when_none_is_open(client, hotline, caller):
+    params, _ = call(client, hotline)
+    press(client, params, "2")
+    case = db.session.query(Case).filter_by(participant_id=caller.id).one()
+    assert (case.channel, case.category) == (Channel.PHONE, Category.POINTS)
+
+
+def test_a_redelivered_call_and_menu_change_nothing_the_second_time(client, hotline, caller):
+    params, first = call(client, hotline)
+    _, again = call(client, hotline, call_sid=params["CallSid"])
+    press(client, params, "1")
+    press(client, params, "2")
+    assert first.get_data() == again.get_data()
+    assert db.session.query(Call).count() == 1 and db.session.query(Case).count() == 1
+    assert db.session.query(Call).one().menu_choice == "1"
+
+
+def test_an_unknown_hotline_number_gets_a_polite_answer_and_nothing_is_stored(client, hotline):
+    params = {"CallSid": sid("CA"), "From": "+48601234567", "To": "+48229999999"}
+    response = signed_post(client, "/twilio/voice/incoming", params)
+    assert response.status_code == 200 and "not in service" in response.get_data(as_text=True)
+    assert db.session.query(Call).count() == 0
+
+
+def test_anonymous_or_garbage_callers_still_get_a_case(client, hotline):
+    for raw in ("anonymous", "1" * 30, ""):
+        params, response = call(client, hotline, from_number=raw)
+        assert response.status_code == 200
+        press(client, params, "0")
+    cases = db.session.query(Case).all()
+    assert len(cases) == 3 and all(c.participant_id is None for c in cases)
+
+
+def test_outside_business_hours_the_caller_leaves_a_voicemail(client, hotline, caller):
+    today = datetime.now(ZoneInfo(hotline.timezone)).strftime("%a").lower()
+    hotline.business_hours = {day: ["09:00-17:00"] for day in WEEKDAYS if day != today}
+    params, _ = call(client, hotline)
+    body = press(client, params, "1").get_data(as_text=True)
+    assert "<Record" in body and "transcribe=\"true\"" in body and "<Dial" not in body
+
+
+def test_when_nobody_answers_the_caller_is_sent_to_voicemail(client, hotline, caller):
+    params, _ = call(client, hotline)
+    press(client, params, "1")
+    body = signed_post(client, "/twilio/voice/dial-result", {**params, "DialCallStatus": "no-answer"}).get_data(
+        as_text=True)
+    assert "<Record" in body
+
+
+def test_an_answered_call_is_the_first_response(client, hotline, caller):
+    params, _ = call(client, hotline)
+    press(client, params, "0")
+    signed_post(client, "/twilio/voice/dial-result", {**params, "DialCallStatus": "completed"})
+    db.session.expire_all()
+    phone_call = db.session.query(Call).one()
+    assert phone_call.outcome == "answered" and phone_call.case.first_response_at is not None
+
+
+def test_the_voicemail_recording_and_its_words_land_on_the_case_once(client, hotline, caller):
+    params, _ = call(client, hotline)
+    press(client, params, "1")
+    recording = {**params, "RecordingSid": sid("RE"), "RecordingUrl": "https://api.twilio.com/rec/1",
+                 "RecordingDuration": "14", "RecordingStatus": "completed"}
+    words = {**params, "TranscriptionText": "My parcel <b>never</b> came", "TranscriptionStatus": "completed"}
+    for _ in range(2):
+        assert signed_post(client, "/twilio/voice/recording", recording).status_code == 204
+        assert signed_post(client, "/twilio/voice/transcription", words).status_code == 204
+    db.session.expire_all()
+    phone_call = db.session.query(Call).one()
+    assert (phone_call.outcome, phone_call.recording_duration) == ("voicemail", 14)
+    assert kinds(phone_call.case).count("voicemail") == 1 and kinds(phone_call.case).count("transcription") == 1
+
+
+def test_a_caller_who_hangs_up_in_the_menu_is_a_missed_call_on_a_case(client, hotline, caller):
+    params, _ = call(client, hotline)
+    signed_post(client, "/twilio/voice/status", {**params, "CallStatus": "completed", "CallDuration": "7"})
+    signed_post(client, "/twilio/voice/status", {**params, "CallStatus": "completed", "CallDuration": "7"})
+    db.session.expire_all()
+    phone_call = db.session.query(Call).one()
+    assert (phone_call.outcome, phone_call.duration) == ("missed", 7)
+    assert kinds(phone_call.case).count("call_ended") == 1
