@@ -1,5 +1,6 @@
 """Index-backed look-ups shared by the webhooks: which program was called, who is calling."""
 
+import phonenumbers
 from sqlalchemy import select
 
 from helpdesk.cases.models import Case, Category, Channel
@@ -12,11 +13,19 @@ MAX_NUMBER = 64
 
 
 def e164_or_raw(raw: str | None) -> str:
-    """A caller's number in E.164 when it is one; otherwise what Twilio sent ("anonymous", garbage), cut short."""
+    """A caller's number in E.164 when it is one; otherwise what Twilio sent ("anonymous", garbage), cut short.
+
+    A number that parses but is not valid (a new range, a short code) is still written one way only,
+    so that two texts from it meet on one case.
+    """
     raw = (raw or "").strip()
     try:
         return normalize_phone(raw)
     except ValueError:
+        pass
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(raw), phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
         return raw[:MAX_NUMBER] or "unknown"
 
 

@@ -27,7 +27,7 @@ def _sms_panel(case, actor):
     messages = case_messages(case)
     if not messages and case.channel.value != "sms" and number is None:
         return None
-    return {"messages": messages, "number": number, "reason": reason, "form": SmsReplyForm()}
+    return {"messages": messages, "number": number, "reason": reason, "form": SmsReplyForm(prefix="sms")}
 
 
 register_panel("case_main", "telephony/_sms_panel.html", _sms_panel, order=10)
@@ -67,7 +67,7 @@ def log():
 @bp.post("/cases/<int:case_id>/sms")
 def reply(case_id):
     case = get_case(case_id, actor=current_user)
-    form = SmsReplyForm()
+    form = SmsReplyForm(prefix="sms")
     number, reason = reply_number(case)
     if not form.validate_on_submit() or number is None:
         flash(reason or "Type the text message first.", "error")

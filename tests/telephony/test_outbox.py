@@ -20,7 +20,7 @@ def sms_case(make, hotline, caller, agent):
 
 def reply(agent_client, case, body="Your parcel ships today"):
     token = csrf_token(agent_client, "/cases")
-    return agent_client.post(f"/cases/{case.id}/sms", data={"body": body, "csrf_token": token})
+    return agent_client.post(f"/cases/{case.id}/sms", data={"sms-body": body, "csrf_token": token})
 
 
 def test_an_agents_reply_goes_out_through_the_twilio_client(agent_client, twilio, sms_case, hotline, caller):
