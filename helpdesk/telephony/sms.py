@@ -68,7 +68,7 @@ def _append_to_case(message: Message) -> None:
     if message.participant is not None:
         case = latest_open_case(message.participant, channel=Channel.SMS)
     else:
-        case = _open_case_of_unknown_number(message.program_id, message.from_number)
+        case = _open_case_of_unknown_number(message.program.id, message.from_number)
     if case is None:
         first_line = (message.body.strip().splitlines() or ["(empty message)"])[0]
         case = open_case(message.program, participant=message.participant, channel=Channel.SMS,
