@@ -20,6 +20,7 @@ class Config:
     TWILIO_TIMEOUT = float(os.environ.get("TWILIO_TIMEOUT", "10"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # the URL Twilio calls, e.g. https://hotline.example.com
     SMS_MAX_ATTEMPTS = 5
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # uploads of reward-order files included
     PAGE_SIZE = 25
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200

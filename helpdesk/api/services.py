@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from helpdesk.programs.models import Program
 from helpdesk.validation import FieldErrors
 
 TOKEN_PREFIX = "hd_"
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -33,6 +35,7 @@ def authenticate_token(plain: str) -> ApiToken | None:
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
-    if token is not None:
-        token.last_used_at = utcnow()
+    now = utcnow()
+    if token is not None and (token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION):
+        token.last_used_at = now  # at most once a minute: concurrent requests do not queue on the row lock
     return token

@@ -126,3 +126,10 @@ def test_managers_see_program_settings_agents_do_not(client, make, program):
     post(client, "/logout", {})
     login(client, manager)
     assert client.get(f"/programs/{program.code}/settings").status_code == 200
+
+
+def test_a_forged_cursor_with_a_huge_number_is_refused_not_a_crash(agent_client):
+    from helpdesk.pagination import encode_cursor
+
+    response = agent_client.get("/cases?queue=open&cursor=" + encode_cursor([10**30]), follow_redirects=True)
+    assert response.status_code == 200 and "not a valid page cursor" in response.get_data(as_text=True)
