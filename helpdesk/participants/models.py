@@ -35,7 +35,9 @@ class Participant(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    program: Mapped[Program] = relationship(lazy="joined", innerjoin=True)
+    # Not eager: nested inside a case's outer join it made SQLite materialise every participant. A lazy
+    # many-to-one load finds the program in the session's identity map (case pages load it already).
+    program: Mapped[Program] = relationship()
 
     @property
     def full_name(self) -> str:

@@ -14,7 +14,7 @@ from helpdesk.database import utcnow
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
-from helpdesk.telephony.models import LIVE_CALL_STATUSES, Call, CallOutcome
+from helpdesk.telephony.models import CALL_LIST_LOADS, LIVE_CALL_STATUSES, Call, CallOutcome
 
 LIVE_WINDOW = timedelta(hours=2)  # a call whose final status never came is not "live" forever
 LIVE_LIMIT = 50
@@ -28,7 +28,8 @@ def _scoped(query, actor: Actor):
 
 
 def live_calls(*, actor: Actor) -> list[Call]:
-    query = select(Call).where(Call.status.in_(LIVE_CALL_STATUSES), Call.started_at >= utcnow() - LIVE_WINDOW)
+    query = select(Call).options(*CALL_LIST_LOADS).where(Call.status.in_(LIVE_CALL_STATUSES),
+                                                         Call.started_at >= utcnow() - LIVE_WINDOW)
     return list(db.session.scalars(_scoped(query, actor).order_by(Call.id.desc()).limit(LIVE_LIMIT)))
 
 
@@ -106,7 +107,7 @@ def parse_call_filters(args, programs_by_code: dict) -> CallFilters:
 
 
 def call_log(filters: CallFilters, *, actor: Actor, cursor: str | None = None, limit: int = 50) -> Page:
-    query = _scoped(select(Call), actor)
+    query = _scoped(select(Call).options(*CALL_LIST_LOADS), actor)
     start, end = filters.bounds()
     for condition, applies in ((Call.program_id == filters.program_id, filters.program_id is not None),
                                (Call.started_at >= start, start is not None), (Call.started_at < end, end is not None),

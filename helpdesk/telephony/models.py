@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from helpdesk.auth.models import User
 from helpdesk.cases.models import Case
@@ -53,14 +53,20 @@ class Call(db.Model):
     recording_duration: Mapped[int | None]
     transcription: Mapped[str | None] = mapped_column(Text)
 
-    program: Mapped[Program] = relationship(lazy="joined", innerjoin=True)
-    participant: Mapped[Participant | None] = relationship(lazy="joined")
-    case: Mapped[Case | None] = relationship(lazy="joined")
-    agent: Mapped[User | None] = relationship(lazy="joined")
+    # Lazy: the webhooks look calls up by CallSid on every request and need none of these joined in;
+    # the lists that show them ask for them (CALL_LIST_LOADS).
+    program: Mapped[Program] = relationship()
+    participant: Mapped[Participant | None] = relationship()
+    case: Mapped[Case | None] = relationship()
+    agent: Mapped[User | None] = relationship()
 
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_CALL_STATUSES
+
+
+CALL_LIST_LOADS = (joinedload(Call.program), joinedload(Call.participant), joinedload(Call.case),
+                   joinedload(Call.agent))
 
 
 class Message(db.Model):
@@ -92,5 +98,5 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    program: Mapped[Program] = relationship(lazy="joined", innerjoin=True)
-    participant: Mapped[Participant | None] = relationship(lazy="joined")
+    program: Mapped[Program] = relationship()
+    participant: Mapped[Participant | None] = relationship()
