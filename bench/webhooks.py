@@ -79,17 +79,17 @@ def main() -> int:
     client = app.test_client()
     people = callers(app, args.n)
     texters = people[: max(1, args.n // 10)]  # a tenth of them text ten times each: new cases and follow-ups
-    samples = {"bare Flask route (fixed TwiML)": [], "POST /twilio/voice/incoming": [],
-               "POST /twilio/sms/incoming": []}
+    bare_route = "bare Flask route (fixed TwiML)"
+    samples = {bare_route: [], "POST /twilio/voice/incoming": [], "POST /twilio/sms/incoming": []}
     for i, (phone, hotline) in enumerate(people):
-        samples["bare Flask route (fixed TwiML)"].append(timed(client, "/twilio/bench-bare", {"From": phone, "To": hotline}))
+        samples[bare_route].append(timed(client, "/twilio/bench-bare", {"From": phone, "To": hotline}))
         samples["POST /twilio/voice/incoming"].append(timed(client, "/twilio/voice/incoming", {
             "CallSid": f"CA{uuid.uuid4().hex}", "From": phone, "To": hotline, "CallStatus": "ringing"}))
         texter, texter_hotline = texters[i % len(texters)]
         samples["POST /twilio/sms/incoming"].append(timed(client, "/twilio/sms/incoming", {
             "MessageSid": f"SM{uuid.uuid4().hex}", "From": texter, "To": texter_hotline,
             "Body": f"Where is my parcel? ({i})"}))
-    bare = statistics.median(samples["bare Flask route (fixed TwiML)"])
+    bare = statistics.median(samples[bare_route])
     failed = False
     print(f"{'endpoint':34} {'median ms':>10} {'p95 ms':>8} {'x bare':>7}  ({len(people)} requests each)")
     for name, values in samples.items():
