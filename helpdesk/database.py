@@ -4,8 +4,11 @@ import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, SmallInteger, String, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+
+from helpdesk.extensions import db
 
 
 def utcnow() -> datetime:
@@ -47,6 +50,13 @@ class IntEnumType(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else self.enum_class(value)
+
+
+def insert_or_ignore(model, *conflict_columns):
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: a redelivered row is simply not written again."""
+    dialect = db.session.get_bind().dialect.name
+    build = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return build(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
 
 
 def search_key() -> String:

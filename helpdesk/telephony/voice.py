@@ -5,11 +5,13 @@ from sqlalchemy import select
 from helpdesk.actors import SystemActor
 from helpdesk.cases.models import Category, Channel
 from helpdesk.cases.services import log_activity, open_case
-from helpdesk.database import utcnow
+from helpdesk.database import insert_or_ignore, utcnow
 from helpdesk.extensions import db
+from helpdesk.participants.models import Participant
 from helpdesk.programs.business_hours import is_open_at
+from helpdesk.programs.models import Program
 from helpdesk.telephony import twiml
-from helpdesk.telephony.lookup import e164_or_raw, latest_open_case, participant_for, program_for
+from helpdesk.telephony.lookup import e164_or_raw, latest_open_case
 from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome
 
 HOTLINE = SystemActor("Hotline")
@@ -29,19 +31,24 @@ def caller_locale(call: Call) -> str:
 
 
 def receive_call(form) -> str:
-    """``/voice/incoming``: log the call (once) and greet the caller with the menu."""
-    program = program_for(form.get("To"))
+    """``/voice/incoming``: log the call (once) and greet the caller with the menu.
+
+    The phone rings while this runs, so it reads only the columns it needs and writes the call with one
+    insert that a redelivery of the same CallSid leaves alone.
+    """
+    program = db.session.execute(select(Program.id, Program.name, Program.locale, Program.greetings,
+                                        Program.hotline_number)
+                                 .where(Program.hotline_number == e164_or_raw(form.get("To")))).first()
     if program is None or not form.get("CallSid"):
         return twiml.goodbye("en", "not_in_service")
-    call = find_call(form["CallSid"])
-    if call is None:
-        number = e164_or_raw(form.get("From"))
-        call = Call(call_sid=form["CallSid"][:64], program=program, participant=participant_for(program, number),
-                    from_number=number, to_number=program.hotline_number,
-                    status=(form.get("CallStatus") or "ringing")[:16], started_at=utcnow())
-        db.session.add(call)
-        db.session.flush()
-    return twiml.greeting_and_menu(program, caller_locale(call))
+    number = e164_or_raw(form.get("From"))
+    caller = db.session.execute(select(Participant.id, Participant.locale).where(
+        Participant.phone == number, Participant.program_id == program.id).limit(1)).first()
+    db.session.execute(insert_or_ignore(Call, Call.call_sid).values(
+        call_sid=form["CallSid"][:64], program_id=program.id, participant_id=caller.id if caller else None,
+        from_number=number, to_number=program.hotline_number, status=(form.get("CallStatus") or "ringing")[:16],
+        started_at=utcnow()))
+    return twiml.greeting_and_menu(program, caller.locale if caller else program.locale)
 
 
 def choose_from_menu(form) -> str:
