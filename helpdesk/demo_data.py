@@ -32,6 +32,8 @@ PROGRAMS = [
      "last": [("Иванов", "Иванова"), ("Смирнов", "Смирнова"), ("Кузнецов", "Кузнецова"), ("Попов", "Попова"),
               ("Соколов", "Соколова"), ("Морозов", "Морозова")]},
 ]
+HOTLINE_HOURS = {"mon": ["08:00-20:00"], "tue": ["08:00-20:00"], "wed": ["08:00-20:00"], "thu": ["08:00-20:00"],
+                 "fri": ["08:00-20:00"], "sat": ["09:00-14:00"], "sun": []}
 STAFF = [
     ("admin@demo.test", "Ada Admin", "admin", ["AURORA", "TAIGA"]),
     ("manager@demo.test", "Marta Manager", "manager", ["AURORA", "TAIGA"]),
@@ -50,6 +52,14 @@ SUBJECTS = {
 }
 STATUS_MIX = (["new"] * 3 + ["open"] * 4 + ["pending_participant"] * 2 + ["pending_vendor"] * 2
               + ["resolved"] * 5 + ["closed"] * 4)
+
+
+def _program(spec: dict) -> Program:
+    program = create_program(**{k: spec[k] for k in ("code", "name", "hotline_number", "timezone", "locale")},
+                             actor=SYSTEM)
+    program.business_hours = HOTLINE_HOURS
+    program.on_duty_numbers = [f"{spec['phone_prefix']}9990001", f"{spec['phone_prefix']}9990002"]
+    return program
 
 
 def _staff(programs: dict) -> dict:
@@ -102,9 +112,7 @@ def demo_data_command(participants, cases, seed):
         click.echo("Demo data is already loaded.")
     else:
         rng = random.Random(seed)
-        programs = {spec["code"]: create_program(**{k: spec[k] for k in
-                                                    ("code", "name", "hotline_number", "timezone", "locale")},
-                                                 actor=SYSTEM) for spec in PROGRAMS}
+        programs = {spec["code"]: _program(spec) for spec in PROGRAMS}
         staff = _staff(programs)
         with click.progressbar(PROGRAMS, label="Loading demo programs") as bar:
             for spec in bar:
