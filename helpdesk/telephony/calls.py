@@ -109,12 +109,16 @@ def parse_call_filters(args, programs_by_code: dict) -> CallFilters:
 def call_log(filters: CallFilters, *, actor: Actor, cursor: str | None = None, limit: int = 50) -> Page:
     query = _scoped(select(Call).options(*CALL_LIST_LOADS), actor)
     start, end = filters.bounds()
-    for condition, applies in ((Call.program_id == filters.program_id, filters.program_id is not None),
-                               (Call.started_at >= start, start is not None), (Call.started_at < end, end is not None),
-                               (Call.agent_id == filters.agent_id, filters.agent_id is not None),
-                               (Call.outcome == filters.outcome, filters.outcome is not None)):
-        if applies:
-            query = query.where(condition)
+    if filters.program_id is not None:
+        query = query.where(Call.program_id == filters.program_id)
+    if start is not None:
+        query = query.where(Call.started_at >= start)
+    if end is not None:
+        query = query.where(Call.started_at < end)
+    if filters.agent_id is not None:
+        query = query.where(Call.agent_id == filters.agent_id)
+    if filters.outcome is not None:
+        query = query.where(Call.outcome == filters.outcome)
     if cursor:
         _, values = decode_cursor(cursor, [int])
         query = query.where(_NEWEST.after(values))

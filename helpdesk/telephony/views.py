@@ -2,7 +2,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required
-from helpdesk.cases.services import get_case
+from helpdesk.cases.services import assignable_users, get_case
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
@@ -61,7 +61,8 @@ def log():
     except ValidationError as exc:
         flash(f"Filter {exc.message}", "error")
         return redirect(url_for("telephony.log"))
-    return render_template("telephony/log.html", page=page, programs=programs, filters=filters)
+    agents = sorted({u.id: u for p in programs for u in assignable_users(p)}.values(), key=lambda u: u.name)
+    return render_template("telephony/log.html", page=page, programs=programs, filters=filters, agents=agents)
 
 
 @bp.post("/cases/<int:case_id>/sms")
