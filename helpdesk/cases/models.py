@@ -141,6 +141,8 @@ class EventKind(enum.StrEnum):
     CATEGORY = "category"
     ASSIGNEE = "assignee"
     PARTICIPANT = "participant"
+    SCRIPT_RUN = "script_run"
+    CALLBACK_SCHEDULED = "callback_scheduled"
 
 
 class CaseEvent(db.Model):

@@ -1,0 +1,213 @@
+"""Merge fields: the registry of namespaces (``participant.first_name``...) and the sandboxed renderer.
+
+Script text is untrusted. Three locks keep it inert:
+
+1. ``merge_fields_in`` accepts only text and ``{{ namespace.field }}`` of registered fields; anything else
+   (filters, calls, loops, arithmetic, dunder access) is refused, and a refused text renders as plain text.
+2. Rendering uses Jinja2's ``SandboxedEnvironment`` with autoescape, no globals, no loader, arithmetic refused,
+   and attribute look-up limited to the registered namespaces' values.
+3. A missing value renders as a visible placeholder such as ``[participant.first_name]``, never an error.
+
+Features add namespaces with ``register_merge_namespace`` (e.g. the reward orders feature adds ``order``).
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import TemplateSyntaxError, Undefined, nodes
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup, escape
+
+from helpdesk.phones import display_phone
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MergeNamespace:
+    name: str
+    fields: tuple[str, ...]
+    resolve: Callable  # (case, agent) -> {field: value}; a missing or None value shows as a placeholder
+
+
+_namespaces: dict[str, MergeNamespace] = {}
+
+
+def register_merge_namespace(name: str, *, fields, resolve: Callable) -> None:
+    """Make ``{{ name.field }}`` available to scripts; ``resolve(case, agent)`` returns the values for a case."""
+    if not name.isidentifier() or name.startswith("_"):
+        raise ValueError(f"merge namespace {name!r} must be a plain identifier")
+    _namespaces[name] = MergeNamespace(name, tuple(fields), resolve)
+
+
+def namespaces() -> dict[str, MergeNamespace]:
+    return dict(_namespaces)
+
+
+def known_fields() -> list[str]:
+    return [f"{ns.name}.{f}" for ns in _namespaces.values() for f in ns.fields]
+
+
+class RefusedTemplate(ValueError):
+    """Text that is not plain text with merge fields; ``line`` is the 1-based line within the text."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
+
+
+class _Values:
+    """One namespace's values; the only objects whose attributes the sandbox will look up."""
+
+    __slots__ = ("name", "values")
+
+    def __init__(self, name: str, values: dict):
+        self.name, self.values = name, values
+
+
+class Placeholder(Undefined):
+    """A missing value: ``[namespace.field]``, shown highlighted on pages and as plain text elsewhere."""
+
+    __slots__ = ()
+
+    def _label(self) -> str:
+        owner = self._undefined_obj
+        prefix = f"{owner.name}." if isinstance(owner, _Values) else ""
+        return f"[{prefix}{self._undefined_name}]"
+
+    def __str__(self) -> str:
+        return self._label()
+
+    def __html__(self) -> str:
+        return Markup('<span class="merge-missing">{}</span>').format(self._label())
+
+
+class _ScriptSandbox(SandboxedEnvironment):
+    intercepted_binops = frozenset(("+", "-", "*", "/", "//", "%", "**"))
+    intercepted_unops = frozenset(("+", "-"))
+
+    def call_binop(self, context, operator, left, right):
+        raise SecurityError("arithmetic is not allowed in scripts")
+
+    def call_unop(self, context, operator, arg):
+        raise SecurityError("arithmetic is not allowed in scripts")
+
+    def getattr(self, obj, attribute):
+        if isinstance(obj, _Values) and isinstance(attribute, str) and attribute in obj.values:
+            value = obj.values[attribute]
+            if value is not None:
+                return value
+        return self.undefined(obj=obj, name=attribute)
+
+    getitem = getattr
+
+
+def _sandbox() -> SandboxedEnvironment:
+    env = _ScriptSandbox(autoescape=True, undefined=Placeholder)
+    env.globals.clear()
+    return env
+
+
+SANDBOX = _sandbox()
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> tuple[tuple[str, str, int], ...]:
+    try:
+        tree = SANDBOX.parse(text)
+    except TemplateSyntaxError as exc:
+        raise RefusedTemplate(f"template syntax: {exc.message}", exc.lineno or 1) from None
+    found = []
+    for node in tree.body:
+        if not isinstance(node, nodes.Output):
+            raise RefusedTemplate("only text and merge fields such as {{ participant.first_name }} are allowed",
+                                  node.lineno)
+        for part in node.nodes:
+            if isinstance(part, nodes.TemplateData):
+                continue
+            if (isinstance(part, nodes.Getattr) and isinstance(part.node, nodes.Name)
+                    and not part.attr.startswith("_")):
+                found.append((part.node.name, part.attr, part.lineno))
+                continue
+            raise RefusedTemplate("only merge fields such as {{ participant.first_name }} are allowed inside {{ }}",
+                                  part.lineno)
+    return tuple(found)
+
+
+def merge_fields_in(text: str) -> list[tuple[str, str, int]]:
+    """``[(namespace, field, line), ...]`` used in ``text``; RefusedTemplate for anything but text and fields."""
+    return list(_parse(text))
+
+
+def unknown_fields(text: str) -> list[tuple[str, int]]:
+    """``[("participant.shoe_size", line), ...]``: fields in ``text`` that no namespace declares."""
+    return [(f"{ns}.{name}", line) for ns, name, line in _parse(text)
+            if ns not in _namespaces or name not in _namespaces[ns].fields]
+
+
+@lru_cache(maxsize=8192)
+def _compiled(text: str):
+    return SANDBOX.from_string(text)
+
+
+def render_text(text: str, values: dict[str, dict]) -> Markup:
+    """``text`` with its merge fields filled in from ``values``, HTML-escaped; refused text comes back as text."""
+    if "{" not in text:
+        return escape(text)
+    try:
+        fields = _parse(text)
+    except RefusedTemplate:
+        return escape(text)
+    if any(ns not in _namespaces or name not in _namespaces[ns].fields for ns, name, _ in fields):
+        return escape(text)
+    context = {name: _Values(name, values.get(name) or {}) for name in _namespaces}
+    return Markup(_compiled(text).render(context))
+
+
+def resolve_values(case, agent) -> dict[str, dict]:
+    """Every namespace's values for ``case`` as seen by ``agent``; a resolver that fails leaves placeholders."""
+    if case is None:
+        return {"agent": _agent(None, agent)}
+    values = {}
+    for ns in _namespaces.values():
+        try:
+            values[ns.name] = ns.resolve(case, agent) or {}
+        except Exception:  # another feature's resolver must not take the case page down
+            log.exception("merge namespace %r failed to resolve", ns.name)
+            values[ns.name] = {}
+    return values
+
+
+def _participant(case, agent) -> dict:
+    p = case.participant if case is not None else None
+    if p is None:
+        return {}
+    return {"first_name": p.first_name, "last_name": p.last_name, "full_name": p.full_name,
+            "member_id": p.external_id, "points_balance": p.points_balance, "email": p.email,
+            "phone": display_phone(p.phone) if p.phone else None}
+
+
+def _case(case, agent) -> dict:
+    if case is None:
+        return {}
+    return {"number": case.reference, "category": case.category.label, "subject": case.subject}
+
+
+def _program(case, agent) -> dict:
+    if case is None:
+        return {}
+    return {"name": case.program.name, "hotline_number": display_phone(case.program.hotline_number)}
+
+
+def _agent(case, agent) -> dict:
+    return {"first_name": getattr(agent, "first_name", None)}
+
+
+register_merge_namespace("participant", resolve=_participant,
+                         fields=("first_name", "last_name", "full_name", "member_id", "points_balance", "email",
+                                 "phone"))
+register_merge_namespace("case", fields=("number", "category", "subject"), resolve=_case)
+register_merge_namespace("program", fields=("name", "hotline_number"), resolve=_program)
+register_merge_namespace("agent", fields=("first_name",), resolve=_agent)

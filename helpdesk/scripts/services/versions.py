@@ -1,0 +1,187 @@
+"""Script versions: made by ``scripts sync`` from the files or by a manager's editor; never changed afterwards.
+
+A version keeps its source text (the file as written, or the editor's export), so any version can be exported
+and diffed against the one before. Cases keep the version their runs used.
+"""
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from helpdesk.actors import Actor, can_access
+from helpdesk.auth.models import User
+from helpdesk.database import utcnow
+from helpdesk.errors import NotFound, ValidationError
+from helpdesk.extensions import db
+from helpdesk.programs.models import Program
+from helpdesk.scripts import fileformat
+from helpdesk.scripts.checker import FileProblem, check_directory, check_document, display_path
+from helpdesk.scripts.definition import Definition
+from helpdesk.scripts.models import Script, ScriptVersion
+
+FILE, EDITOR = "file", "editor"
+
+
+class ScriptProblems(ValidationError):
+    """A script that does not pass the checks; ``problems`` holds every one (Problem or FileProblem)."""
+
+    def __init__(self, problems: list):
+        self.problems = problems
+        summary = "; ".join(str(getattr(p, "message", p)) for p in problems[:3])
+        super().__init__({"script": f"has {len(problems)} problem(s)"}, summary)
+
+
+def checksum(source: str) -> str:
+    return hashlib.sha256(source.replace("\r\n", "\n").encode()).hexdigest()
+
+
+def _author(actor: Actor) -> dict:
+    return {"author_id": actor.id if isinstance(actor, User) else None, "author_name": actor.display_name}
+
+
+def get_script(script_id: int, *, actor: Actor) -> Script:
+    script = db.session.get(Script, script_id)
+    if script is None or (script.program_id is not None and not can_access(actor, script.program_id)):
+        raise NotFound("no such script")
+    return script
+
+
+def get_version(script: Script, number: int) -> ScriptVersion:
+    version = db.session.scalar(select(ScriptVersion).where(ScriptVersion.script_id == script.id,
+                                                            ScriptVersion.number == number))
+    if version is None:
+        raise NotFound(f"{script.key} has no version {number}")
+    return version
+
+
+def latest_version(script: Script) -> ScriptVersion:
+    return get_version(script, script.latest_number)
+
+
+def versions_of(script: Script, limit: int = 200) -> list[ScriptVersion]:
+    return list(db.session.scalars(select(ScriptVersion).where(ScriptVersion.script_id == script.id)
+                                   .order_by(ScriptVersion.number.desc()).limit(limit)))
+
+
+def visible_scripts(actor: Actor, limit: int = 500) -> list[Script]:
+    """Scripts for every program plus those of the actor's programs, by key and locale."""
+    query = select(Script).order_by(Script.key, Script.locale).limit(limit)
+    visible = actor.visible_program_ids()
+    if visible is not None:
+        query = query.where(Script.program_id.is_(None) | Script.program_id.in_(visible))
+    return list(db.session.scalars(query))
+
+
+def definition_of(version: ScriptVersion) -> Definition:
+    return Definition.from_json(version.definition)
+
+
+def record_version(definition: Definition, *, source: str, origin: str, actor: Actor) -> tuple[ScriptVersion, bool]:
+    """A new version of the script ``definition.id`` in its locale, or the latest one when nothing changed.
+
+    Unchanged means the same text as the latest version or, from a file, as the latest version synced from a
+    file (so ``sync`` does not undo an editor's newer version while the file stays as it was).
+    """
+    program = _program(definition.program, actor)
+    script = db.session.scalar(select(Script).where(Script.key == definition.id, Script.locale == definition.locale))
+    digest = checksum(source)
+    if script is not None:
+        if script.program_id is not None and not can_access(actor, script.program_id):
+            raise NotFound("no such script")
+        latest = latest_version(script)
+        if digest in (latest.checksum, _last_file_checksum(script) if origin == FILE else None):
+            return latest, False
+    else:
+        script = Script(key=definition.id, locale=definition.locale, latest_number=0, created_at=utcnow())
+        db.session.add(script)
+    script.title, script.category, script.rank = definition.title, definition.category, definition.rank
+    script.program = program
+    script.latest_number += 1
+    script.updated_at = now = utcnow()
+    version = ScriptVersion(script=script, number=script.latest_number, source=source, checksum=digest,
+                            definition=definition.to_json(), origin=origin, created_at=now, **_author(actor))
+    db.session.add(version)
+    db.session.flush()
+    return version, True
+
+
+def _program(code: str, actor: Actor) -> Program | None:
+    if code == "all":
+        return None
+    program = db.session.scalar(select(Program).where(Program.code == code))
+    if program is None or not can_access(actor, program.id):
+        raise ValidationError("program", f"no program {code!r}")
+    return program
+
+
+def _last_file_checksum(script: Script) -> str | None:
+    return db.session.scalar(select(ScriptVersion.checksum).where(ScriptVersion.script_id == script.id,
+                                                                  ScriptVersion.origin == FILE)
+                             .order_by(ScriptVersion.number.desc()).limit(1))
+
+
+def save_from_editor(document: dict, *, actor: Actor, script: Script | None = None) -> ScriptVersion:
+    """Check an editor submission (the file format as a dict) and save it as a new version of ``script``."""
+    definition, problems = check_document(document)
+    if script is not None and definition is not None and (definition.id, definition.locale) != (script.key,
+                                                                                                 script.locale):
+        raise ValidationError("id", "the id and locale of an existing script cannot change")
+    if problems:
+        raise ScriptProblems(problems)
+    if script is None and db.session.scalar(select(Script.id).where(Script.key == definition.id,
+                                                                    Script.locale == definition.locale)):
+        raise ValidationError("id", f"a script {definition.id} ({definition.locale}) already exists")
+    source = fileformat.dump(fileformat.to_document(definition))
+    version, _ = record_version(definition, source=source, origin=EDITOR, actor=actor)
+    return version
+
+
+@dataclass
+class SyncResult:
+    created: list[ScriptVersion] = field(default_factory=list)
+    unchanged: list[ScriptVersion] = field(default_factory=list)
+
+
+def sync_directory(directory: Path, *, actor: Actor, required_locales, display_root: Path | None = None
+                   ) -> SyncResult:
+    """Load every script file: a changed file makes a new version. Any problem: ScriptProblems, nothing saved."""
+    good, problems = check_directory(directory, required_locales, display_root)
+    codes = {d.program for d in good.values()} - {"all"}
+    known = set(db.session.scalars(select(Program.code).where(Program.code.in_(codes)))) if codes else set()
+    for path, definition in good.items():
+        if definition.program != "all" and definition.program not in known:
+            line = fileformat.line_of(fileformat.load(path.read_text(encoding="utf-8")), ("program",))
+            problems.append(FileProblem(display_path(path, display_root), line,
+                                        f"no program {definition.program!r} in the database"))
+    if problems:
+        raise ScriptProblems(sorted(problems))
+    result = SyncResult()
+    for path, definition in good.items():
+        version, created = record_version(definition, source=path.read_text(encoding="utf-8"), origin=FILE,
+                                          actor=actor)
+        (result.created if created else result.unchanged).append(version)
+    return result
+
+
+def export_name(version: ScriptVersion) -> str:
+    return fileformat.file_name(version.script.key, version.script.locale)
+
+
+def canonical_source(version: ScriptVersion) -> str:
+    """The version in the file format as the editor writes it: no comments, one layout."""
+    return fileformat.dump(fileformat.to_document(definition_of(version)))
+
+
+def diff_with_previous(version: ScriptVersion) -> list[str]:
+    """Unified diff from the previous version (nothing for version 1) to this one.
+
+    Both sides are compared in their canonical form, so comments and layout of a hand-written file do not show
+    as changes when a manager edits it in the editor; only what the script says and does.
+    """
+    previous = canonical_source(get_version(version.script, version.number - 1)) if version.number > 1 else ""
+    name = export_name(version)
+    return list(difflib.unified_diff(previous.splitlines(), canonical_source(version).splitlines(), lineterm="",
+                                     fromfile=f"{name} v{version.number - 1}", tofile=f"{name} v{version.number}"))
