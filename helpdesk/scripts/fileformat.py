@@ -53,7 +53,11 @@ class LocatedList(list):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):  # scripts need no aliases, and nested ones can explode in memory
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in scripts",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader, node):

@@ -87,6 +87,13 @@ def test_each_problem_is_reported_at_its_file_and_line(old, new, expected):
     assert any(p.startswith(expected) for p in problems), problems
 
 
+def test_a_loop_of_several_steps_with_no_way_out_is_reported_once():
+    text = MINI.replace("next: sorry", "next: again").replace("    next: done\n  - id: done",
+                                                               "    next: again\n  - id: again\n"
+                                                               "    say: Again.\n    next: sorry\n  - id: done")
+    assert problems_of(text) == ["mini.en.yaml:17: loop with no way out: steps sorry, again never reach an end step"]
+
+
 def test_every_problem_is_reported_in_one_pass():
     broken = MINI.replace("category: points", "category: gossip").replace("next: sorry", "next: sory")
     broken = broken.replace("{{ participant.first_name }}", "{{ participant.shoe_size }}")
@@ -141,7 +148,7 @@ def test_the_check_command_prints_file_line_message_and_exits_non_zero(runner, t
 
 
 def test_the_shipped_scripts_pass_the_check(runner):
-    result = runner.invoke(args=["scripts", "check", "--dir", str(SHIPPED)])
+    result = runner.invoke(args=["scripts", "check"])  # call_scripts/ by default
     assert result.exit_code == 0, result.output
     assert "14 script file(s) OK" in result.output
 

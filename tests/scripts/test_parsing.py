@@ -54,6 +54,13 @@ def test_a_duplicate_key_is_refused_with_its_line():
     assert problem.value.line == 3 and "duplicate key 'title'" in str(problem.value)
 
 
+def test_yaml_aliases_are_refused_so_a_file_cannot_expand_in_memory():
+    bomb = "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n"
+    with pytest.raises(fileformat.SyntaxProblem, match="aliases") as problem:
+        fileformat.load(bomb)
+    assert problem.value.line == 2
+
+
 def test_a_definition_survives_the_round_trip_through_json():
     script = definition_of(DELIVERY)
     assert Definition.from_json(script.to_json()) == script
