@@ -39,17 +39,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from helpdesk import api, auth, cases, participants, programs, scripts, telephony
+    from helpdesk import api, auth, cases, participants, programs, rewards, scripts, telephony
+    from helpdesk.api import reward_orders as _api_reward_orders  # noqa: F401
     from helpdesk.api import views as _api_views  # noqa: F401  (the imports attach the routes)
     from helpdesk.auth import views as _auth_views  # noqa: F401
     from helpdesk.cases import views as _case_views  # noqa: F401
     from helpdesk.participants import views as _participant_views  # noqa: F401
     from helpdesk.programs import views as _program_views  # noqa: F401
+    from helpdesk.rewards import views as _reward_views  # noqa: F401
     from helpdesk.scripts import views as _script_views  # noqa: F401
     from helpdesk.telephony import views as _telephony_views  # noqa: F401
     from helpdesk.telephony import webhooks as _webhooks  # noqa: F401
 
-    for package in (auth, cases, participants, programs, telephony, scripts, api):
+    for package in (auth, cases, participants, programs, rewards, telephony, scripts, api):
         app.register_blueprint(package.bp)
     app.register_blueprint(telephony.webhooks_bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies
@@ -74,11 +76,13 @@ def register_cli(app: Flask) -> None:
     from helpdesk.api.cli import api_token_cli
     from helpdesk.auth.cli import users_cli
     from helpdesk.demo_data import demo_data_command
+    from helpdesk.rewards.cli import orders_cli
     from helpdesk.scripts.cli import scripts_cli
     from helpdesk.telephony.cli import sms_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(api_token_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(orders_cli)
     app.cli.add_command(sms_cli)
     app.cli.add_command(scripts_cli)

@@ -143,6 +143,12 @@ class EventKind(enum.StrEnum):
     PARTICIPANT = "participant"
     SCRIPT_RUN = "script_run"
     CALLBACK_SCHEDULED = "callback_scheduled"
+    DELIVERY_OPENED = "delivery_opened"
+    ORDER_LINKED = "order_linked"
+    ISSUE_TYPE = "issue_type"
+    VENDOR_ESCALATED = "vendor_escalated"
+    VENDOR_ANSWERED = "vendor_answered"
+    DELIVERY_RESOLVED = "delivery_resolved"
 
 
 class CaseEvent(db.Model):

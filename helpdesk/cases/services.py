@@ -1,5 +1,7 @@
 """Cases: the one path through which a case is opened and changed, each change written to its timeline."""
 
+from collections.abc import Callable
+
 from sqlalchemy import select, update
 
 from helpdesk.actors import Actor, can_access
@@ -28,6 +30,9 @@ TRANSITIONS: dict[Status, set[Status]] = {
 }
 
 UNCHANGED = object()
+
+# Checks features add before a case may become resolved or closed: ``guard(case)`` returns why not, or None.
+resolution_guards: list[Callable[[Case], str | None]] = []
 
 
 def get_case(case_id: int, *, actor: Actor) -> Case:
@@ -107,6 +112,10 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
     errors.raise_if_any()
     if new_status is not None and new_status != case.status and new_status not in TRANSITIONS[case.status]:
         raise Conflict(_transition_refusal(case.status, new_status))
+    if new_status in (Status.RESOLVED, Status.CLOSED) and new_status != case.status:
+        for guard in resolution_guards:
+            if reason := guard(case):
+                raise Conflict(reason)
     if case.status == Status.CLOSED and (new_priority or new_category or assignee is not UNCHANGED
                                          or participant is not UNCHANGED):
         raise Conflict("the case is closed; only notes can be added, open a new case instead")

@@ -1,0 +1,231 @@
+"""Reward orders: one upsert path for the CSV import, the upload page and the API, and the look-ups agents need.
+
+An upsert is keyed by ``order_ref`` within the program. A row whose fields all equal the stored order is
+"unchanged" and writes nothing; only a real status change adds a row to the order's status history (the status an
+order was loaded with is kept on the order itself).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import bindparam, func, insert, select, update
+
+from helpdesk.actors import Actor, can_access
+from helpdesk.errors import NotFound, ValidationError
+from helpdesk.extensions import db
+from helpdesk.participants.models import Participant
+from helpdesk.programs.models import Program
+from helpdesk.rewards.models import OrderStatus, OrderStatusChange, RewardOrder, RewardType
+from helpdesk.validation import FieldErrors
+
+MAX_POINTS = 2_000_000_000
+TEXT_FIELDS = {  # name: (max length, required)
+    "participant_external_id": (64, True),
+    "reward_sku": (64, True),
+    "reward_name": (200, True),
+    "vendor": (120, False),
+    "carrier": (80, False),
+    "tracking_number": (80, False),
+    "shipping_address": (500, False),
+}
+# Every field of an order as sent by the loyalty platform, order_ref apart (CSV columns, API fields).
+FIELDS = ("participant_external_id", "reward_sku", "reward_name", "reward_type", "points_spent", "ordered_at",
+          "status", "vendor", "carrier", "tracking_number", "expected_delivery", "shipping_address")
+# The stored columns an upsert compares and writes.
+STORED = ("participant_id", "reward_sku", "reward_name", "reward_type", "points_spent", "ordered_at", "status",
+          "vendor", "carrier", "tracking_number", "expected_delivery", "shipping_address")
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+NOW = func.current_timestamp()  # UTC on SQLite; a timestamptz on PostgreSQL
+
+
+def clean_order_ref(value, errors: FieldErrors) -> str | None:
+    return errors.text("order_ref", value, max_length=64)
+
+
+def clean_order(data: dict, errors: FieldErrors) -> dict:
+    """The order's fields checked and converted; each bad one is added to ``errors``.
+
+    Takes CSV text as well as JSON values: ``points_spent`` may be "120" or 120, empty optional fields are None.
+    Valid text takes a short path: an import checks a hundred thousand rows at a time.
+    """
+    clean = {}
+    for name, (length, required) in TEXT_FIELDS.items():
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+            if value and len(value) <= length and "\x00" not in value:
+                clean[name] = value
+                continue
+        clean[name] = errors.text(name, value, max_length=length, required=required) or None
+    clean["reward_type"] = _choice("reward_type", data.get("reward_type"), _REWARD_TYPES, RewardType, errors)
+    clean["status"] = _choice("status", data.get("status"), _STATUSES, OrderStatus, errors)
+    clean["points_spent"] = errors.check("points_spent", lambda: parse_points(data.get("points_spent")))
+    clean["ordered_at"] = errors.check("ordered_at", lambda: parse_timestamp(data.get("ordered_at")))
+    clean["expected_delivery"] = errors.check("expected_delivery", lambda: parse_date(data.get("expected_delivery")))
+    return clean
+
+
+_REWARD_TYPES = {member.value: member for member in RewardType}
+_STATUSES = {member.value: member for member in OrderStatus}
+
+
+def _choice(name: str, value, members: dict, enum_class, errors: FieldErrors):
+    value = value.strip() if isinstance(value, str) else value
+    member = members.get(value) if isinstance(value, str) else None
+    return member if member is not None else errors.choice(name, value, enum_class)
+
+
+def parse_points(value) -> int:
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 12:
+        value = int(value.strip())
+    if value is None or value == "":
+        raise ValueError("is required")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError("must be a whole number of points")
+    if not 0 <= value <= MAX_POINTS:
+        raise ValueError("must be 0 or more" if value < 0 else f"must be at most {MAX_POINTS:,}")
+    return value
+
+
+def parse_timestamp(value) -> datetime:
+    """ISO 8601 date or date-time; one without an offset is read as UTC."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("is required")
+    try:
+        moment = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError("is not an ISO 8601 date or date-time (e.g. 2024-05-01T14:30:00Z)") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def parse_date(value) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("is not an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+def apply_orders(program: Program, items: list[dict], *, actor: Actor, source: str,
+                 participant_ids: dict[str, int] | None = None) -> list[str]:
+    """Upsert cleaned orders (each with ``order_ref``; no reference twice) with a few queries in all.
+
+    Returns, per item, ``created``, ``updated``, ``unchanged`` or the reason it was rejected.
+    ``participant_ids`` (external id -> id) is filled as participants are looked up; an import passes the same
+    dict for all its chunks, so a participant is looked up once.
+    """
+    if not can_access(actor, program.id):
+        raise NotFound(f"no program {program.code!r}")
+    orders = RewardOrder.__table__
+    existing = {row.order_ref: row for row in db.session.execute(
+        select(orders.c.order_ref, orders.c.id, *(orders.c[name] for name in STORED))
+        .where(orders.c.program_id == program.id, orders.c.order_ref.in_([item["order_ref"] for item in items]))
+    )}
+    change = {"changed_by": actor.display_name[:120], "source": source[:160]}
+    participants = _participant_ids(program, {item["participant_external_id"] for item in items}, participant_ids)
+    outcomes, inserts, moved, edited, history = [], [], [], [], []
+    for item in items:
+        participant_id = participants.get(item["participant_external_id"])
+        if participant_id is None:
+            outcomes.append(f"participant_external_id: no participant {item['participant_external_id']!r} "
+                            f"in program {program.code}")
+            continue
+        values = {name: participant_id if name == "participant_id" else item[name] for name in STORED}
+        row = existing.get(item["order_ref"])
+        if row is None:
+            inserts.append({**values, "program_id": program.id, "order_ref": item["order_ref"],
+                            "created_by": change["changed_by"], "created_via": change["source"]})
+            outcomes.append(CREATED)
+        elif row[2:] == tuple(values.values()):  # every stored field equal
+            outcomes.append(UNCHANGED)
+        elif row.status != values["status"]:
+            moved.append({**values, "_id": row.id})
+            history.append({**change, "order_id": row.id, "old_status": row.status, "status": values["status"]})
+            outcomes.append(UPDATED)
+        else:
+            edited.append({**values, "_id": row.id})
+            outcomes.append(UPDATED)
+    # Core executemany (the ORM's bulk insert goes row by row here); the database's clock stamps the rows, which
+    # spares converting the same moment once per row.
+    if inserts:
+        db.session.execute(insert(orders).values(created_at=NOW, updated_at=NOW, status_changed_at=NOW), inserts)
+    for updates, stamps in ((moved, {"updated_at": NOW, "status_changed_at": NOW}), (edited, {"updated_at": NOW})):
+        if updates:
+            db.session.execute(update(orders).where(orders.c.id == bindparam("_id")).values(stamps), updates)
+    if history:
+        db.session.execute(insert(OrderStatusChange.__table__).values(changed_at=NOW), history)
+    return outcomes
+
+
+def _participant_ids(program: Program, external_ids: set[str], known: dict[str, int] | None) -> dict[str, int]:
+    known = {} if known is None else known
+    missing = external_ids.difference(known)
+    if missing:
+        known.update(db.session.execute(
+            select(Participant.external_id, Participant.id)
+            .where(Participant.program_id == program.id, Participant.external_id.in_(missing))
+        ).all())
+    return known
+
+
+def upsert_order(program: Program, order_ref, data: dict, *, actor: Actor, source: str) -> tuple[RewardOrder, str]:
+    """Create or update one order; returns it and ``created``, ``updated`` or ``unchanged``."""
+    errors = FieldErrors()
+    order_ref = clean_order_ref(order_ref, errors)
+    clean = clean_order(data, errors)
+    errors.raise_if_any()
+    outcome = apply_orders(program, [{**clean, "order_ref": order_ref}], actor=actor, source=source)[0]
+    if outcome not in (CREATED, UPDATED, UNCHANGED):
+        field, _, message = outcome.partition(": ")
+        raise ValidationError(field, message)
+    order = find_order(program, order_ref)
+    db.session.refresh(order)  # bulk writes bypass the identity map
+    return order, outcome
+
+
+def find_order(program: Program, order_ref: str) -> RewardOrder | None:
+    return db.session.scalar(
+        select(RewardOrder).where(RewardOrder.program_id == program.id, RewardOrder.order_ref == order_ref))
+
+
+def get_order(order_id: int, *, actor: Actor) -> RewardOrder:
+    order = db.session.get(RewardOrder, order_id)
+    if order is None or not can_access(actor, order.program_id):
+        raise NotFound("no such reward order")
+    return order
+
+
+def recent_orders(participant: Participant, limit: int = 5) -> list[RewardOrder]:
+    """The participant's latest orders, newest first (one index range scan)."""
+    return list(db.session.scalars(
+        select(RewardOrder).where(RewardOrder.participant_id == participant.id)
+        .order_by(RewardOrder.ordered_at.desc(), RewardOrder.id.desc()).limit(limit)
+    ))
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    old_status: OrderStatus | None
+    status: OrderStatus
+    changed_at: datetime
+    changed_by: str
+    source: str
+
+
+def status_histories(orders: list[RewardOrder]) -> dict[int, list[StatusStep]]:
+    """Each order's status history, oldest first, the status it was loaded with included; one query in all."""
+    changes = {order.id: [] for order in orders}
+    if changes:
+        for change in db.session.scalars(select(OrderStatusChange).where(OrderStatusChange.order_id.in_(changes))
+                                         .order_by(OrderStatusChange.order_id, OrderStatusChange.id)):
+            changes[change.order_id].append(change)
+    return {order.id: [StatusStep(None, changes[order.id][0].old_status if changes[order.id] else order.status,
+                                  order.created_at, order.created_by, order.created_via),
+                       *(StatusStep(c.old_status, c.status, c.changed_at, c.changed_by, c.source)
+                         for c in changes[order.id])]
+            for order in orders}

@@ -1,0 +1,255 @@
+"""Reward pages: delivery-case actions posted from the case page, the order upload, and the two reports."""
+
+import re
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from helpdesk.auth.access import manager_required
+from helpdesk.cases.services import get_case
+from helpdesk.database import utcnow
+from helpdesk.errors import Conflict, NotFound, ValidationError
+from helpdesk.extensions import db
+from helpdesk.forms import choices
+from helpdesk.programs.services import get_program, visible_programs
+from helpdesk.rewards import bp
+from helpdesk.rewards import panels as _panels  # noqa: F401  (registers the reward panels)
+from helpdesk.rewards.delivery import (
+    change_issue_type,
+    escalate_to_vendor,
+    link_order,
+    open_delivery_case,
+    record_vendor_answer,
+    resolve_delivery_case,
+    suggested_issue,
+)
+from helpdesk.rewards.forms import (
+    EscalationForm,
+    ImportForm,
+    IssueTypeForm,
+    LinkOrderForm,
+    OpenDeliveryCaseForm,
+    ProblemRewardsForm,
+    ResolutionForm,
+    VendorAnswerForm,
+)
+from helpdesk.rewards.importer import import_orders, rejected_file
+from helpdesk.rewards.merge_fields import register_order_merge_fields
+from helpdesk.rewards.models import IssueType
+from helpdesk.rewards.orders import get_order
+from helpdesk.rewards.reports import (
+    AGE_BUCKETS,
+    delivery_aging,
+    open_delivery_case_list,
+    problem_rewards,
+    problem_rewards_csv,
+)
+from helpdesk.web import apply_field_errors
+
+REJECTED_NAME = re.compile(r"^(\d+)-([0-9a-f]{32})$")
+REPORT_DAYS = 90
+
+register_order_merge_fields()
+
+
+def _case_page(case_id: int):
+    return redirect(url_for("cases.case_page", case_id=case_id, _anchor="delivery"), 303)
+
+
+def _run(case_id: int, form, change):
+    """Apply one delivery change posted from the case page, commit, and go back there; say why if refused."""
+    if not form.validate_on_submit():
+        flash(f"Not changed: {_reasons(form, form.errors)}", "error")
+    else:
+        try:
+            change()
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(f"Not changed: {_reasons(form, {k: [v] for k, v in exc.fields.items()})}", "error")
+        except Conflict as exc:
+            db.session.rollback()
+            flash(f"Not changed: {exc.message}", "error")
+        else:
+            db.session.commit()
+    return _case_page(case_id)
+
+
+def _reasons(form, errors: dict) -> str:
+    def label(name):
+        field = getattr(form, name, None)
+        return field.label.text if field is not None and hasattr(field, "label") else name.replace("_", " ")
+
+    return "; ".join(f"{label(name)} {messages[0][:1].lower()}{messages[0][1:]}" for name, messages in errors.items())
+
+
+@bp.route("/orders/<int:order_id>/delivery-case", methods=["POST"])
+def open_case_for_order(order_id):
+    """One click on an order: a delivery case for it, with the likeliest issue unless one was picked."""
+    order = get_order(order_id, actor=current_user)
+    form = OpenDeliveryCaseForm()
+    if not form.validate_on_submit():
+        abort(400, "The form was not valid; reload the page and try again.")
+    try:
+        case = open_delivery_case(order, issue_type=form.issue_type.data or suggested_issue(order),
+                                  actor=current_user)
+    except Conflict as exc:
+        db.session.rollback()
+        flash(f"Not opened: {exc.message}", "error")
+        return redirect(url_for("participants.participant_page", participant_id=order.participant_id), 303)
+    db.session.commit()
+    flash(f"Delivery case {case.reference} opened for order {order.order_ref}.", "success")
+    return _case_page(case.id)
+
+
+@bp.route("/cases/<int:case_id>/orders", methods=["POST"])
+def link_case_order(case_id):
+    case = get_case(case_id, actor=current_user)
+    form = LinkOrderForm()
+    order_id = form.order_id.data or ""
+    order = get_order(int(order_id), actor=current_user) if order_id.isdigit() and len(order_id) < 10 else None
+    if order is None:
+        abort(404)
+    return _run(case.id, form, lambda: link_order(case, order, actor=current_user,
+                                                  issue_type=form.issue_type.data or None))
+
+
+@bp.route("/cases/<int:case_id>/issue", methods=["POST"])
+def change_issue(case_id):
+    case = get_case(case_id, actor=current_user)
+    form = IssueTypeForm()
+    return _run(case.id, form, lambda: change_issue_type(case, form.issue_type.data, actor=current_user))
+
+
+@bp.route("/cases/<int:case_id>/escalation", methods=["POST"])
+def escalate(case_id):
+    case = get_case(case_id, actor=current_user)
+    form = EscalationForm()
+    return _run(case.id, form, lambda: escalate_to_vendor(
+        case, answer_due=form.answer_due.data, vendor=form.vendor.data, vendor_reference=form.vendor_reference.data,
+        note=form.escalation_note.data, actor=current_user))
+
+
+@bp.route("/cases/<int:case_id>/vendor-answer", methods=["POST"])
+def vendor_answer(case_id):
+    case = get_case(case_id, actor=current_user)
+    form = VendorAnswerForm()
+    return _run(case.id, form, lambda: record_vendor_answer(
+        case, answer=form.answer.data, vendor_reference=form.answer_reference.data, actor=current_user))
+
+
+@bp.route("/cases/<int:case_id>/resolution", methods=["POST"])
+def resolve(case_id):
+    case = get_case(case_id, actor=current_user)
+    form = ResolutionForm()
+    return _run(case.id, form, lambda: resolve_delivery_case(
+        case, resolution=form.resolution.data, tracking_number=form.tracking_number.data, carrier=form.carrier.data,
+        refund_points=form.refund_points.data, note=form.resolution_note.data, actor=current_user))
+
+
+def _rejected_dir() -> Path:
+    """Where the upload page keeps rejected-rows files for a week (``REWARD_IMPORTS_DIR`` overrides)."""
+    return Path(current_app.config.get("REWARD_IMPORTS_DIR") or Path(current_app.instance_path) / "order-imports")
+
+
+def _prune_rejected(keep_days: int = 7) -> None:
+    cutoff = (utcnow() - timedelta(days=keep_days)).timestamp()
+    for old in _rejected_dir().glob("*.csv"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@manager_required
+def upload_orders():
+    """The CSV import for managers: same service as ``flask orders import``, committed chunk by chunk."""
+    form = ImportForm()
+    form.program.choices = choices((p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user))
+    summary, rejected_name, status = None, None, 200
+    if form.validate_on_submit():
+        program = get_program(form.program.data, actor=current_user)
+        _rejected_dir().mkdir(parents=True, exist_ok=True)
+        _prune_rejected()
+        name = f"{program.id}-{secrets.token_hex(16)}"
+        rejected = rejected_file(_rejected_dir() / f"{name}.csv")
+        upload = form.file.data
+        try:
+            summary = import_orders(program, upload.stream, actor=current_user, rejected=rejected,
+                                    source=f"upload {upload.filename or 'file'}"[:160],
+                                    on_chunk=lambda _: db.session.commit())
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_field_errors(form, exc)
+            status = 422
+        finally:
+            rejected.close()
+        rejected_name = name if rejected.written else None
+    elif request.method == "POST":
+        status = 422
+    return render_template("rewards/import.html", form=form, summary=summary, rejected_name=rejected_name), status
+
+
+@bp.route("/import/<name>/rejected.csv")
+@manager_required
+def rejected_rows(name):
+    match = REJECTED_NAME.match(name)
+    path = _rejected_dir() / f"{name}.csv"
+    if not match or int(match.group(1)) not in _visible_ids() or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="text/csv", as_attachment=True, download_name="rejected-orders.csv")
+
+
+def _visible_ids() -> set[int]:
+    return {p.id for p in visible_programs(current_user)}
+
+
+def _chosen_program(programs):
+    code = request.args.get("program")
+    if not code:
+        return None
+    program = next((p for p in programs if p.code == code), None)
+    if program is None:
+        raise NotFound(f"no program {code[:32]!r}")
+    return program
+
+
+@bp.route("/delivery-cases")
+def delivery_cases():
+    """Open delivery cases by vendor and issue type, with their age; the cases of one cell below."""
+    programs = visible_programs(current_user)
+    program = _chosen_program(programs)
+    issue = request.args.get("issue_type")
+    issue = IssueType(issue) if issue in set(IssueType) else None
+    vendor_given = "vendor" in request.args
+    rows = delivery_aging(actor=current_user, program=program)
+    cases = open_delivery_case_list(actor=current_user, program=program, vendor=request.args.get("vendor"),
+                                    any_vendor=not vendor_given, issue_type=issue)
+    return render_template("rewards/delivery_cases.html", rows=rows, cases=cases, programs=programs,
+                           program=program, buckets=AGE_BUCKETS, issue=issue, now=utcnow(),
+                           vendor=request.args.get("vendor") if vendor_given else None)
+
+
+@bp.route("/problem-rewards")
+@manager_required
+def problem_rewards_report():
+    """Which rewards or vendors cause the most delivery cases per 1,000 orders over a period; CSV on request."""
+    programs = visible_programs(current_user)
+    form = ProblemRewardsForm(request.args)
+    form.program.choices = choices((p.code, f"{p.name} ({p.code})") for p in programs)
+    today = utcnow().date()
+    form.first.data = form.first.data or today - timedelta(days=REPORT_DAYS)
+    form.last.data = form.last.data or today
+    form.program.data = form.program.data or (programs[0].code if programs else None)
+    rows = []
+    if programs and form.validate():
+        program = get_program(form.program.data, actor=current_user)
+        export = request.args.get("format") == "csv"
+        rows = problem_rewards(program, form.first.data, form.last.data, by=form.by.data,
+                               min_orders=form.min_orders.data or 1, limit=None if export else 100)
+        if export:
+            filename = f"problem-{form.by.data}s-{program.code}-{form.first.data}-{form.last.data}.csv"
+            return Response(problem_rewards_csv(rows, form.by.data), mimetype="text/csv",
+                            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return render_template("rewards/problem_rewards.html", form=form, rows=rows)
