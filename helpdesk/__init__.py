@@ -39,19 +39,22 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from helpdesk import api, auth, cases, participants, programs, rewards, scripts, telephony
+    from helpdesk import api, auth, cases, participants, programs, reports, rewards, scripts, surveys, telephony
     from helpdesk.api import reward_orders as _api_reward_orders  # noqa: F401
+    from helpdesk.api import satisfaction as _api_satisfaction  # noqa: F401
     from helpdesk.api import views as _api_views  # noqa: F401  (the imports attach the routes)
     from helpdesk.auth import views as _auth_views  # noqa: F401
     from helpdesk.cases import views as _case_views  # noqa: F401
     from helpdesk.participants import views as _participant_views  # noqa: F401
     from helpdesk.programs import views as _program_views  # noqa: F401
+    from helpdesk.reports import views as _report_views  # noqa: F401
     from helpdesk.rewards import views as _reward_views  # noqa: F401
     from helpdesk.scripts import views as _script_views  # noqa: F401
+    from helpdesk.surveys import views as _survey_views  # noqa: F401  (also attaches the survey hooks)
     from helpdesk.telephony import views as _telephony_views  # noqa: F401
     from helpdesk.telephony import webhooks as _webhooks  # noqa: F401
 
-    for package in (auth, cases, participants, programs, rewards, telephony, scripts, api):
+    for package in (auth, cases, participants, programs, rewards, telephony, scripts, surveys, reports, api):
         app.register_blueprint(package.bp)
     app.register_blueprint(telephony.webhooks_bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies
@@ -78,6 +81,8 @@ def register_cli(app: Flask) -> None:
     from helpdesk.demo_data import demo_data_command
     from helpdesk.rewards.cli import orders_cli
     from helpdesk.scripts.cli import scripts_cli
+    from helpdesk.surveys.cli import surveys_cli
+    from helpdesk.surveys.worker import worker_command
     from helpdesk.telephony.cli import sms_cli
 
     app.cli.add_command(users_cli)
@@ -86,3 +91,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(orders_cli)
     app.cli.add_command(sms_cli)
     app.cli.add_command(scripts_cli)
+    app.cli.add_command(surveys_cli)
+    app.cli.add_command(worker_command)

@@ -24,6 +24,14 @@ class Config:
     PAGE_SIZE = 25
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
+    # Satisfaction surveys: programs may change delay, quiet hours and fatigue window in their survey settings.
+    SURVEY_DELAY_MINUTES = int(os.environ.get("SURVEY_DELAY_MINUTES", "60"))  # 0: at the next dispatch
+    SURVEY_QUIET_HOURS = os.environ.get("SURVEY_QUIET_HOURS", "21:00-09:00")  # program's local time
+    SURVEY_FATIGUE_DAYS = int(os.environ.get("SURVEY_FATIGUE_DAYS", "30"))
+    SURVEY_REPLY_HOURS = int(os.environ.get("SURVEY_REPLY_HOURS", "72"))  # how long a sent survey takes a score
+    SURVEY_COMMENT_HOURS = int(os.environ.get("SURVEY_COMMENT_HOURS", "24"))  # the next text within it is the comment
+    SURVEY_DISPATCH_BATCH = 100
+    WORKER_INTERVAL_SECONDS = float(os.environ.get("WORKER_INTERVAL_SECONDS", "5"))
 
 
 class TestConfig(Config):

@@ -7,4 +7,5 @@ from helpdesk.participants.models import Participant  # noqa: F401
 from helpdesk.programs.models import Program  # noqa: F401
 from helpdesk.rewards.models import DeliveryCase, OrderStatusChange, RewardOrder  # noqa: F401
 from helpdesk.scripts.models import Script, ScriptRun, ScriptVersion  # noqa: F401
+from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings  # noqa: F401
 from helpdesk.telephony.models import Call, Message  # noqa: F401

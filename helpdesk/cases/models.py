@@ -149,6 +149,11 @@ class EventKind(enum.StrEnum):
     VENDOR_ESCALATED = "vendor_escalated"
     VENDOR_ANSWERED = "vendor_answered"
     DELIVERY_RESOLVED = "delivery_resolved"
+    SURVEY_ANSWERED = "survey_answered"
+    SURVEY_UNCLEAR = "survey_unclear"
+    SURVEY_COMMENT = "survey_comment"
+    SERVICE_RECOVERY = "service_recovery"
+    SERVICE_RECOVERY_DONE = "service_recovery_done"
 
 
 class CaseEvent(db.Model):

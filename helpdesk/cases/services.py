@@ -33,6 +33,8 @@ UNCHANGED = object()
 
 # Checks features add before a case may become resolved or closed: ``guard(case)`` returns why not, or None.
 resolution_guards: list[Callable[[Case], str | None]] = []
+# Called after a case's status changed, in the same transaction: ``listener(case, old, new, actor)``.
+status_listeners: list[Callable[[Case, Status, Status, Actor], None]] = []
 
 
 def get_case(case_id: int, *, actor: Actor) -> Case:
@@ -121,6 +123,7 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
         raise Conflict("the case is closed; only notes can be added, open a new case instead")
 
     case.updated_at = now = utcnow()
+    old_status = case.status
     if note is not None:
         _record(case, EventKind.NOTE, actor, body=note, is_public=note_public)
         if note_public and case.first_response_at is None:
@@ -143,6 +146,9 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
         _change_status(case, new_status, actor, now)
     refresh_next_deadline(case)
     db.session.flush()
+    if case.status != old_status:
+        for listener in status_listeners:
+            listener(case, old_status, case.status, actor)
     return case
 
 

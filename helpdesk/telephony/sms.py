@@ -1,5 +1,6 @@
 """Inbound SMS and delivery reports: every text lands on a case once, opt-out words are honoured."""
 
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -22,6 +23,11 @@ OPT_IN_WORDS = {"start", "unstop", "yes", "старт"}
 STATUS_RANK = {"pending": 0, "sending": 1, "accepted": 2, "scheduled": 2, "queued": 2, "sent": 3,
                "delivered": 4, "undelivered": 4, "failed": 4, "canceled": 4, "read": 5}
 FINAL_STATUSES = {"delivered", "undelivered", "failed", "canceled", "read"}
+# Features may take a known participant's text before it goes to a case (a survey answer): ``handler(message)``
+# returns True when it took it. Not consulted for opt-out and opt-in words.
+inbound_handlers: list[Callable[[Message], bool]] = []
+# Called in the same transaction when a participant opts out: ``listener(participant)``.
+opt_out_listeners: list[Callable[[Participant], None]] = []
 
 
 def keyword(body: str) -> str:
@@ -49,15 +55,18 @@ def receive_sms(form) -> Message | None:
         return existing
     number = e164_or_raw(form.get("From"))
     participant = participant_for(program, number)
+    body = (form.get("Body") or "").replace("\x00", "")  # PostgreSQL refuses NUL in text
     message = Message(message_sid=sid[:64], program=program, participant=participant, direction="inbound",
-                      from_number=number, to_number=program.hotline_number, body=clip(form.get("Body") or ""),
-                      status="received")
+                      from_number=number, to_number=program.hotline_number, body=clip(body), status="received")
     db.session.add(message)
     word = keyword(message.body)
     if word in OPT_OUT_WORDS or word in OPT_IN_WORDS:
         if participant is not None:
             participant.sms_opt_out = word in OPT_OUT_WORDS
-    else:
+            if participant.sms_opt_out:
+                for listener in opt_out_listeners:
+                    listener(participant)
+    elif participant is None or not any(handler(message) for handler in inbound_handlers):
         _append_to_case(message)
     db.session.flush()
     return message

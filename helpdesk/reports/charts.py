@@ -1,0 +1,50 @@
+"""The dashboard's charts: SVG rendered on the server with pygal, inlined in the page (no JavaScript)."""
+
+from datetime import date
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+from helpdesk.reports.queries import Figures
+
+STYLE = Style(background="transparent", plot_background="transparent", font_family="system-ui, sans-serif",
+              colors=("#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1"), label_font_size=11,
+              major_label_font_size=11, legend_font_size=11, title_font_size=13)
+COMMON = {"style": STYLE, "js": [], "disable_xml_declaration": True, "explicit_size": False,
+          "print_values": False, "margin": 8}
+
+
+def _svg(chart) -> Markup:
+    """pygal builds the SVG with ElementTree, which escapes every label: the result is safe to inline."""
+    return Markup(chart.render(is_unicode=True))
+
+
+def distribution_chart(figures: Figures, title: str = "Scores") -> Markup:
+    chart = pygal.Bar(title=title, width=420, height=260, show_legend=False, **COMMON)
+    chart.x_labels = [str(score) for score in figures.distribution]
+    chart.add("Responses", list(figures.distribution.values()))
+    return _svg(chart)
+
+
+def trend_chart(weeks: list[tuple[date, Figures]]) -> Markup:
+    chart = pygal.Line(title="Week by week", width=760, height=280, range=(0, 100), show_dots=len(weeks) <= 26,
+                       x_label_rotation=0, show_minor_x_labels=False, legend_at_bottom=True, **COMMON)
+    chart.x_labels = [monday.strftime("%d %b") for monday, _ in weeks]
+    chart.x_labels_major = chart.x_labels[:: max(1, len(weeks) // 8)]
+    chart.add("CSAT %", [_rounded(f.csat_percent) for _, f in weeks])
+    chart.add("Response rate %", [_rounded(f.response_rate * 100 if f.response_rate is not None else None)
+                                  for _, f in weeks])
+    return _svg(chart)
+
+
+def csat_bars(rows: list[tuple[str, Figures]], title: str) -> Markup:
+    chart = pygal.HorizontalBar(title=title, width=420, height=60 + 28 * max(len(rows), 1), range=(0, 100),
+                                show_legend=False, **COMMON)
+    chart.x_labels = [label for label, _ in rows]
+    chart.add("CSAT %", [_rounded(f.csat_percent) for _, f in rows])
+    return _svg(chart)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

@@ -1,0 +1,112 @@
+"""The program manager's satisfaction pages: the dashboard, its CSV export, and "this week"."""
+
+import csv
+import io
+
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+
+from helpdesk.auth.access import manager_required
+from helpdesk.errors import NotFound, ValidationError
+from helpdesk.programs.services import visible_programs
+from helpdesk.reports import bp, charts
+from helpdesk.reports.periods import Period, parse_period, today_in
+from helpdesk.reports.queries import dashboard, responses
+from helpdesk.reports.reward_link import delivery_series
+from helpdesk.reports.weekly import ranked_changes, signal_sources
+from helpdesk.web import local_time
+
+if delivery_series not in signal_sources:
+    signal_sources.append(delivery_series)
+
+CSV_COLUMNS = ("case", "sent_at", "status", "score", "answered_at", "comment", "comment_at", "agent", "category",
+               "script_version", "follow_up")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _program_and_period():
+    """The program and period asked for; a bad one flashes why and redirects to the defaults."""
+    programs = visible_programs(current_user)
+    if not programs:
+        raise NotFound("you serve no program yet")
+    code = request.args.get("program") or programs[0].code
+    program = next((p for p in programs if p.code == code), None)
+    if program is None:
+        raise NotFound(f"no program {code[:32]!r}")
+    period = parse_period(request.args.get("from"), request.args.get("to"), today=today_in(program))
+    return programs, program, period
+
+
+def _guarded(endpoint: str, view):
+    try:
+        return view(*_program_and_period())
+    except ValidationError as exc:
+        flash(f"Period: {exc.message}", "error")
+        return redirect(url_for(endpoint, program=request.args.get("program", "")[:32] or None))
+
+
+@bp.route("/satisfaction")
+@manager_required
+def satisfaction():
+    return _guarded("reports.satisfaction", _render_dashboard)
+
+
+def _render_dashboard(programs, program, period: Period):
+    board = dashboard(program, period)
+    svg = {
+        "distribution": charts.distribution_chart(board.totals),
+        "trend": charts.trend_chart(board.weeks),
+        "categories": charts.csat_bars(board.categories, "CSAT % by category"),
+    }
+    return render_template("reports/satisfaction.html", programs=programs, board=board, charts=svg)
+
+
+@bp.route("/satisfaction.csv")
+@manager_required
+def satisfaction_csv():
+    return _guarded("reports.satisfaction", _stream_csv)
+
+
+def _stream_csv(programs, program, period: Period):
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        for survey in responses(program, period):
+            writer.writerow(_safe(value) for value in _csv_row(survey, program.timezone))
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    filename = f"satisfaction-{program.code}-{period.start}-{period.end}.csv"
+    return Response(stream_with_context(rows()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _csv_row(survey, timezone: str) -> list:
+    def when(moment):
+        return local_time(moment, timezone, "%Y-%m-%d %H:%M") if moment else ""
+
+    return [survey.case.reference, when(survey.sent_at), survey.status.value, survey.score or "",
+            when(survey.answered_at), survey.comment or "", when(survey.comment_at),
+            survey.agent.name if survey.agent else "", survey.category, survey.script_version or "",
+            survey.follow_up.value if survey.follow_up else ""]
+
+
+def _safe(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+@bp.route("/satisfaction/this-week")
+@manager_required
+def this_week():
+    return _guarded("reports.this_week", _render_this_week)
+
+
+def _render_this_week(programs, program, period: Period):
+    today = today_in(program)
+    return render_template("reports/this_week.html", programs=programs, program=program, today=today,
+                           changes=ranked_changes(program, today))

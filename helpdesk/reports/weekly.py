@@ -1,0 +1,140 @@
+"""The "this week" view: what changed most in the last 7 days against the 4 weeks before, biggest first.
+
+Every source gives weekly series for the five 7-day windows ending today (program-local dates): rates such as
+CSAT per category (satisfied of responses) and counts such as cases opened per category. Each series'
+last window is compared with the 4 before it and the changes are ranked by how surprising they are: a
+z-score against the earlier weeks (binomial for rates, Poisson for counts), so a big swing on a handful of
+answers ranks below a steady drift on hundreds. Features add sources to ``signal_sources``.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, select
+
+from helpdesk.cases.models import Case, Category
+from helpdesk.extensions import db
+from helpdesk.programs.models import Program
+from helpdesk.reports.periods import Period
+from helpdesk.reports.queries import Figures, agent_names, daily
+
+WEEKS_BEFORE = 4
+MIN_VOLUME = 5  # fewer answers or cases than this in the week (or the weeks before) say nothing yet
+SHOWN = 12
+
+
+@dataclass(frozen=True)
+class Series:
+    """One measure over the windows, oldest first: (numerator, denominator) per window; counts have 1s."""
+
+    label: str
+    kind: str  # "rate" (a percentage of the denominator) or "count"
+    windows: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    kind: str
+    now: float  # percent for rates, a count for counts
+    before: float  # the 4 earlier weeks: the pooled percentage, or the weekly average count
+    volume: int  # this week's denominator (rates) or count
+    surprise: float  # signed z-score
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.now > self.before else "down"
+
+
+def windows_ending(today: date) -> list[Period]:
+    """Five 7-day windows, the last one ending ``today``."""
+    return [Period(today - timedelta(days=7 * k + 6), today - timedelta(days=7 * k))
+            for k in range(WEEKS_BEFORE, -1, -1)]
+
+
+def change_of(series: Series) -> Change | None:
+    *earlier, (num, den) = series.windows
+    if series.kind == "rate":
+        base_num, base_den = sum(n for n, _ in earlier), sum(d for _, d in earlier)
+        if den < MIN_VOLUME or base_den < MIN_VOLUME:
+            return None
+        p0, p1 = base_num / base_den, num / den
+        spread = math.sqrt(min(max(p0, 0.05), 0.95) * (1 - min(max(p0, 0.05), 0.95)) / den)
+        return Change(series.label, "rate", 100 * p1, 100 * p0, den, (p1 - p0) / spread)
+    mean = sum(n for n, _ in earlier) / len(earlier)
+    if num + mean < MIN_VOLUME:
+        return None
+    return Change(series.label, "count", num, mean, num, (num - mean) / math.sqrt(max(mean, 1)))
+
+
+def ranked_changes(program: Program, today: date, limit: int = SHOWN) -> list[Change]:
+    windows = windows_ending(today)
+    changes = [change_of(s) for source in signal_sources for s in source(program, windows)]
+    changes = [c for c in changes if c is not None and abs(c.surprise) >= 1]
+    return sorted(changes, key=lambda c: abs(c.surprise), reverse=True)[:limit]
+
+
+def _window_index(day: date, windows: list[Period]) -> int | None:
+    return next((i for i, w in enumerate(windows) if w.start <= day <= w.end), None)
+
+
+def survey_series(program: Program, windows: list[Period]) -> list[Series]:
+    """CSAT overall and per agent, category and script version; response rate; surveys sent."""
+    span = Period(windows[0].start, windows[-1].end)
+    series = []
+    for dimension in ("all", "category", "agent", "script"):
+        folded: dict[str, list[Figures]] = {}
+        for (day, key), figures in daily(program, span, dimension).items():
+            index = _window_index(day, windows)
+            if index is not None:
+                folded.setdefault(key, [Figures() for _ in windows])[index] += figures
+        names = agent_names(folded) if dimension == "agent" else {}
+        for key, per_window in folded.items():
+            label = _survey_label(dimension, key, names)
+            series.append(Series(f"CSAT {label}", "rate", [(f.satisfied, f.responses) for f in per_window]))
+            if dimension == "all":
+                series.append(Series("Response rate", "rate", [(f.responses, f.sent) for f in per_window]))
+                series.append(Series("Surveys sent", "count", [(f.sent, 1) for f in per_window]))
+    return series
+
+
+def _survey_label(dimension: str, key: str, names: dict[str, str]) -> str:
+    if dimension == "all":
+        return "overall"
+    if dimension == "category":
+        return f"in {Category(key).label if key in Category._value2member_map_ else key}"
+    if dimension == "agent":
+        return f"for {names.get(key, 'unassigned cases')}"
+    return f"with script {key}" if key else "without a script"
+
+
+def local_bounds(program: Program, windows: list[Period]) -> list[tuple[datetime, datetime]]:
+    """Each window as UTC instants from its first local midnight to the one after its last day."""
+    tz = ZoneInfo(program.timezone)
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+    return [(midnight(w.start), midnight(w.end + timedelta(days=1))) for w in windows]
+
+
+def counts_per_window(column, key, filters, bounds) -> dict:
+    """``{key: [count per window]}`` in one GROUP BY: a conditional sum per window."""
+    sums = [func.sum(case((and_(column >= lo, column < hi), 1), else_=0)) for lo, hi in bounds]
+    rows = db.session.execute(select(key, *sums).where(*filters, column >= bounds[0][0], column < bounds[-1][1])
+                              .group_by(key))
+    return {row[0]: [int(n or 0) for n in row[1:]] for row in rows}
+
+
+def case_series(program: Program, windows: list[Period]) -> list[Series]:
+    """Cases opened per category."""
+    counts = counts_per_window(Case.created_at, Case.category, [Case.program_id == program.id],
+                               local_bounds(program, windows))
+    return [Series(f"{Category(category).label} cases opened", "count", [(n, 1) for n in per_window])
+            for category, per_window in counts.items()]
+
+
+signal_sources: list[Callable[[Program, list[Period]], list[Series]]] = [survey_series, case_series]

@@ -1,0 +1,99 @@
+"""Delivering outbox messages one by one, safe with any number of workers on SQLite and on PostgreSQL.
+
+The same outbox as :mod:`helpdesk.telephony.outbox` (rows, statuses, leases, backoff and outcomes are
+``deliver()``'s), with the steps ordered so that no transaction is open while the gateway is asked and every
+transaction begins with its write:
+
+1. claim: a compare-and-set moves the row to ``sending`` with a lease; commit;
+2. send: read what to send, end the read, ask the gateway;
+3. record: lock the row (a write first), ``deliver()`` records the outcome, ``after(message)`` follows it in
+   the same transaction (a survey becomes sent), commit.
+
+Why not ``telephony.cli.deliver_due_messages`` in the worker: on SQLite it reads and then writes within one
+transaction (``claim_due``'s select; ``deliver``'s attribute reads around the gateway call). When another
+worker commits in between, the write fails at once with "database is locked" (a stale WAL snapshot is never
+waited for) after the gateway has accepted the text, which then stays claimed and is sent again when its
+lease ends.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+
+from helpdesk.database import utcnow
+from helpdesk.extensions import db
+from helpdesk.telephony.models import Message
+from helpdesk.telephony.outbox import CLAIM_LEASE, deliver
+from helpdesk.telephony.twilio_adapter import SendResult, current_gateway
+
+CLAIMABLE = ("pending", "sending")  # sending: only once its lease has run out
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """A gateway that answers with a send already made, so ``deliver`` records it in a short transaction."""
+
+    result: SendResult
+
+    def send(self, from_number: str, to_number: str, body: str) -> SendResult:
+        return self.result
+
+
+def claim(message_id: int, now: datetime) -> bool:
+    """Take one due message for this worker (compare-and-set, committed); False if another took it."""
+    taken = db.session.execute(
+        update(Message).where(Message.id == message_id, Message.status.in_(CLAIMABLE),
+                              Message.next_attempt_at <= now)
+        .values(status="sending", next_attempt_at=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return bool(taken)
+
+
+def deliver_claimed(message_id: int, gateway, after: Callable[[Message], None] | None = None) -> str:
+    """Steps 2 and 3 for a message this worker has claimed: "sent", "retry" (backoff) or "failed"."""
+    message = db.session.get(Message, message_id, populate_existing=True)
+    from_number, to_number, body = message.from_number, message.to_number, message.body
+    db.session.commit()  # no transaction stays open while the gateway is asked
+    result = gateway.send(from_number, to_number, body)
+    db.session.execute(update(Message).where(Message.id == message_id).values(status=Message.status)
+                       .execution_options(synchronize_session=False))  # the write that opens the transaction
+    message = db.session.get(Message, message_id, populate_existing=True)
+    deliver(message, gateway=_Recorded(result))
+    if after is not None:
+        after(message)
+    outcome = "sent" if message.message_sid else "retry" if message.status == "pending" else "failed"
+    db.session.commit()  # read nothing after this: the next transaction must begin with its write
+    return outcome
+
+
+def due_message_ids(limit: int, now: datetime) -> list[int]:
+    ids = db.session.scalars(select(Message.id).where(
+        or_(Message.status == "pending", Message.status == "sending"), Message.next_attempt_at <= now,
+    ).order_by(Message.next_attempt_at).limit(limit)).all()
+    db.session.commit()
+    return list(ids)
+
+
+def deliver_due_outbox(*, gateway=None, batch: int = 100, after: Callable[[Message], None] | None = None,
+                       should_stop: Callable[[], bool] = lambda: False) -> dict[str, int]:
+    """Every outbound text due now (new ones, retries, expired claims), each claimed before it is sent."""
+    gateway = gateway or current_gateway()
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    seen: set[int] = set()
+    db.session.commit()
+    while not should_stop():
+        ids = [i for i in due_message_ids(batch, utcnow()) if i not in seen]
+        if not ids:
+            return totals
+        for message_id in ids:
+            seen.add(message_id)  # a retry scheduled in this pass waits for the next one
+            if should_stop():
+                break
+            if not claim(message_id, utcnow()):
+                continue
+            totals[deliver_claimed(message_id, gateway, after)] += 1
+    return totals

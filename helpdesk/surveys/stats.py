@@ -1,0 +1,75 @@
+"""The dashboard's running totals (:class:`SurveyDay`), bumped in the transaction that sends or answers a survey.
+
+A sent survey adds 1 to ``sent`` and an answer adds its score, on the day the survey was sent, under each
+dimension. Rows are upserted (``INSERT ... ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL) in one fixed order,
+so concurrent transactions never deadlock on them. ``rebuild_days`` recomputes everything from the surveys.
+"""
+
+from sqlalchemy import String, case, cast, delete, func, insert, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from helpdesk.extensions import db
+from helpdesk.surveys.models import SCORES, Survey, SurveyDay
+
+DIMENSIONS = ("agent", "all", "category", "script")  # the order rows are locked in
+COUNTS = ("sent", "responses", "score_sum", *(f"score_{n}" for n in SCORES))
+
+
+def dimension_keys(survey: Survey) -> list[tuple[str, str]]:
+    keys = {"all": "", "agent": str(survey.agent_id or ""), "category": survey.category,
+            "script": survey.script_version or ""}
+    return [(dimension, keys[dimension]) for dimension in DIMENSIONS]
+
+
+def count_sent(survey: Survey) -> None:
+    _bump(survey, {"sent": 1})
+
+
+def count_answer(survey: Survey) -> None:
+    _bump(survey, {"responses": 1, "score_sum": survey.score, f"score_{survey.score}": 1})
+
+
+def _bump(survey: Survey, increments: dict[str, int]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = SurveyDay.__table__
+    for dimension, key in dimension_keys(survey):
+        values = {name: increments.get(name, 0) for name in COUNTS}
+        stmt = insert_for(table).values(program_id=survey.program_id, dimension=dimension, day=survey.sent_day,
+                                        key=key, **values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.program_id, table.c.dimension, table.c.day, table.c.key],
+            set_={name: table.c[name] + stmt.excluded[name] for name in increments},
+        )
+        db.session.execute(stmt)
+
+
+def _key_column(dimension: str):
+    return {
+        "all": literal(""),
+        "agent": func.coalesce(cast(Survey.agent_id, String), ""),
+        "category": Survey.category,
+        "script": func.coalesce(Survey.script_version, ""),
+    }[dimension]
+
+
+def rebuild_days(program_id: int | None = None) -> int:
+    """Recompute the running totals from the surveys (after a bulk import, or to check them); rows written."""
+    table = SurveyDay.__table__
+    clear = delete(table)
+    if program_id is not None:
+        clear = clear.where(table.c.program_id == program_id)
+    db.session.execute(clear)
+    written = 0
+    for dimension in DIMENSIONS:
+        key = _key_column(dimension)
+        query = (select(Survey.program_id, literal(dimension), Survey.sent_day, key, func.count(),
+                        func.count(Survey.score), func.coalesce(func.sum(Survey.score), 0),
+                        *(func.sum(case((Survey.score == n, 1), else_=0)) for n in SCORES))
+                 .where(Survey.sent_day.is_not(None))
+                 .group_by(Survey.program_id, Survey.sent_day, key))
+        if program_id is not None:
+            query = query.where(Survey.program_id == program_id)
+        columns = ["program_id", "dimension", "day", "key", *COUNTS]
+        written += db.session.execute(insert(table).from_select(columns, query)).rowcount
+    return written

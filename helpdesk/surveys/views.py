@@ -1,0 +1,101 @@
+"""Survey pages: the case panel, the managers' service-recovery list and survey settings, agents' own scores."""
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from helpdesk.auth.access import manager_required
+from helpdesk.database import utcnow
+from helpdesk.errors import Conflict, ValidationError
+from helpdesk.extensions import db
+from helpdesk.panels import register_panel
+from helpdesk.programs.services import get_program
+from helpdesk.reports.periods import Period, today_in
+from helpdesk.reports.queries import agent_answers, agent_figures
+from helpdesk.surveys import bp
+from helpdesk.surveys.forms import FollowUpForm, SurveySettingsForm
+from helpdesk.surveys.hooks import register_hooks
+from helpdesk.surveys.models import Survey
+from helpdesk.surveys.recovery import complete_follow_up, get_survey, open_follow_ups
+from helpdesk.surveys.scheduling import REASONS
+from helpdesk.surveys.settings import rules_for, settings_of, update_survey_settings
+from helpdesk.web import apply_field_errors
+
+MY_SCORES_DAYS = 90
+
+register_hooks()
+
+
+def _case_panel(case, actor):
+    surveys = list(db.session.scalars(select(Survey).where(Survey.case_id == case.id).order_by(Survey.id)))
+    if not surveys:
+        return None
+    return {"surveys": surveys, "reasons": REASONS, "form": FollowUpForm(prefix="follow-up")}
+
+
+register_panel("case_side", "surveys/_case_panel.html", _case_panel, order=60)
+
+
+@bp.route("/surveys/recovery")
+@manager_required
+def recovery():
+    return render_template("surveys/recovery.html", follow_ups=open_follow_ups(actor=current_user),
+                           form=FollowUpForm(prefix="follow-up"))
+
+
+@bp.post("/surveys/<int:survey_id>/follow-up")
+@manager_required
+def follow_up_done(survey_id):
+    survey = get_survey(survey_id, actor=current_user)
+    form = FollowUpForm(prefix="follow-up")
+    if not form.validate_on_submit():
+        flash("Write what was done for the participant first.", "error")
+    else:
+        try:
+            complete_follow_up(survey, note=form.note.data, actor=current_user)
+        except (ValidationError, Conflict) as exc:
+            db.session.rollback()
+            flash(f"Not saved: {exc.message}", "error")
+        else:
+            db.session.commit()
+            flash(f"Follow-up on {survey.case.reference} done.", "success")
+    if request.form.get("back") == "recovery":
+        return redirect(url_for("surveys.recovery"))
+    return redirect(url_for("cases.case_page", case_id=survey.case_id))
+
+
+@bp.route("/surveys/settings/<code>", methods=["GET", "POST"])
+@manager_required
+def settings(code):
+    program = get_program(code, actor=current_user)
+    rules, own = rules_for(program), settings_of(program)
+    form = SurveySettingsForm(data={
+        "enabled": rules.enabled, "delay_minutes": int(rules.delay.total_seconds() // 60),
+        "quiet_hours": "-".join(t.strftime("%H:%M") for t in rules.quiet_hours) if rules.quiet_hours else "",
+        "fatigue_days": rules.fatigue.days,
+        **{f"question_{locale}": text for locale, text in ((own.questions or {}) if own else {}).items()}})
+    if form.validate_on_submit():
+        try:
+            update_survey_settings(program, enabled=form.enabled.data, delay_minutes=form.delay_minutes.data,
+                                   quiet_hours=form.quiet_hours.data or "", fatigue_days=form.fatigue_days.data,
+                                   questions=form.questions(), actor=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_field_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Survey settings saved.", "success")
+            return redirect(url_for("surveys.settings", code=program.code))
+    status = 422 if request.method == "POST" else 200
+    return render_template("surveys/settings.html", program=program, form=form), status
+
+
+@bp.route("/surveys/mine")
+def my_scores():
+    """The signed-in user's own scores and comments, as the agent on the resolved cases."""
+    today = today_in(current_user.programs[0]) if current_user.programs else utcnow().date()
+    period = Period(today - timedelta(days=MY_SCORES_DAYS - 1), today)
+    return render_template("surveys/mine.html", figures=agent_figures(current_user, period), period=period,
+                           answers=agent_answers(current_user))

@@ -1,0 +1,190 @@
+"""The participant's texts to their survey, through the signed SMS webhook."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from helpdesk.cases.models import Case, CaseEvent, Channel
+from helpdesk.database import utcnow
+from helpdesk.extensions import db
+from helpdesk.surveys.dispatch import DispatchTotals, claim_due_surveys, dispatch_due_surveys
+from helpdesk.surveys.models import FollowUp, SurveyDay, SurveyStatus
+from helpdesk.telephony.models import Message
+from helpdesk.telephony.outbox import deliver
+from tests.conftest import login
+from tests.surveys.conftest import make_due, resolve, survey_of
+from tests.telephony.conftest import sid, signed_post
+
+
+def text(client, program, member, body, message_sid=None):
+    params = {"MessageSid": message_sid or sid("SM"), "From": member.phone, "To": program.hotline_number,
+              "Body": body}
+    response = signed_post(client, "/twilio/sms/incoming", params)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response
+
+
+@pytest.fixture
+def sent_survey(send_at_once, open_case, survey_agent):
+    """A survey the (development) gateway has accepted."""
+    resolve(open_case, survey_agent)
+    survey = make_due(survey_of(open_case))
+    dispatch_due_surveys()
+    db.session.refresh(survey)
+    assert survey.status == SurveyStatus.SENT
+    return survey
+
+
+def outbox_to(member) -> list[str]:
+    """Texts waiting in the outbox for the participant (the worker sends them)."""
+    return list(db.session.scalars(select(Message.body).where(Message.to_number == member.phone,
+                                                              Message.status == "pending").order_by(Message.id)))
+
+
+def sms_cases():
+    return db.session.query(Case).filter_by(channel=Channel.SMS).all()
+
+
+def kinds(case):
+    return [e.kind for e in db.session.query(CaseEvent).filter_by(case_id=case.id).order_by(CaseEvent.id)]
+
+
+def test_a_score_answers_the_survey_and_thanks_the_participant_in_their_language(client, sent_survey,
+                                                                                 survey_program, member):
+    text(client, survey_program, member, "5 - świetnie")
+    db.session.refresh(sent_survey)
+    assert (sent_survey.status, sent_survey.score) == (SurveyStatus.ANSWERED, 5)
+    assert outbox_to(member) == ["Dziękujemy za ocenę! Jeśli chcesz coś dodać, po prostu odpowiedz na tę "
+                                 "wiadomość."]
+    assert "survey_answered" in kinds(sent_survey.case) and sms_cases() == []
+
+
+def test_the_webhook_never_waits_on_the_gateway(client, sent_survey, twilio, survey_program, member):
+    text(client, survey_program, member, "4")
+    assert twilio.log == []  # the thanks is in the outbox, for the worker
+
+
+def test_an_answer_counts_on_the_dashboard_on_the_day_the_survey_was_sent(client, sent_survey, survey_program,
+                                                                          member):
+    text(client, survey_program, member, "4")
+    row = db.session.query(SurveyDay).filter_by(dimension="all", day=sent_survey.sent_day).one()
+    assert (row.sent, row.responses, row.score_sum, row.score_4) == (1, 1, 4, 1)
+
+
+def test_a_reply_without_a_score_gets_one_polite_re_ask(client, sent_survey, survey_program, member):
+    text(client, survey_program, member, "10/10")
+    db.session.refresh(sent_survey)
+    assert sent_survey.status == SurveyStatus.SENT and sent_survey.re_asked
+    assert outbox_to(member) == ["Przepraszamy, nie zrozumieliśmy. Prosimy odpowiedzieć jedną cyfrą od 1 (wcale) "
+                                 "do 5 (bardzo)."]
+    text(client, survey_program, member, "⭐⭐⭐")
+    db.session.refresh(sent_survey)
+    assert (sent_survey.status, sent_survey.score) == (SurveyStatus.ANSWERED, 3)
+
+
+def test_a_second_reply_without_a_score_is_an_ordinary_text(client, sent_survey, survey_program, member):
+    text(client, survey_program, member, "what?")
+    text(client, survey_program, member, "I need help with my points")
+    assert len(outbox_to(member)) == 1  # one re-ask only
+    (case,) = sms_cases()
+    assert case.subject == "SMS: I need help with my points"
+
+
+def test_the_next_text_after_the_score_is_the_comment_not_a_new_case(client, sent_survey, survey_program,
+                                                                      member):
+    text(client, survey_program, member, "2")
+    text(client, survey_program, member, "The courier never called <b>me</b>")
+    db.session.refresh(sent_survey)
+    assert sent_survey.comment == "The courier never called <b>me</b>" and sent_survey.comment_at is not None
+    assert sms_cases() == [] and kinds(sent_survey.case)[-1] == "survey_comment"
+    text(client, survey_program, member, "And one more thing")
+    assert len(sms_cases()) == 1  # only one comment: the next text is ordinary again
+
+
+def test_a_text_a_day_after_the_score_is_no_comment(client, sent_survey, survey_program, member):
+    text(client, survey_program, member, "5")
+    db.session.refresh(sent_survey)
+    sent_survey.answered_at = utcnow() - timedelta(hours=25)
+    text(client, survey_program, member, "My new order is late")
+    assert sent_survey.comment is None and len(sms_cases()) == 1
+
+
+def test_a_reply_after_the_survey_expired_is_an_ordinary_text(client, sent_survey, survey_program, member):
+    sent_survey.sent_at = utcnow() - timedelta(hours=73)
+    text(client, survey_program, member, "5")
+    db.session.refresh(sent_survey)
+    assert sent_survey.score is None and len(sms_cases()) == 1
+
+
+def test_a_text_with_no_survey_open_goes_to_a_case_as_before(client, open_case, survey_program, member):
+    text(client, survey_program, member, "5")
+    assert len(sms_cases()) == 1
+
+
+def test_a_redelivered_reply_counts_once(client, sent_survey, survey_program, member):
+    message_sid = sid("SM")
+    for _ in range(3):
+        text(client, survey_program, member, "4", message_sid=message_sid)
+    db.session.refresh(sent_survey)
+    assert sent_survey.score == 4 and sent_survey.comment is None
+    assert db.session.query(SurveyDay).filter_by(dimension="all").one().responses == 1
+    assert len(outbox_to(member)) == 1
+
+
+def test_a_low_score_opens_a_service_recovery_follow_up(client, sent_survey, survey_program, member):
+    text(client, survey_program, member, "1")
+    db.session.refresh(sent_survey)
+    assert sent_survey.follow_up == FollowUp.OPEN
+    assert kinds(sent_survey.case)[-3:] == ["survey_answered", "service_recovery", "sms_out"]
+
+
+def test_a_three_opens_no_follow_up(client, sent_survey, survey_program, member):
+    text(client, survey_program, member, "3")
+    db.session.refresh(sent_survey)
+    assert sent_survey.follow_up is None
+
+
+def test_an_opt_out_word_cancels_pending_surveys_and_is_no_answer(client, open_case, survey_agent, survey_program,
+                                                                   member):
+    resolve(open_case, survey_agent)
+    text(client, survey_program, member, "STOP")
+    survey = survey_of(open_case)
+    assert (survey.status, survey.reason) == (SurveyStatus.CANCELLED, "opted_out") and member.sms_opt_out
+
+
+def test_stop_to_an_open_survey_opts_out_rather_than_answering(client, sent_survey, survey_program, member):
+    text(client, survey_program, member, "stop")
+    db.session.refresh(sent_survey)
+    assert sent_survey.score is None and member.sms_opt_out and outbox_to(member) == []
+
+
+def test_a_reply_before_the_dispatcher_marked_the_survey_sent_still_counts(client, send_at_once, open_case,
+                                                                           survey_agent, survey_program, member):
+    resolve(open_case, survey_agent)
+    make_due(survey_of(open_case))
+    [(message_id, _)] = claim_due_surveys(10, utcnow(), DispatchTotals())
+    deliver(db.session.get(Message, message_id))  # ``flask sms deliver`` knows nothing of surveys
+    survey = survey_of(open_case)
+    assert survey.status == SurveyStatus.SENDING
+    text(client, survey_program, member, "5")
+    db.session.refresh(survey)
+    assert (survey.status, survey.score) == (SurveyStatus.ANSWERED, 5) and survey.sent_at is not None
+    row = db.session.query(SurveyDay).filter_by(dimension="all").one()
+    assert (row.sent, row.responses) == (1, 1)
+
+
+HOSTILE = [
+    "🙂" * 3000, "x" * 20_000, "<script>alert(1)</script>", "'; DROP TABLE surveys; --", "٥ من ٥", "五",
+    "Ｆｉｖｅ", "\u202eevil", "5\x00", "𝕱𝖎𝖛𝖊", "🏳️‍🌈🏳️‍🌈", "=HYPERLINK(\"http://x\")",
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE, ids=[f"hostile{i}" for i in range(len(HOSTILE))])
+def test_hostile_replies_never_fail_the_webhook_and_are_shown_escaped(client, make, sent_survey, survey_program,
+                                                                      member, body):
+    text(client, survey_program, member, body)
+    text(client, survey_program, member, body)  # maybe the comment, maybe an ordinary text
+    login(client, make.user(role="manager", programs=[survey_program]))
+    page = client.get(f"/cases/{sent_survey.case_id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
