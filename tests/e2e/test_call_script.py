@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from helpdesk.cases.models import Case, Category, Status
 from helpdesk.extensions import db
+from helpdesk.rewards.orders import upsert_order
 from helpdesk.scripts.services.versions import sync_directory
 from tests import factories
 from tests.scripts.conftest import SHIPPED
@@ -20,6 +21,12 @@ def test_agent_runs_a_branching_script_on_a_case_and_applies_its_action(live_ser
         program = factories.program()
         email = factories.user(role="agent", programs=[program], name="Adam Agent").email
         participant = factories.participant(program, first_name="Ewa", locale="en")
+        upsert_order(program, "ORD-000777", {
+            "participant_external_id": participant.external_id, "reward_sku": "HEAD-01",
+            "reward_name": "Wireless headphones", "reward_type": "physical", "points_spent": 1200,
+            "ordered_at": "2026-01-05T10:00:00Z", "status": "shipped", "vendor": "GadgetHub", "carrier": "DPD",
+            "tracking_number": "DPD123", "expected_delivery": "2026-01-12", "shipping_address": "ul. Polna 1"},
+            actor=factories.SYSTEM, source="test")
         case = factories.case(program, participant=participant, category="reward_delivery",
                               subject="Headphones never arrived")
         case_id, reference, participant_id = case.id, case.reference, participant.id
@@ -32,6 +39,7 @@ def test_agent_runs_a_branching_script_on_a_case_and_applies_its_action(live_ser
 
     expect(runner).to_contain_text("my name is Adam")
     expect(runner).to_contain_text("your reward has not arrived yet, Ewa")
+    expect(runner).to_contain_text("Wireless headphones, order ORD-000777 of 2026-01-05.")
     runner.get_by_role("button", name="Next").click()
 
     # An order older than 14 days skips the "still on its way" branch.
@@ -39,7 +47,7 @@ def test_agent_runs_a_branching_script_on_a_case_and_applies_its_action(live_ser
     runner.get_by_role("button", name="Next").click()
     expect(runner).to_contain_text("Did you receive an e-mail saying the reward was shipped")
     runner.get_by_role("button", name="Yes", exact=True).click()
-    expect(runner).to_contain_text("What does the carrier's tracking page show")
+    expect(runner).to_contain_text("The parcel travels with DPD, tracking number DPD123.")
 
     # Back to the question, and the other branch this time.
     runner.get_by_role("button", name="Back").click()

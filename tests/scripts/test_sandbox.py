@@ -105,6 +105,21 @@ def test_known_fields_render_from_the_case(values, program):
     assert rendered == f"Ewa · {program.name} · Agent"
 
 
+def test_order_fields_come_from_the_reward_orders_feature(make, program, agent):
+    from helpdesk.rewards.orders import upsert_order
+
+    participant = make.participant(program, first_name="Ewa")
+    upsert_order(program, "ORD-1", {"participant_external_id": participant.external_id, "reward_sku": "S1",
+                                    "reward_name": "Kettle", "reward_type": "physical", "points_spent": 900,
+                                    "ordered_at": "2026-02-01T10:00:00Z", "status": "shipped", "vendor": "HomeCo",
+                                    "carrier": "InPost", "tracking_number": "IP42"}, actor=make.SYSTEM, source="test")
+    values = resolve_values(make.case(program, participant=participant), agent)
+    text = "{{ order.reward_name }} ({{ order.reference }}) via {{ order.carrier }} {{ order.tracking_number }}, "
+    rendered = str(render_text(text + "due {{ order.expected_delivery }}", values))
+    missing = '<span class="merge-missing">[order.expected_delivery]</span>'
+    assert rendered == f"Kettle (ORD-1) via InPost IP42, due {missing}"
+
+
 def test_only_merge_fields_are_found_in_plain_text():
     assert merge_fields_in("Hi {{ participant.first_name }},\nsee {{ case.number }}") == [
         ("participant", "first_name", 1), ("case", "number", 2)]
