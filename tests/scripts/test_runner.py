@@ -114,6 +114,19 @@ def test_an_answer_for_a_step_the_run_has_left_is_refused(make, case, agent, del
         answer_step(run, case, step_id="greet", answer="no", actor=agent)
 
 
+def test_a_run_that_goes_round_in_circles_is_stopped_at_the_step_limit(make, case, agent, monkeypatch):
+    from helpdesk.scripts.services import runs
+
+    looping = MINI.replace("next: sorry", "next: again").replace(
+        "    next: done\n  - id: done", "    next: again\n  - id: again\n    say: Again.\n    ask: {type: yes_no, "
+        "label: Done}\n    branches:\n      - when: yes\n        next: done\n    next: sorry\n  - id: done")
+    monkeypatch.setattr(runs, "MAX_PATH", 5)
+    run = walk(start_run(case, script(make, looping), actor=agent), case, agent, "no", "no", "", "no")
+    assert run.path == ["ask", "again", "sorry", "again", "sorry"]
+    with pytest.raises(Conflict, match="gone through 5 steps"):
+        answer_step(run, case, step_id="sorry", answer="", actor=agent)
+
+
 def test_restart_abandons_the_run_and_starts_the_latest_version(make, case, agent, delivery_script):
     old = walk(start_run(case, delivery_script, actor=agent), case, agent, "yes")
     save_script(DELIVERY.replace("title: Parcel missing", "title: Parcel lost"), make.SYSTEM)

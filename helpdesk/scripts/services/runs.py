@@ -23,6 +23,7 @@ from helpdesk.scripts.models import RunStatus, Script, ScriptRun
 from helpdesk.scripts.services.versions import definition_of, latest_version
 
 STALE_AFTER = timedelta(hours=8)
+MAX_PATH = 500  # steps in one run; a script may loop back (with a way out), an agent cannot loop for ever
 
 
 def _check(case: Case, actor: Actor) -> None:
@@ -85,6 +86,8 @@ def answer_step(run: ScriptRun, case: Case, *, step_id: str, answer, actor: Acto
     _, step = _in_progress(run, step_id)
     if step.end:
         raise Conflict("this is the last step; finish the script")
+    if len(run.path) >= MAX_PATH:
+        raise Conflict(f"this run has gone through {MAX_PATH} steps; restart the script")
     value = None
     if step.ask is not None:
         try:
