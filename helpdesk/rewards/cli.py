@@ -1,6 +1,7 @@
 """``flask orders import FILE.csv --program CODE``: the streamed CSV import with a progress bar on stderr."""
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -37,7 +38,7 @@ def import_command(path: Path, program_code: str, rejected_path: Path | None, ch
     rejected = rejected_file(rejected_path)
     actor = SystemActor(f"CSV import {path.name}"[:120])
     with path.open("rb") as stream, click.progressbar(length=os.path.getsize(path), label="Importing",
-                                                      file=click.get_text_stream("stderr")) as bar:
+                                                      file=sys.stderr) as bar:
         def committed(_summary):
             db.session.commit()
             bar.update(stream.tell() - bar.pos)

@@ -5,10 +5,12 @@ An upsert is keyed by ``order_ref`` within the program. A row whose fields all e
 order was loaded with is kept on the order itself).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.errors import NotFound, ValidationError
@@ -77,15 +79,23 @@ def _choice(name: str, value, members: dict, enum_class, errors: FieldErrors):
 
 
 def parse_points(value) -> int:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 12:
-        value = int(value.strip())
-    if value is None or value == "":
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise ValueError("is required")
+        if not _WHOLE_NUMBER.fullmatch(text):
+            raise ValueError("must be a whole number of points")
+        value = int(text)
+    elif value is None:
         raise ValueError("is required")
-    if not isinstance(value, int) or isinstance(value, bool):
+    elif not isinstance(value, int) or isinstance(value, bool):
         raise ValueError("must be a whole number of points")
     if not 0 <= value <= MAX_POINTS:
         raise ValueError("must be 0 or more" if value < 0 else f"must be at most {MAX_POINTS:,}")
     return value
+
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")
 
 
 def parse_timestamp(value) -> datetime:
@@ -117,17 +127,29 @@ def apply_orders(program: Program, items: list[dict], *, actor: Actor, source: s
 
     Returns, per item, ``created``, ``updated``, ``unchanged`` or the reason it was rejected.
     ``participant_ids`` (external id -> id) is filled as participants are looked up; an import passes the same
-    dict for all its chunks, so a participant is looked up once.
+    dict for all its chunks, so a participant is looked up once. If another writer creates one of the orders
+    meanwhile, the batch is read and written once more (it then finds that order and updates it).
     """
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
+    participants = _participant_ids(program, {item["participant_external_id"] for item in items}, participant_ids)
+    change = {"changed_by": actor.display_name[:120], "source": source[:160]}
+    for attempt in (1, 2):
+        try:
+            with db.session.begin_nested():
+                return _write(program, items, participants, change)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _write(program: Program, items: list[dict], participants: dict[str, int], change: dict) -> list[str]:
     orders = RewardOrder.__table__
     existing = {row.order_ref: row for row in db.session.execute(
         select(orders.c.order_ref, orders.c.id, *(orders.c[name] for name in STORED))
         .where(orders.c.program_id == program.id, orders.c.order_ref.in_([item["order_ref"] for item in items]))
     )}
-    change = {"changed_by": actor.display_name[:120], "source": source[:160]}
-    participants = _participant_ids(program, {item["participant_external_id"] for item in items}, participant_ids)
     outcomes, inserts, moved, edited, history = [], [], [], [], []
     for item in items:
         participant_id = participants.get(item["participant_external_id"])

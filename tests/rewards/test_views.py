@@ -71,7 +71,7 @@ def test_the_case_page_shows_the_linked_orders_and_the_recent_orders_of_the_part
     delivery = page[page.index('id="delivery"'):page.index('id="participant-panel"')]
     assert "ORD-LINKED" in delivery and "TRACK-1" in delivery and "Escalate to vendor" in delivery
     assert "Cinema voucher" in page[page.index('id="recent-orders"'):]
-    assert "Opened a reward-delivery case about order" in page
+    assert "Opened a reward-delivery case (late) about order <strong>ORD-LINKED</strong>" in page
 
 
 def test_escalating_answering_and_resolving_from_the_case_page(agent_client, agent, participant, make_order):
