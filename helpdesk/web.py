@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from helpdesk.database import utcnow
 from helpdesk.errors import HelpdeskError, ValidationError
+from helpdesk.extensions import db
 from helpdesk.panels import render_slot
 from helpdesk.phones import display_phone
 from helpdesk.telephony.conversation import message_status
@@ -28,6 +29,24 @@ def apply_field_errors(form, error: ValidationError) -> None:
             field.errors = [*field.errors, message]
         else:
             flash(f"{name.replace('_', ' ').capitalize()} {message}", "error")
+
+
+def save_form(form, change):
+    """The views' one write step: validate ``form``, run ``change()`` (a service call) and commit.
+
+    Returns what ``change`` returned, or None when the form or the service refused the input; the
+    transaction is then rolled back and the service's field errors are shown on the form.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = change()
+    except ValidationError as exc:
+        db.session.rollback()
+        apply_field_errors(form, exc)
+        return None
+    db.session.commit()
+    return result
 
 
 def _wants_json() -> bool:

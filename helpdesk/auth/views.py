@@ -8,12 +8,11 @@ from helpdesk.auth.access import admin_required
 from helpdesk.auth.forms import LoginForm, UserForm
 from helpdesk.auth.models import User
 from helpdesk.auth.services import authenticate, create_user, list_users, update_user
-from helpdesk.errors import ValidationError
 from helpdesk.extensions import db, login_manager
 from helpdesk.forms import choices
 from helpdesk.programs.models import Program
 from helpdesk.programs.services import visible_programs
-from helpdesk.web import apply_field_errors
+from helpdesk.web import save_form
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
@@ -75,17 +74,11 @@ def users():
 @admin_required
 def new_user():
     form = _user_form()
-    if form.validate_on_submit():
-        try:
-            user = create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                               password=form.password.data, programs=_chosen_programs(form))
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_field_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"User {user.email} created.", "success")
-            return redirect(url_for("auth.users"))
+    user = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                                               password=form.password.data, programs=_chosen_programs(form)))
+    if user is not None:
+        flash(f"User {user.email} created.", "success")
+        return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
 
 
@@ -94,15 +87,9 @@ def new_user():
 def edit_user(user_id):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            update_user(user, name=form.name.data, role=form.role.data, active=form.active.data,
-                        programs=_chosen_programs(form), password=form.password.data, actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_field_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"User {user.email} saved.", "success")
-            return redirect(url_for("auth.users"))
+    if save_form(form, lambda: update_user(user, name=form.name.data, role=form.role.data, active=form.active.data,
+                                           programs=_chosen_programs(form), password=form.password.data,
+                                           actor=current_user)):
+        flash(f"User {user.email} saved.", "success")
+        return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200

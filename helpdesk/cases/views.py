@@ -34,9 +34,10 @@ from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.participants.services import find_by_external_id, get_participant
 from helpdesk.programs.services import get_program, visible_programs
-from helpdesk.web import apply_field_errors
+from helpdesk.web import apply_field_errors, save_form
 
 BADGE_QUEUES = ("mine", "unassigned", "breaching")
+NEW_PARTICIPANT_FIELDS = ("external_id", "first_name", "last_name", "phone", "email")
 OTHER_CASES = 10
 
 
@@ -176,20 +177,13 @@ def new_case():
         participant = get_participant(int(participant_ref), actor=current_user)
         form.participant_id.data = str(participant.id)
         form.program.data = participant.program.code
-    if form.validate_on_submit():
-        try:
-            case = open_case_for_caller(
-                get_program(form.program.data, actor=current_user), participant=participant,
-                new_participant={k: getattr(form, k).data for k in
-                                 ("external_id", "first_name", "last_name", "phone", "email")},
-                channel=form.channel.data, category=form.category.data, priority=form.priority.data,
-                subject=form.subject.data, description=form.description.data or "", actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_field_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Case {case.reference} opened.", "success")
-            return redirect(url_for("cases.case_page", case_id=case.id))
+    case = save_form(form, lambda: open_case_for_caller(
+        get_program(form.program.data, actor=current_user), participant=participant,
+        new_participant={k: getattr(form, k).data for k in NEW_PARTICIPANT_FIELDS},
+        channel=form.channel.data, category=form.category.data, priority=form.priority.data,
+        subject=form.subject.data, description=form.description.data or "", actor=current_user))
+    if case is not None:
+        flash(f"Case {case.reference} opened.", "success")
+        return redirect(url_for("cases.case_page", case_id=case.id))
     status = 422 if request.method == "POST" else 200
     return render_template("cases/new.html", form=form, participant=participant), status

@@ -2,13 +2,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required, manager_required
-from helpdesk.errors import ValidationError
-from helpdesk.extensions import db
 from helpdesk.programs import bp
 from helpdesk.programs.forms import ProgramForm, ProgramSettingsForm
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, WEEKDAYS
 from helpdesk.programs.services import SLA_KINDS, create_program, get_program, update_program_settings, visible_programs
-from helpdesk.web import apply_field_errors
+from helpdesk.web import save_form
 
 
 @bp.route("/")
@@ -21,17 +19,12 @@ def index():
 @admin_required
 def create():
     form = ProgramForm()
-    if form.validate_on_submit():
-        try:
-            program = create_program(code=form.code.data, name=form.name.data, hotline_number=form.hotline_number.data,
-                                     timezone=form.timezone.data, locale=form.locale.data, actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_field_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Program {program.code} created.", "success")
-            return redirect(url_for("programs.settings", code=program.code))
+    program = save_form(form, lambda: create_program(
+        code=form.code.data, name=form.name.data, hotline_number=form.hotline_number.data,
+        timezone=form.timezone.data, locale=form.locale.data, actor=current_user))
+    if program is not None:
+        flash(f"Program {program.code} created.", "success")
+        return redirect(url_for("programs.settings", code=program.code))
     return render_template("programs/index.html", programs=visible_programs(current_user), form=form), 422
 
 
@@ -40,20 +33,12 @@ def create():
 def settings(code):
     program = get_program(code, actor=current_user)
     form = ProgramSettingsForm.for_program(program, formdata=request.form if request.method == "POST" else None)
-    if form.validate_on_submit():
-        try:
-            update_program_settings(program, name=form.name.data, hotline_number=form.hotline_number.data,
-                                    timezone=form.timezone.data, locale=form.locale.data,
-                                    business_hours=form.business_hours(), sla_targets=form.sla_targets(),
-                                    greetings=form.greetings(), on_duty_numbers=form.on_duty_numbers.data,
-                                    actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_field_errors(form, exc)
-        else:
-            db.session.commit()
-            flash("Settings saved. New deadlines apply to cases opened from now on.", "success")
-            return redirect(url_for("programs.settings", code=program.code))
+    if save_form(form, lambda: update_program_settings(
+            program, name=form.name.data, hotline_number=form.hotline_number.data, timezone=form.timezone.data,
+            locale=form.locale.data, business_hours=form.business_hours(), sla_targets=form.sla_targets(),
+            greetings=form.greetings(), on_duty_numbers=form.on_duty_numbers.data, actor=current_user)):
+        flash("Settings saved. New deadlines apply to cases opened from now on.", "success")
+        return redirect(url_for("programs.settings", code=program.code))
     status = 422 if request.method == "POST" else 200
     return render_template("programs/settings.html", program=program, form=form, weekdays=WEEKDAYS,
                            priorities=list(DEFAULT_SLA_TARGETS), sla_kinds=SLA_KINDS), status

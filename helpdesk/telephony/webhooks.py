@@ -29,60 +29,28 @@ def _run(service) -> Response:
     return _twiml(answer)
 
 
-@webhooks_bp.post("/voice/incoming")
-@twilio_signed
-def voice_incoming():
-    return _run(voice.receive_call)
-
-
-@webhooks_bp.post("/voice/menu")
-@twilio_signed
-def voice_menu():
-    return _run(voice.choose_from_menu)
-
-
-@webhooks_bp.post("/voice/dial-result")
-@twilio_signed
-def voice_dial_result():
-    return _run(voice.dial_result)
-
-
-@webhooks_bp.post("/voice/recorded")
-@twilio_signed
-def voice_recorded():
-    return _run(voice.voicemail_left)
-
-
-@webhooks_bp.post("/voice/recording")
-@twilio_signed
-def voice_recording():
-    return _run(voice.recording_ready)
-
-
-@webhooks_bp.post("/voice/transcription")
-@twilio_signed
-def voice_transcription():
-    return _run(voice.transcription_ready)
-
-
-@webhooks_bp.post("/voice/status")
-@twilio_signed
-def voice_status():
-    return _run(voice.call_status)
-
-
-@webhooks_bp.post("/sms/incoming")
-@twilio_signed
-def sms_incoming():
-    return _run(_receive_sms)
-
-
 def _receive_sms(form) -> str:
     sms.receive_sms(form)
     return twiml.empty_messaging()  # no automatic reply: an agent answers from the case
 
 
-@webhooks_bp.post("/sms/status")
-@twilio_signed
-def sms_status():
-    return _run(sms.record_delivery_status)
+# endpoint (used in the TwiML's action URLs as "twilio.<endpoint>"), path, service(form) -> TwiML or None
+WEBHOOKS = [
+    ("voice_incoming", "/voice/incoming", voice.receive_call),
+    ("voice_menu", "/voice/menu", voice.choose_from_menu),
+    ("voice_dial_result", "/voice/dial-result", voice.dial_result),
+    ("voice_recorded", "/voice/recorded", voice.voicemail_left),
+    ("voice_recording", "/voice/recording", voice.recording_ready),
+    ("voice_transcription", "/voice/transcription", voice.transcription_ready),
+    ("voice_status", "/voice/status", voice.call_status),
+    ("sms_incoming", "/sms/incoming", _receive_sms),
+    ("sms_status", "/sms/status", sms.record_delivery_status),
+]
+
+
+def _webhook(service):
+    return twilio_signed(lambda: _run(service))
+
+
+for _endpoint, _path, _service in WEBHOOKS:
+    webhooks_bp.add_url_rule(_path, _endpoint, _webhook(_service), methods=["POST"])
