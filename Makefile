@@ -25,6 +25,8 @@ run: venv
 	@# A deleted SQLite database means the demo data is gone too.
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/helpdesk.db ]; then rm -f $(DEMO_STAMP); fi
 	$(BIN)/flask --app wsgi db upgrade
+	@# The shipped call scripts: a changed file becomes a new version, unchanged ones change nothing.
+	$(BIN)/flask --app wsgi scripts sync
 	@# The first run loads the demo data, which prints the sign-ins; later runs repeat the main ones.
 	@if [ ! -f $(DEMO_STAMP) ]; then \
 		$(BIN)/flask --app wsgi demo-data && mkdir -p instance && touch $(DEMO_STAMP); \
