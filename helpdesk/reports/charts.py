@@ -1,5 +1,6 @@
 """The dashboard's charts: SVG rendered on the server with pygal, inlined in the page (no JavaScript)."""
 
+import re
 from datetime import date
 
 import pygal
@@ -11,13 +12,15 @@ from helpdesk.reports.queries import Figures
 STYLE = Style(background="transparent", plot_background="transparent", font_family="system-ui, sans-serif",
               colors=("#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1"), label_font_size=11,
               major_label_font_size=11, legend_font_size=11, title_font_size=13)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 COMMON = {"style": STYLE, "js": [], "disable_xml_declaration": True, "explicit_size": False,
           "print_values": False, "margin": 8}
 
 
 def _svg(chart) -> Markup:
-    """pygal builds the SVG with ElementTree, which escapes every label: the result is safe to inline."""
-    return Markup(chart.render(is_unicode=True))
+    """pygal builds the SVG with ElementTree, which escapes every label, so the result is safe to inline; the
+    config script pygal always adds (for its tooltips, not loaded here) is dropped."""
+    return Markup(_SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
 def distribution_chart(figures: Figures, title: str = "Scores") -> Markup:

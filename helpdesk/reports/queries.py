@@ -103,7 +103,7 @@ def weekly(program: Program, period: Period) -> list[tuple[date, Figures]]:
 
 def agent_names(keys) -> dict[str, str]:
     ids = [int(key) for key in keys if key.isdigit()]
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))) if ids else {}
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     return {str(user_id): name for user_id, name in names.items()}
 
 

@@ -60,7 +60,6 @@ def rebuild_days(program_id: int | None = None) -> int:
     if program_id is not None:
         clear = clear.where(table.c.program_id == program_id)
     db.session.execute(clear)
-    written = 0
     for dimension in DIMENSIONS:
         key = _key_column(dimension)
         query = (select(Survey.program_id, literal(dimension), Survey.sent_day, key, func.count(),
@@ -71,5 +70,6 @@ def rebuild_days(program_id: int | None = None) -> int:
         if program_id is not None:
             query = query.where(Survey.program_id == program_id)
         columns = ["program_id", "dimension", "day", "key", *COUNTS]
-        written += db.session.execute(insert(table).from_select(columns, query)).rowcount
-    return written
+        db.session.execute(insert(table).from_select(columns, query))
+    count = select(func.count()).select_from(table)
+    return db.session.scalar(count if program_id is None else count.where(table.c.program_id == program_id))

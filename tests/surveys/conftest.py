@@ -9,6 +9,7 @@ from helpdesk.cases.services import update_case
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
 from helpdesk.surveys.models import Survey
+from tests.api.conftest import api, issue_token, openapi  # noqa: F401  (the contract-checking API client)
 from tests.telephony.conftest import twilio  # noqa: F401  (the loopback fake of Twilio's REST API)
 
 

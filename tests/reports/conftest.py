@@ -1,0 +1,66 @@
+"""Known survey data for the dashboard, written through the same counting code as real sends and answers."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from helpdesk.extensions import db
+from helpdesk.reports.periods import Period
+from helpdesk.surveys.dispatch import mark_sent
+from helpdesk.surveys.models import FollowUp, Survey, SurveyStatus
+from helpdesk.surveys.stats import count_answer
+from tests.api.conftest import api, issue_token, openapi  # noqa: F401  (the contract-checking API client)
+
+PERIOD = Period(date(2026, 3, 2), date(2026, 3, 15))  # two weeks, Monday to Sunday
+
+
+def add_survey(case, *, sent_at: datetime, score=None, comment=None, agent=None, script=None) -> Survey:
+    survey = Survey(case=case, program_id=case.program_id, participant=case.participant, agent=agent,
+                    category=case.category.value, script_version=script, locale="pl",
+                    status=SurveyStatus.SCHEDULED, due_at=sent_at)
+    db.session.add(survey)
+    db.session.flush()
+    mark_sent(survey, sent_at)
+    if score is not None:
+        survey.status, survey.score, survey.answered_at = SurveyStatus.ANSWERED, score, sent_at
+        survey.follow_up = FollowUp.OPEN if score <= 2 else None
+        if comment:
+            survey.comment, survey.comment_at = comment, sent_at
+        db.session.flush()
+        count_answer(survey)
+    return survey
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def dashboard_program(make):
+    return make.program(country="PL")  # Europe/Warsaw: UTC+1 in March until the 29th
+
+
+@pytest.fixture
+def agents(make, dashboard_program):
+    return (make.user(role="agent", programs=[dashboard_program], name="Anna Points"),
+            make.user(role="agent", programs=[dashboard_program], name="Borys Parcels"))
+
+
+@pytest.fixture
+def known_data(make, dashboard_program, agents):
+    """In the period: 10 sent, 7 answered 5,5,4,2 / 1,3,5; around it, two that must not count."""
+    anna, borys = agents
+    points = [make.case(dashboard_program, category="points") for _ in range(5)]
+    parcels = [make.case(dashboard_program, category="reward_delivery") for _ in range(5)]
+    week1 = [(5, None), (5, None), (4, None), (2, "Too slow, I waited two weeks"), (None, None)]
+    for case, (score, comment) in zip(points, week1, strict=True):
+        add_survey(case, sent_at=utc(2026, 3, 3, 10), score=score, comment=comment, agent=anna)
+    week2 = [(1, "The agent was rude <b>really</b>"), (3, None), (5, "Great, thank you"), (None, None),
+             (None, None)]
+    for case, (score, comment) in zip(parcels, week2, strict=True):
+        add_survey(case, sent_at=utc(2026, 3, 10, 10), score=score, comment=comment, agent=borys,
+                   script="Lost parcel v2")
+    # 23:30 UTC on the 15th is 00:30 on the 16th in Warsaw: outside; 22:30 UTC is still the 15th: inside
+    add_survey(make.case(dashboard_program), sent_at=utc(2026, 3, 15, 23, 30), score=1, agent=anna)
+    add_survey(make.case(dashboard_program), sent_at=utc(2026, 2, 28, 12), score=5, agent=anna)
+    return points, parcels
