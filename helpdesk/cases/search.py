@@ -7,7 +7,7 @@ the case-folded names, and the full-text index on case subjects (FTS5 on SQLite,
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, select, text, union
 
 from helpdesk.actors import Actor
 from helpdesk.cases.models import Case
@@ -51,6 +51,12 @@ def _in_scope(query, column, visible):
     return query if visible is None else query.where(column.in_(visible))
 
 
+def _first_of_each(branches, limit: int):
+    """One UNION of each (query, order) branch's first ``limit`` ids: each is a short index walk, never a big sort."""
+    subqueries = [branch.order_by(*order).limit(limit).subquery() for branch, order in branches]
+    return union(*(select(sub.c.id) for sub in subqueries))
+
+
 def _participants(query: str, programs: list[Program], visible, limit: int) -> list[Participant]:
     conditions = [Participant.external_id == query]
     if "@" in query:
@@ -60,26 +66,30 @@ def _participants(query: str, programs: list[Program], visible, limit: int) -> l
         candidates = phone_candidates(query, regions)
         if candidates:
             conditions.append(Participant.phone.in_(candidates))
+    surname_first = (Participant.last_name_key, Participant.first_name_key, Participant.id)
+    branches = [(c, surname_first) for c in conditions]
     words = [name_key(w) for w in _WORD.findall(query)][:3]
     if words and not query.isdigit():
-        conditions.append(_name_match(words))
-    stmt = select(Participant).where(or_(*conditions)).order_by(Participant.last_name_key, Participant.id).limit(limit)
-    return list(db.session.scalars(_in_scope(stmt, Participant.program_id, visible)))
+        by_last, by_first = _name_branches(words)
+        branches += [(by_last, surname_first),
+                     (by_first, (Participant.first_name_key, Participant.last_name_key, Participant.id))]
+    ids = _first_of_each([(_in_scope(select(Participant.id).where(c), Participant.program_id, visible), order)
+                          for c, order in branches], limit)
+    stmt = select(Participant).where(Participant.id.in_(ids)).order_by(*surname_first).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def _name_branches(words):
+    if len(words) == 1:
+        return _prefix(Participant.last_name_key, words[0]), _prefix(Participant.first_name_key, words[0])
+    first, last = words[0], words[-1]
+    return ((Participant.last_name_key == first) & _prefix(Participant.first_name_key, last),
+            (Participant.first_name_key == first) & _prefix(Participant.last_name_key, last))
 
 
 def _prefix(column, word: str):
     """``column`` starts with ``word``, as an index range (LIKE would ignore the index on both databases)."""
     return (column >= word) & (column < word + "\U0010ffff")
-
-
-def _name_match(words: list[str]):
-    if len(words) == 1:
-        return or_(_prefix(Participant.last_name_key, words[0]), _prefix(Participant.first_name_key, words[0]))
-    first, last = words[0], words[-1]
-    return or_(
-        (Participant.first_name_key == first) & _prefix(Participant.last_name_key, last),
-        (Participant.last_name_key == first) & _prefix(Participant.first_name_key, last),
-    )
 
 
 def _cases(query: str, programs, visible, participants: list[Participant], limit: int) -> list[Case]:
@@ -99,8 +109,10 @@ def _cases(query: str, programs, visible, participants: list[Participant], limit
         conditions.append(Case.id.in_(_subject_matches(words, limit * 20)))
     if not conditions:
         return []
-    stmt = select(Case).where(or_(*conditions)).order_by(Case.id.desc()).limit(limit)
-    return list(db.session.scalars(_in_scope(stmt, Case.program_id, visible)))
+    ids = _first_of_each([(_in_scope(select(Case.id).where(c), Case.program_id, visible), [Case.id.desc()])
+                          for c in conditions], limit)
+    stmt = select(Case).where(Case.id.in_(ids)).order_by(Case.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
 
 
 def _subject_matches(words: list[str], limit: int):
