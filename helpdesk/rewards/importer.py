@@ -20,7 +20,7 @@ from helpdesk.rewards.orders import CREATED, FIELDS, UNCHANGED, UPDATED, apply_o
 from helpdesk.validation import FieldErrors
 
 COLUMNS = ("order_ref", *FIELDS)
-CHUNK_SIZE = 2_000
+CHUNK_SIZE = 5_000
 NOT_UTF8 = "the row is not valid UTF-8 (save the file as UTF-8)"
 
 

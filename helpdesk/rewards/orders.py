@@ -59,6 +59,9 @@ def clean_order(data: dict, errors: FieldErrors) -> dict:
             if value and len(value) <= length and "\x00" not in value:
                 clean[name] = value
                 continue
+        if not value and not required:
+            clean[name] = None
+            continue
         clean[name] = errors.text(name, value, max_length=length, required=required) or None
     clean["reward_type"] = _choice("reward_type", data.get("reward_type"), _REWARD_TYPES, RewardType, errors)
     clean["status"] = _choice("status", data.get("status"), _STATUSES, OrderStatus, errors)
@@ -151,6 +154,7 @@ def _write(program: Program, items: list[dict], participants: dict[str, int], ch
         .where(orders.c.program_id == program.id, orders.c.order_ref.in_([item["order_ref"] for item in items]))
     )}
     outcomes, inserts, moved, edited, history = [], [], [], [], []
+    program_id = program.id
     for item in items:
         participant_id = participants.get(item["participant_external_id"])
         if participant_id is None:
@@ -160,7 +164,7 @@ def _write(program: Program, items: list[dict], participants: dict[str, int], ch
         values = {name: participant_id if name == "participant_id" else item[name] for name in STORED}
         row = existing.get(item["order_ref"])
         if row is None:
-            inserts.append({**values, "program_id": program.id, "order_ref": item["order_ref"],
+            inserts.append({**values, "program_id": program_id, "order_ref": item["order_ref"],
                             "created_by": change["changed_by"], "created_via": change["source"]})
             outcomes.append(CREATED)
         elif row[2:] == tuple(values.values()):  # every stored field equal

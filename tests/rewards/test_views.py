@@ -185,3 +185,16 @@ def test_the_problem_rewards_page_and_its_csv_export(manager_client, program, pa
 def test_the_import_columns_are_documented_on_the_upload_page(manager_client):
     page = manager_client.get("/rewards/import").get_data(as_text=True)
     assert ", ".join(COLUMNS[:3]) in page
+
+
+def test_the_problem_rewards_page_opens_on_the_last_90_days_of_the_first_program(manager_client, program):
+    page = manager_client.get("/rewards/problem-rewards").get_data(as_text=True)
+    assert "No orders in this period." in page and f'<option selected value="{program.code}">' in page
+
+
+def test_the_delivery_case_list_filters_by_a_cell_of_the_aging_table(agent_client, agent, participant, make_order):
+    open_delivery_case(make_order(participant, vendor=""), issue_type="late", actor=agent)
+    open_delivery_case(make_order(participant, vendor="GadgetHub"), issue_type="late", actor=agent)
+    page = agent_client.get("/rewards/delivery-cases?vendor=&issue_type=late").get_data(as_text=True)
+    listed = page[page.index('id="delivery-case-list"'):]
+    assert listed.count("/cases/") == 1 and "GadgetHub" not in listed
