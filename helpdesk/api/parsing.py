@@ -32,6 +32,17 @@ class BadRequest(HelpdeskError):
         self.fields = fields or {}
 
 
+def wrong_json_types(body: dict, accepted: dict[str, type]) -> dict[str, str]:
+    """Known fields whose value has the wrong JSON type, each with what it must be (``null`` always fits)."""
+    wrong = {}
+    for name, value in body.items():
+        if name in accepted and value is not None:
+            type_name, fits = JSON_TYPES[accepted[name]]
+            if not fits(value):
+                wrong[name] = f"must be a JSON {type_name}"
+    return wrong
+
+
 def json_body(accepted: dict[str, type]) -> dict:
     """The request's JSON object, holding only keys from ``accepted`` (field name -> str, int or bool).
 
@@ -43,12 +54,7 @@ def json_body(accepted: dict[str, type]) -> dict:
         raise BadRequest("malformed_json", "the request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("body_not_object", "the request body must be a JSON object")
-    wrong = {}
-    for name, value in body.items():
-        if name in accepted and value is not None:
-            type_name, fits = JSON_TYPES[accepted[name]]
-            if not fits(value):
-                wrong[name] = f"must be a JSON {type_name}"
+    wrong = wrong_json_types(body, accepted)
     if wrong:
         raise BadRequest("wrong_type", "some fields have the wrong JSON type", wrong)
     unknown = sorted(set(body) - set(accepted))

@@ -11,7 +11,7 @@ from flask import request
 from helpdesk.api import bp
 from helpdesk.api.auth import current_actor
 from helpdesk.api.lookups import program_at
-from helpdesk.api.parsing import JSON_TYPES, BadRequest, json_body
+from helpdesk.api.parsing import BadRequest, json_body, wrong_json_types
 from helpdesk.api.serializers import timestamp
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.extensions import db
@@ -130,12 +130,7 @@ def _checked_item(item) -> dict:
     """The cleaned order, or ``{"error": ...}`` saying what is wrong with this item alone."""
     if not isinstance(item, dict):
         return {"error": {"code": "not_object", "message": "the item must be a JSON object"}}
-    wrong = {}
-    for name, value in item.items():
-        if name in BULK_ITEM and value is not None:
-            type_name, fits = JSON_TYPES[BULK_ITEM[name]]
-            if not fits(value):
-                wrong[name] = f"must be a JSON {type_name}"
+    wrong = wrong_json_types(item, BULK_ITEM)
     if wrong:
         return {"error": {"code": "wrong_type", "message": "some fields have the wrong JSON type", "fields": wrong}}
     errors = FieldErrors()
