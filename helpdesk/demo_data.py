@@ -4,7 +4,7 @@ Everything goes through the services, so the demo obeys the same rules (and time
 """
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 from sqlalchemy import select
@@ -17,6 +17,8 @@ from helpdesk.extensions import db
 from helpdesk.participants.services import upsert_participant
 from helpdesk.programs.models import Program
 from helpdesk.programs.services import create_program
+from helpdesk.rewards.delivery import escalate_to_vendor, open_delivery_case
+from helpdesk.rewards.orders import upsert_order
 
 DEMO_PASSWORD = "demo-password"
 SYSTEM = SystemActor("Demo loader")
@@ -34,6 +36,14 @@ PROGRAMS = [
 ]
 HOTLINE_HOURS = {"mon": ["08:00-20:00"], "tue": ["08:00-20:00"], "wed": ["08:00-20:00"], "thu": ["08:00-20:00"],
                  "fri": ["08:00-20:00"], "sat": ["09:00-14:00"], "sun": []}
+REWARDS = [  # sku, name, type, points, vendor, carrier
+    ("HEAD-01", "Wireless headphones", "physical", 12000, "FulfilX", "DPD"),
+    ("BLEND-02", "Blender", "physical", 18000, "FulfilX", "InPost"),
+    ("SUIT-03", "Cabin suitcase", "physical", 25000, "Parcelio", "DHL"),
+    ("VOUCH-50", "Shop voucher 50", "voucher", 5000, "VoucherHub", None),
+    ("CINE-01", "Cinema e-code", "e_code", 3000, "CodeStream", None),
+]
+ORDER_STATUSES = ["delivered"] * 6 + ["shipped"] * 2 + ["processing", "lost"]
 STAFF = [
     ("admin@demo.test", "Ada Admin", "admin", ["AURORA", "TAIGA"]),
     ("manager@demo.test", "Marta Manager", "manager", ["AURORA", "TAIGA"]),
@@ -102,6 +112,28 @@ def _case(program, participant, agents, rng: random.Random) -> None:
         update_case(case, actor=agent, status=status)
 
 
+def _orders(program, people, agents, rng: random.Random) -> None:
+    """Reward orders for a third of the participants; some lost or late ones become delivery cases."""
+    today = datetime.now(UTC)
+    for n, person in enumerate(people[::3]):
+        sku, name, kind, points, vendor, carrier = rng.choice(REWARDS)
+        ordered = today - timedelta(days=rng.randrange(2, 60))
+        status = rng.choice(ORDER_STATUSES) if kind == "physical" else "delivered"
+        order, _ = upsert_order(program, f"{program.code}-O{10000 + n}", {
+            "participant_external_id": person.external_id, "reward_sku": sku, "reward_name": name,
+            "reward_type": kind, "points_spent": points, "ordered_at": ordered.isoformat(), "status": status,
+            "vendor": vendor, "carrier": carrier,
+            "tracking_number": f"TRK{rng.randrange(10**9):09d}" if carrier else None,
+            "expected_delivery": (ordered + timedelta(days=7)).date().isoformat() if carrier else None,
+            "shipping_address": "ul. Prosta 1, 00-001 Warszawa" if carrier else None}, actor=SYSTEM, source="demo")
+        if status in ("lost", "shipped") and rng.random() < 0.5:
+            agent = rng.choice(agents)
+            case = open_delivery_case(order, issue_type="not_delivered", actor=agent)
+            if rng.random() < 0.5:
+                escalate_to_vendor(case, answer_due=(today + timedelta(days=rng.randrange(1, 5))).date(),
+                                   note="Please confirm where the parcel is.", actor=agent)
+
+
 @click.command("demo-data")
 @click.option("--participants", default=150, show_default=True, help="Participants per program.")
 @click.option("--cases", default=200, show_default=True, help="Cases per program.")
@@ -121,6 +153,7 @@ def demo_data_command(participants, cases, seed):
                 agents = [u for u in staff.values() if program in u.programs and u.role.value == "agent"]
                 for _ in range(cases):
                     _case(program, rng.choice(people + [None] * 5), agents, rng)
+                _orders(program, people, agents, rng)
         db.session.commit()
         click.echo(f"Loaded {len(PROGRAMS)} programs, {participants * len(PROGRAMS)} participants, "
                    f"{cases * len(PROGRAMS)} cases.")

@@ -1,0 +1,19 @@
+from sqlalchemy import func, select
+
+from helpdesk.cases.models import Case
+from helpdesk.extensions import db
+from helpdesk.programs.models import Program
+from helpdesk.rewards.models import RewardOrder
+
+
+def test_demo_data_loads_once_and_prints_the_sign_ins(runner):
+    first = runner.invoke(args=["demo-data", "--participants", "30", "--cases", "40"])
+    assert first.exit_code == 0, first.output
+    assert "agent@demo.test" in first.output and "demo-password" in first.output
+    assert {p.code for p in db.session.scalars(select(Program))} >= {"AURORA", "TAIGA"}
+    cases = db.session.scalar(select(func.count(Case.id)))
+    assert cases >= 80 and db.session.scalar(select(func.count(RewardOrder.id))) > 0
+
+    again = runner.invoke(args=["demo-data"])
+    assert again.exit_code == 0 and "already loaded" in again.output
+    assert db.session.scalar(select(func.count(Case.id))) == cases
