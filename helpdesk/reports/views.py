@@ -72,8 +72,8 @@ def _stream_csv(programs, program, period: Period):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
-        for survey in responses(program, period):
-            writer.writerow(_safe(value) for value in _csv_row(survey, program.timezone))
+        for row in responses(program, period):
+            writer.writerow(_safe(value) for value in _csv_row(row, program))
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -85,14 +85,14 @@ def _stream_csv(programs, program, period: Period):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _csv_row(survey, timezone: str) -> list:
-    def when(moment):
-        return local_time(moment, timezone, "%Y-%m-%d %H:%M") if moment else ""
+def _csv_row(row, program) -> list:
+    number, sent_at, status, score, answered_at, comment, comment_at, agent, category, script, follow_up = row
 
-    return [survey.case.reference, when(survey.sent_at), survey.status.value, survey.score or "",
-            when(survey.answered_at), survey.comment or "", when(survey.comment_at),
-            survey.agent.name if survey.agent else "", survey.category, survey.script_version or "",
-            survey.follow_up.value if survey.follow_up else ""]
+    def when(moment):
+        return local_time(moment, program.timezone, "%Y-%m-%d %H:%M") if moment else ""
+
+    return [f"{program.code}-{number}", when(sent_at), status.value, score or "", when(answered_at), comment or "",
+            when(comment_at), agent or "", category, script or "", follow_up.value if follow_up else ""]
 
 
 def _safe(value):

@@ -67,7 +67,7 @@ def _take_score(survey: Survey, message: Message, now: datetime) -> bool:
     if score is None and survey.re_asked:
         return False  # asked once already: an ordinary text now
     if survey.status == SurveyStatus.SENDING:
-        mark_sent(survey, now)  # delivered, though no dispatcher pass has marked it yet
+        mark_sent(survey, now, survey.case.program.timezone)  # delivered; no dispatcher pass has marked it yet
     _attach(message, survey)
     case = survey.case
     if score is None:

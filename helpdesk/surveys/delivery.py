@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import lazyload
 
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
@@ -53,15 +54,30 @@ def claim(message_id: int, now: datetime) -> bool:
     return bool(taken)
 
 
-def deliver_claimed(message_id: int, gateway, after: Callable[[Message], None] | None = None) -> str:
-    """Steps 2 and 3 for a message this worker has claimed: "sent", "retry" (backoff) or "failed"."""
-    message = db.session.get(Message, message_id, populate_existing=True)
-    from_number, to_number, body = message.from_number, message.to_number, message.body
-    db.session.commit()  # no transaction stays open while the gateway is asked
-    result = gateway.send(from_number, to_number, body)
-    db.session.execute(update(Message).where(Message.id == message_id).values(status=Message.status)
-                       .execution_options(synchronize_session=False))  # the write that opens the transaction
-    message = db.session.get(Message, message_id, populate_existing=True)
+def renew(message_id: int, claimed_until: datetime, now: datetime) -> bool:
+    """Extend this worker's lease on a message, if it still holds it (compare-and-set, committed)."""
+    renewed = db.session.execute(
+        update(Message).where(Message.id == message_id, Message.status == "sending",
+                              Message.next_attempt_at == claimed_until)
+        .values(next_attempt_at=now + CLAIM_LEASE).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return bool(renewed)
+
+
+def deliver_claimed(message_id: int, gateway, after: Callable[[Message], None] | None = None, *,
+                    text: tuple[str, str, str] | None = None) -> str:
+    """Steps 2 and 3 for a message this worker has claimed: "sent", "retry" (backoff) or "failed".
+
+    ``text`` is (from, to, body) when the caller already has them (it just wrote the message)."""
+    if text is None:
+        message = db.session.get(Message, message_id, populate_existing=True, options=[lazyload("*")])
+        text = message.from_number, message.to_number, message.body
+        db.session.commit()  # no transaction stays open while the gateway is asked
+    result = gateway.send(*text)
+    message = db.session.scalars(  # a write opens the transaction: the row is locked, never a stale read
+        update(Message).where(Message.id == message_id).values(status=Message.status).returning(Message)
+        .options(lazyload("*")).execution_options(populate_existing=True, synchronize_session=False)).one()
     deliver(message, gateway=_Recorded(result))
     if after is not None:
         after(message)

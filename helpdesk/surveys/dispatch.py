@@ -22,18 +22,19 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload
 
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
-from helpdesk.surveys.delivery import claim, deliver_claimed
+from helpdesk.surveys.delivery import deliver_claimed, renew
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.scheduling import SURVEYS
-from helpdesk.surveys.settings import rules_for
+from helpdesk.surveys.settings import SurveyRules, rules_for
 from helpdesk.surveys.stats import count_sent
 from helpdesk.surveys.texts import survey_text
 from helpdesk.telephony.models import Message
-from helpdesk.telephony.outbox import send_sms
+from helpdesk.telephony.outbox import CLAIM_LEASE, send_sms
 from helpdesk.telephony.twilio_adapter import current_gateway
 
 
@@ -55,6 +56,15 @@ class DispatchTotals:
                 f"cancelled; {self.synced} updated from later attempts, {self.expired} expired unanswered.")
 
 
+@dataclass(frozen=True)
+class _Queued:
+    message_id: int
+    survey_id: int
+    claimed_until: datetime  # the message's lease
+    text: tuple[str, str, str]  # from, to, body
+    timezone: str
+
+
 def dispatch_due_surveys(*, batch: int | None = None, gateway=None, now: datetime | None = None,
                          progress: Callable[[DispatchTotals], None] | None = None,
                          should_stop: Callable[[], bool] = lambda: False) -> DispatchTotals:
@@ -64,14 +74,15 @@ def dispatch_due_surveys(*, batch: int | None = None, gateway=None, now: datetim
     totals = DispatchTotals()
     db.session.commit()  # the claim must be the first statement of its transaction
     while not should_stop():
-        messages = claim_due_surveys(batch, now or utcnow(), totals)
+        queued = claim_due_surveys(batch, now or utcnow(), totals)
         db.session.commit()
-        if not messages:
+        if not queued:
             break
-        for message_id, survey_id in messages:
+        for done, item in enumerate(queued):
             if should_stop():
-                break  # the rest stay in the outbox; the next pass or ``sms deliver`` sends them
-            _deliver_one(message_id, survey_id, gateway, totals)
+                release(queued[done:])  # back to the outbox, for the next pass of any worker
+                break
+            _deliver_one(item, gateway, totals)
         if progress:
             progress(totals)
     totals.synced = sync_outcomes(now or utcnow())
@@ -80,8 +91,9 @@ def dispatch_due_surveys(*, batch: int | None = None, gateway=None, now: datetim
     return totals
 
 
-def claim_due_surveys(limit: int, now: datetime, totals: DispatchTotals) -> list[tuple[int, int]]:
-    """Claim up to ``limit`` due surveys and put each one's question in the outbox: [(message id, survey id)]."""
+def claim_due_surveys(limit: int, now: datetime, totals: DispatchTotals) -> list[_Queued]:
+    """Claim up to ``limit`` due surveys and put each one's question in the outbox, already claimed for this
+    dispatcher (status ``sending`` with the outbox's lease), so that no other worker sends it meanwhile."""
     due = _skip_locked(select(Survey.id).where(Survey.status == SurveyStatus.SCHEDULED, Survey.due_at <= now)
                        .order_by(Survey.due_at).limit(limit))
     claimed = db.session.scalars(
@@ -91,21 +103,26 @@ def claim_due_surveys(limit: int, now: datetime, totals: DispatchTotals) -> list
     ).all()
     surveys = db.session.scalars(select(Survey).where(Survey.id.in_(claimed)).order_by(Survey.id)
                                  .execution_options(populate_existing=True)).all()
-    queued = []
+    rules, queued, lease = {}, [], now + CLAIM_LEASE
     for survey in surveys:
-        message = _queue_question(survey, totals)
+        program = survey.case.program
+        if program.id not in rules:
+            rules[program.id] = rules_for(program)
+        message = _queue_question(survey, rules[program.id], totals)
         if message is not None:
-            queued.append((message.id, survey.id))
+            message.status, message.next_attempt_at = "sending", lease
+            queued.append(_Queued(message.id, survey.id, lease, (message.from_number, message.to_number,
+                                                                  message.body), program.timezone))
+    db.session.flush()
     return queued
 
 
-def _queue_question(survey: Survey, totals: DispatchTotals) -> Message | None:
+def _queue_question(survey: Survey, rules: SurveyRules, totals: DispatchTotals) -> Message | None:
     case, participant = survey.case, survey.participant
     if not participant.phone or participant.sms_opt_out:
         survey.status, survey.reason = SurveyStatus.CANCELLED, "no_phone" if not participant.phone else "opted_out"
         totals.cancelled += 1
         return None
-    rules = rules_for(case.program)
     body = survey_text(survey.locale, "question", rules.questions.get(survey.locale), case=case.number,
                        program=case.program.name)
     try:
@@ -120,46 +137,61 @@ def _queue_question(survey: Survey, totals: DispatchTotals) -> Message | None:
         totals.failed += 1
         return None
     survey.message_id = message.id
-    db.session.flush()
     return message
 
 
-def _deliver_one(message_id: int, survey_id: int, gateway, totals: DispatchTotals) -> None:
-    if not claim(message_id, utcnow()):
-        return  # another worker's outbox pass took it first; sync_outcomes marks the survey
-    deliver_claimed(message_id, gateway, after=follow_message)
-    outcome = db.session.scalar(select(Survey.status).where(Survey.id == survey_id))
-    db.session.commit()
-    if outcome == SurveyStatus.SENT:
+def _deliver_one(item: _Queued, gateway, totals: DispatchTotals) -> None:
+    """Send one claimed question; a lease about to run out (a slow gateway) is renewed first, or left to the
+    worker that took over."""
+    now = utcnow()
+    expiring = now + timedelta(seconds=2 * current_app.config["TWILIO_TIMEOUT"]) >= item.claimed_until
+    if expiring and not renew(item.message_id, item.claimed_until, now):
+        return
+    outcome = []
+    deliver_claimed(item.message_id, gateway, text=item.text,
+                    after=lambda message: outcome.append(follow_message(message, item.timezone)))
+    if outcome == [SurveyStatus.SENT]:
         totals.sent += 1
-    elif outcome == SurveyStatus.FAILED:
+    elif outcome == [SurveyStatus.FAILED]:
         totals.failed += 1
     else:
         totals.retry += 1
 
 
-def follow_message(message: Message) -> None:
+def release(items: list[_Queued]) -> None:
+    """Give back claimed messages not sent yet: pending and due, for whichever worker comes next."""
+    for item in items:
+        db.session.execute(update(Message).where(Message.id == item.message_id, Message.status == "sending",
+                                                 Message.next_attempt_at == item.claimed_until)
+                           .values(status="pending", next_attempt_at=utcnow())
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def follow_message(message: Message, timezone: str | None = None) -> SurveyStatus | None:
     """In the transaction that recorded a delivery attempt: the survey the message carries takes its outcome."""
-    survey = db.session.scalar(select(Survey).where(Survey.message_id == message.id))
-    if survey is not None:
-        _take_outcome(survey, message, utcnow())
+    survey = db.session.scalar(select(Survey).where(Survey.message_id == message.id).options(lazyload("*")))
+    if survey is None:
+        return None
+    return _take_outcome(survey, message, utcnow(), timezone or message.program.timezone)
 
 
-def _take_outcome(survey: Survey, message: Message, now: datetime) -> SurveyStatus:
+def _take_outcome(survey: Survey, message: Message, now: datetime, timezone: str) -> SurveyStatus:
     """Mark a sending survey by its message: sent once the gateway accepted it, failed if refused for good."""
     if survey.status != SurveyStatus.SENDING:
         return survey.status
     if message.message_sid:
-        mark_sent(survey, now)
+        mark_sent(survey, now, timezone)
     elif message.status == "failed":
         survey.status = SurveyStatus.FAILED
         survey.reason = f"gateway: {message.error_code or ''} {message.error_message or ''}".strip()[:255]
     return survey.status
 
 
-def mark_sent(survey: Survey, now: datetime) -> None:
+def mark_sent(survey: Survey, now: datetime, timezone: str) -> None:
+    """Sent now: counted on the dashboard on the program's local day."""
     survey.status, survey.sent_at = SurveyStatus.SENT, now
-    survey.sent_day = now.astimezone(ZoneInfo(survey.case.program.timezone)).date()
+    survey.sent_day = now.astimezone(ZoneInfo(timezone)).date()
     db.session.flush()
     count_sent(survey)
 
@@ -177,7 +209,8 @@ def sync_outcomes(now: datetime, limit: int = 1000) -> int:
     ).all()
     for survey_id in ids:
         survey = db.session.get(Survey, survey_id, populate_existing=True)
-        _take_outcome(survey, db.session.get(Message, survey.message_id), now)
+        message = db.session.get(Message, survey.message_id)
+        _take_outcome(survey, message, now, message.program.timezone)
     db.session.commit()
     return len(ids)
 

@@ -89,8 +89,10 @@ class Survey(db.Model):
         return f"<Survey {self.id} case={self.case_id} {self.status}>"
 
 
-# The dashboard's latest comments, low scores first: one index walk that stops after the first page.
-Index("ix_surveys_program_score_comment", Survey.program_id, Survey.score, Survey.comment_at.desc())
+# The dashboard's latest comments, low scores first: a walk of the commented surveys only, stopping after a page.
+_commented = Survey.comment_at.is_not(None)
+Index("ix_surveys_program_comments", Survey.program_id, Survey.score, Survey.comment_at.desc(),
+      sqlite_where=_commented, postgresql_where=_commented)
 
 
 class SurveySettings(db.Model):

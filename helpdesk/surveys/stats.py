@@ -5,6 +5,8 @@ dimension. Rows are upserted (``INSERT ... ON CONFLICT DO UPDATE`` on SQLite and
 so concurrent transactions never deadlock on them. ``rebuild_days`` recomputes everything from the surveys.
 """
 
+from functools import cache
+
 from sqlalchemy import String, case, cast, delete, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -30,18 +32,21 @@ def count_answer(survey: Survey) -> None:
 
 
 def _bump(survey: Survey, increments: dict[str, int]) -> None:
-    dialect = db.session.get_bind().dialect.name
-    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    """One upsert per dimension, in DIMENSIONS order, in one round of executemany."""
+    rows = [{"program_id": survey.program_id, "dimension": dimension, "day": survey.sent_day, "key": key,
+             **{name: increments.get(name, 0) for name in COUNTS}} for dimension, key in dimension_keys(survey)]
+    db.session.execute(_upsert(db.session.get_bind().dialect.name, tuple(increments)), rows)
+
+
+@cache
+def _upsert(dialect: str, incremented: tuple[str, ...]):
+    """``INSERT ... ON CONFLICT DO UPDATE`` adding the new row's counts, built once per kind of change."""
     table = SurveyDay.__table__
-    for dimension, key in dimension_keys(survey):
-        values = {name: increments.get(name, 0) for name in COUNTS}
-        stmt = insert_for(table).values(program_id=survey.program_id, dimension=dimension, day=survey.sent_day,
-                                        key=key, **values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.program_id, table.c.dimension, table.c.day, table.c.key],
-            set_={name: table.c[name] + stmt.excluded[name] for name in increments},
-        )
-        db.session.execute(stmt)
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.program_id, table.c.dimension, table.c.day, table.c.key],
+        set_={name: table.c[name] + stmt.excluded[name] for name in incremented},
+    )
 
 
 def _key_column(dimension: str):

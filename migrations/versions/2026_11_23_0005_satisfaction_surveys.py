@@ -85,7 +85,7 @@ def upgrade():
         batch_op.create_index('ix_surveys_case_id', ['case_id', 'id'], unique=False)
         batch_op.create_index('ix_surveys_follow_up', ['follow_up', 'program_id', 'id'], unique=False)
         batch_op.create_index('ix_surveys_participant_id', ['participant_id', 'id'], unique=False)
-        batch_op.create_index('ix_surveys_program_score_comment', ['program_id', 'score', sa.literal_column('comment_at DESC')], unique=False)
+        batch_op.create_index('ix_surveys_program_comments', ['program_id', 'score', sa.literal_column('comment_at DESC')], unique=False, sqlite_where=sa.text('comment_at IS NOT NULL'), postgresql_where=sa.text('comment_at IS NOT NULL'))
         batch_op.create_index('ix_surveys_program_sent_day', ['program_id', 'sent_day'], unique=False)
         batch_op.create_index('ix_surveys_status_due', ['status', 'due_at'], unique=False)
 
@@ -97,7 +97,7 @@ def downgrade():
     with op.batch_alter_table('surveys', schema=None) as batch_op:
         batch_op.drop_index('ix_surveys_status_due')
         batch_op.drop_index('ix_surveys_program_sent_day')
-        batch_op.drop_index('ix_surveys_program_score_comment')
+        batch_op.drop_index('ix_surveys_program_comments', sqlite_where=sa.text('comment_at IS NOT NULL'), postgresql_where=sa.text('comment_at IS NOT NULL'))
         batch_op.drop_index('ix_surveys_participant_id')
         batch_op.drop_index('ix_surveys_follow_up')
         batch_op.drop_index('ix_surveys_case_id')

@@ -20,7 +20,7 @@ def add_survey(case, *, sent_at: datetime, score=None, comment=None, agent=None,
                     status=SurveyStatus.SCHEDULED, due_at=sent_at)
     db.session.add(survey)
     db.session.flush()
-    mark_sent(survey, sent_at)
+    mark_sent(survey, sent_at, case.program.timezone)
     if score is not None:
         survey.status, survey.score, survey.answered_at = SurveyStatus.ANSWERED, score, sent_at
         survey.follow_up = FollowUp.OPEN if score <= 2 else None

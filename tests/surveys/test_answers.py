@@ -163,8 +163,8 @@ def test_a_reply_before_the_dispatcher_marked_the_survey_sent_still_counts(clien
                                                                            survey_agent, survey_program, member):
     resolve(open_case, survey_agent)
     make_due(survey_of(open_case))
-    [(message_id, _)] = claim_due_surveys(10, utcnow(), DispatchTotals())
-    deliver(db.session.get(Message, message_id))  # ``flask sms deliver`` knows nothing of surveys
+    [queued] = claim_due_surveys(10, utcnow(), DispatchTotals())
+    deliver(db.session.get(Message, queued.message_id))  # ``flask sms deliver`` knows nothing of surveys
     survey = survey_of(open_case)
     assert survey.status == SurveyStatus.SENDING
     text(client, survey_program, member, "5")

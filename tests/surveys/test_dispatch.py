@@ -121,14 +121,35 @@ def test_a_dispatcher_killed_before_committing_its_claim_loses_nothing(twilio, d
 
 
 def test_a_dispatcher_killed_after_its_claim_leaves_the_text_in_the_outbox_for_the_worker(twilio, due_survey):
-    claim_due_surveys(10, utcnow(), dispatch.DispatchTotals())
+    [queued] = claim_due_surveys(10, utcnow(), dispatch.DispatchTotals())
     db.session.commit()  # then the process died, before asking the gateway
     accept_all(twilio)
+    run_pass()  # its claim still holds: nobody sends the text yet
+    assert twilio.log == []
+    db.session.get(Message, queued.message_id).next_attempt_at = utcnow() - timedelta(seconds=1)  # lease over
     run_pass()
     run_pass()
     assert len(twilio.log) == 1
     db.session.refresh(due_survey)
     assert due_survey.status == SurveyStatus.SENT
+
+
+def test_a_dispatcher_with_a_slow_gateway_renews_its_claim_before_sending(app, twilio, due_survey, monkeypatch):
+    monkeypatch.setitem(app.config, "TWILIO_TIMEOUT", 200)  # two of them would outlast the 5-minute lease
+    accept_all(twilio)
+    assert dispatch_due_surveys().sent == 1
+
+
+def test_a_claim_taken_over_by_another_worker_is_not_sent_again(app, twilio, due_survey, monkeypatch):
+    [queued] = claim_due_surveys(10, utcnow(), dispatch.DispatchTotals())
+    db.session.commit()
+    db.session.get(Message, queued.message_id).next_attempt_at = utcnow() - timedelta(seconds=1)
+    accept_all(twilio)
+    run_pass()  # another worker: the lease ran out, it sends the text
+    monkeypatch.setitem(app.config, "TWILIO_TIMEOUT", 200)
+    totals = dispatch.DispatchTotals()
+    dispatch._deliver_one(queued, dispatch.current_gateway(), totals)  # the first one wakes up
+    assert len(twilio.log) == 1 and totals.sent == 0
 
 
 def test_a_dispatcher_killed_while_sending_holds_the_text_until_its_lease_ends(twilio, due_survey, monkeypatch):

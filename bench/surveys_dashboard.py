@@ -1,0 +1,174 @@
+"""Time the satisfaction dashboard of one program over a year of 1,000,000 surveys on SQLite.
+
+    .venv/bin/python bench/surveys_dashboard.py [bench/data/surveys.db] [--surveys 1000000] [-n 30]
+                                                [--budget-ms 300] [--reuse]
+
+Builds a fresh database with the real migrations (replaced unless --reuse): one program, 30 agents, one
+resolved case per survey over the year before now, 65 % answered (scores averaging about 4.5), 6 % with a
+comment; the daily totals are then computed with ``flask surveys rebuild-stats``'s code. Pages are requested
+through the Flask test client after signing in through /login as the program's manager; each page's SQL
+statements are counted. Exits 1 when the dashboard's median for the year is over budget.
+"""
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import flask_migrate  # noqa: E402
+from sqlalchemy import event, insert  # noqa: E402
+from werkzeug.security import generate_password_hash  # noqa: E402
+
+from helpdesk import create_app  # noqa: E402
+from helpdesk.api.services import create_api_token  # noqa: E402
+from helpdesk.auth.models import Role, User, user_programs  # noqa: E402
+from helpdesk.cases.models import Case, Category, Channel, Priority, Status  # noqa: E402
+from helpdesk.extensions import db  # noqa: E402
+from helpdesk.programs.models import DEFAULT_BUSINESS_HOURS, DEFAULT_SLA_TARGETS, Program  # noqa: E402
+from helpdesk.surveys.models import FollowUp, Survey, SurveyStatus  # noqa: E402
+from helpdesk.surveys.stats import rebuild_days  # noqa: E402
+
+SEED = 20261123
+PASSWORD = "bench-password"
+MANAGER = "manager@bench.test"
+TIMEZONE = "Europe/Warsaw"
+AGENTS = 30
+BATCH = 25_000
+WARMUP = 3
+SCORES = {1: 3, 2: 2, 3: 5, 4: 20, 5: 70}  # percent; mean 4.52
+CATEGORIES = [c.value for c in Category]
+SCRIPTS = [None, None, None, "Reward not delivered v3", "Reward not delivered v4", "Points missing v2",
+           "Damaged reward v1", "Account locked v5"]
+
+
+def build(path: Path, surveys: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench", "TESTING": True})
+    rng = random.Random(SEED)
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    start = end - timedelta(days=365)
+    tz = ZoneInfo(TIMEZONE)
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.session.execute(insert(Program), [{
+            "id": 1, "code": "AURORA", "name": "Aurora Rewards", "hotline_number": "+48221234567",
+            "timezone": TIMEZONE, "locale": "pl", "business_hours": DEFAULT_BUSINESS_HOURS,
+            "sla_targets": DEFAULT_SLA_TARGETS, "last_case_number": surveys, "created_at": start}])
+        password = generate_password_hash(PASSWORD)
+        staff = [{"id": 1, "email": MANAGER, "name": "Maria Manager", "role": Role.MANAGER, "password_hash": password,
+                  "created_at": start}]
+        staff += [{"id": i + 2, "email": f"agent{i + 1:02d}@bench.test", "name": f"Agent {i + 1:02d}",
+                   "role": Role.AGENT, "password_hash": password, "created_at": start} for i in range(AGENTS)]
+        db.session.execute(insert(User), staff)
+        db.session.execute(insert(user_programs), [{"user_id": s["id"], "program_id": 1} for s in staff])
+        started = time.perf_counter()
+        for first in range(1, surveys + 1, BATCH):
+            cases, rows = [], []
+            for case_id in range(first, min(first + BATCH, surveys + 1)):
+                case, survey = _case_and_survey(rng, case_id, start, end, tz)
+                cases.append(case)
+                rows.append(survey)
+            db.session.execute(insert(Case), cases)
+            db.session.execute(insert(Survey), rows)
+            db.session.commit()
+            print(f"  {first + len(rows) - 1:,}/{surveys:,} surveys in {time.perf_counter() - started:.0f}s",
+                  file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        rows = rebuild_days(1)
+        db.session.commit()
+        print(f"  daily totals rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
+
+
+def _case_and_survey(rng: random.Random, case_id: int, start: datetime, end: datetime, tz) -> tuple[dict, dict]:
+    resolved = start + timedelta(seconds=rng.randrange(int((end - start).total_seconds()) - 7200))
+    sent = resolved + timedelta(minutes=60)
+    agent = rng.randrange(2, AGENTS + 2)
+    category = rng.choice(CATEGORIES)
+    case = {"id": case_id, "program_id": 1, "number": case_id, "channel": Channel.PHONE, "category": category,
+            "subject": "Bench case", "description": "", "status": Status.RESOLVED, "is_open": False,
+            "priority": Priority.NORMAL, "assignee_id": agent, "created_at": resolved - timedelta(hours=20),
+            "updated_at": sent, "resolved_at": resolved, "first_response_at": resolved - timedelta(hours=19)}
+    answered = rng.random() < 0.65
+    score = rng.choices(list(SCORES), list(SCORES.values()))[0] if answered else None
+    comment = answered and rng.random() < 0.06
+    survey = {"id": case_id, "case_id": case_id, "program_id": 1, "agent_id": agent, "category": category,
+              "script_version": rng.choice(SCRIPTS), "locale": "pl", "created_at": resolved, "due_at": sent,
+              "sent_at": sent, "sent_day": sent.astimezone(tz).date(), "re_asked": False,
+              "status": SurveyStatus.ANSWERED if answered else SurveyStatus.EXPIRED, "score": score,
+              "answered_at": sent + timedelta(minutes=rng.randrange(1, 600)) if answered else None,
+              "comment": f"Comment {case_id}: the parcel came late" if comment else None,
+              "comment_at": sent + timedelta(hours=11) if comment else None,
+              "follow_up": FollowUp.OPEN if answered and score <= 2 and rng.random() < 0.1 else None}
+    return case, survey
+
+
+def csrf(client, url: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", default=str(ROOT / "bench" / "data" / "surveys.db"))
+    parser.add_argument("--surveys", type=int, default=1_000_000)
+    parser.add_argument("-n", type=int, default=30)
+    parser.add_argument("--budget-ms", type=float, default=300)
+    parser.add_argument("--reuse", action="store_true", help="keep an existing database")
+    args = parser.parse_args()
+    path = Path(args.path).resolve()
+    if not (args.reuse and path.exists()):
+        print(f"Building {path} with {args.surveys:,} surveys ...", file=sys.stderr)
+        build(path, args.surveys)
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"})
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        token = create_api_token("bench", None)[1]
+        db.session.commit()
+    client = app.test_client()
+    client.post("/login", data={"email": MANAGER, "password": PASSWORD, "csrf_token": csrf(client, "/login")})
+    today = datetime.now(ZoneInfo(TIMEZONE)).date()
+    year = {"program": "AURORA", "from": (today - timedelta(days=364)).isoformat(), "to": today.isoformat()}
+    week = {"program": "AURORA", "from": (today - timedelta(days=6)).isoformat(), "to": today.isoformat()}
+    pages = [
+        ("dashboard, the year", "/reports/satisfaction", year, {}),
+        ("dashboard, default 12 weeks", "/reports/satisfaction", {"program": "AURORA"}, {}),
+        ("API summary, the year", "/api/v1/satisfaction/summary", year, {"Authorization": f"Bearer {token}"}),
+        ("this week", "/reports/satisfaction/this-week", {"program": "AURORA"}, {}),
+        ("CSV of the last 7 days", "/reports/satisfaction.csv", week, {}),
+    ]
+    print(f"\n{'page':32} {'median':>9} {'p95':>9} {'SQL':>5}")
+    over = False
+    for label, url, query, headers in pages:
+        times = []
+        for i in range(WARMUP + args.n):
+            statements.clear()
+            started = time.perf_counter()
+            response = client.get(url, query_string=query, headers=headers)
+            body = response.get_data()
+            elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, (url, response.status_code, body[:300])
+            if i >= WARMUP:
+                times.append(elapsed)
+        median, p95 = statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))]
+        print(f"{label:32} {median:8.1f}ms {p95:8.1f}ms {len(statements):5}")
+        if label == "dashboard, the year" and median > args.budget_ms:
+            over = True
+    print(f"\nBudget for the year's dashboard: {args.budget_ms:.0f} ms median -> {'OVER' if over else 'ok'}")
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
