@@ -6,10 +6,14 @@ import pytest
 
 from helpdesk.cases.services import update_case
 from helpdesk.database import utcnow
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
+from helpdesk.scripts.services.runs import start_run
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.scheduling import due_time, out_of_quiet_hours, schedule_survey
 from helpdesk.surveys.settings import SurveyRules, parse_quiet_hours, update_survey_settings
+from tests.scripts.conftest import save_script
+from tests.scripts.test_check import MINI
 from tests.surveys.conftest import resolve, survey_of
 
 QUIET = (time(21), time(9))
@@ -214,9 +218,19 @@ def test_a_participant_without_a_known_language_gets_the_programs(open_case, mem
 
 
 def test_survey_settings_refuse_bad_values_field_by_field(survey_program, survey_agent):
-    from helpdesk.errors import ValidationError
-
     with pytest.raises(ValidationError) as caught:
         update_survey_settings(survey_program, enabled=True, delay_minutes="-5", quiet_hours="late",
                                fatigue_days="9999", questions={"en": "Rate us 1-5"}, actor=survey_agent)
     assert set(caught.value.fields) == {"delay_minutes", "quiet_hours", "fatigue_days", "question_en"}
+
+
+def test_the_survey_records_the_version_of_the_script_run_on_the_case(make, open_case, survey_agent):
+    script = save_script(MINI, make.SYSTEM).script
+    start_run(open_case, script, actor=survey_agent)
+    resolve(open_case, survey_agent)
+    assert survey_of(open_case).script_version == "Mini v1"
+
+
+def test_without_a_script_run_the_survey_has_no_script_version(open_case, survey_agent):
+    resolve(open_case, survey_agent)
+    assert survey_of(open_case).script_version is None
