@@ -59,15 +59,16 @@ def callers(app, count: int) -> list[tuple[str, str]]:
         return [(phone, hotlines[program_id]) for phone, program_id in rows if phone]
 
 
-def timed(client, path: str, params: dict) -> float:
+def timed(client, path: str, params: dict) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one request; CPU time is what other work on the machine inflates least."""
     url = "http://localhost" + path
     headers = {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(url, params)}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     response = client.post(path, data=params, headers=headers)
-    elapsed = (time.perf_counter() - start) * 1000
+    elapsed, cpu = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
     if response.status_code not in (200, 204):
         raise SystemExit(f"{path} answered {response.status_code}: {response.get_data(as_text=True)[:200]}")
-    return elapsed
+    return elapsed, cpu
 
 
 def main() -> int:
@@ -89,14 +90,19 @@ def main() -> int:
         samples["POST /twilio/sms/incoming"].append(timed(client, "/twilio/sms/incoming", {
             "MessageSid": f"SM{uuid.uuid4().hex}", "From": texter, "To": texter_hotline,
             "Body": f"Where is my parcel? ({i})"}))
-    bare = statistics.median(samples[bare_route])
+    bare = statistics.median(wall for wall, _ in samples[bare_route])
+    bare_cpu = statistics.median(cpu for _, cpu in samples[bare_route])
     failed = False
-    print(f"{'endpoint':34} {'median ms':>10} {'p95 ms':>8} {'x bare':>7}  ({len(people)} requests each)")
+    print(f"{'endpoint':34} {'median ms':>10} {'p95 ms':>8} {'x bare':>7} {'cpu ms':>7} {'x bare':>7}"
+          f"  ({len(people)} requests each)")
     for name, values in samples.items():
-        median, p95 = statistics.median(values), statistics.quantiles(values, n=20)[18]
+        walls = [wall for wall, _ in values]
+        median, p95 = statistics.median(walls), statistics.quantiles(walls, n=20)[18]
+        cpu = statistics.median(cpu for _, cpu in values)
         over = name.startswith("POST") and (median > BUDGET_MS or median > RATIO * bare)
         failed |= over
-        print(f"{name:34} {median:10.2f} {p95:8.2f} {median / bare:7.1f}{'  OVER BUDGET' if over else ''}")
+        print(f"{name:34} {median:10.2f} {p95:8.2f} {median / bare:7.1f} {cpu:7.2f} {cpu / bare_cpu:7.1f}"
+              f"{'  OVER BUDGET' if over else ''}")
     return 1 if failed else 0
 
 

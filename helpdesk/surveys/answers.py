@@ -42,11 +42,17 @@ def take_reply(message: Message, *, now: datetime | None = None) -> bool:
     return False
 
 
+def _by_id(query) -> Survey | None:
+    """Most texts come with no survey waiting: ask for the id alone, and load the survey only when there is one."""
+    survey_id = db.session.scalar(query)
+    return db.session.get(Survey, survey_id) if survey_id is not None else None
+
+
 def open_survey(participant_id: int, now: datetime) -> Survey | None:
     """The participant's latest survey the gateway accepted, unanswered and inside the reply window."""
     window = timedelta(hours=current_app.config["SURVEY_REPLY_HOURS"])
-    return db.session.scalar(
-        select(Survey).join(Message, Message.id == Survey.message_id)
+    return _by_id(
+        select(Survey.id).join(Message, Message.id == Survey.message_id)
         .where(Survey.participant_id == participant_id,
                Survey.status.in_((SurveyStatus.SENT, SurveyStatus.SENDING)),
                Message.message_sid.is_not(None),
@@ -56,8 +62,8 @@ def open_survey(participant_id: int, now: datetime) -> Survey | None:
 
 def awaiting_comment(participant_id: int, now: datetime) -> Survey | None:
     window = timedelta(hours=current_app.config["SURVEY_COMMENT_HOURS"])
-    return db.session.scalar(
-        select(Survey).where(Survey.participant_id == participant_id, Survey.status == SurveyStatus.ANSWERED,
+    return _by_id(
+        select(Survey.id).where(Survey.participant_id == participant_id, Survey.status == SurveyStatus.ANSWERED,
                              Survey.comment_at.is_(None), Survey.answered_at >= now - window)
         .order_by(Survey.id.desc()).limit(1))
 
