@@ -27,12 +27,12 @@ from sqlalchemy.orm import lazyload
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
-from helpdesk.surveys.delivery import deliver_claimed, renew
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.scheduling import SURVEYS
 from helpdesk.surveys.settings import SurveyRules, rules_for
 from helpdesk.surveys.stats import count_sent
 from helpdesk.surveys.texts import survey_text
+from helpdesk.telephony.delivery import deliver_claimed, renew
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import CLAIM_LEASE, send_sms
 from helpdesk.telephony.twilio_adapter import current_gateway

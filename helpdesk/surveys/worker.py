@@ -1,6 +1,6 @@
 """``flask worker``: the background loop. Each pass delivers due SMS (new texts, retries, claims whose worker
 died) and dispatches due surveys, then sleeps; SIGTERM or Ctrl-C stops it after the message in hand.
-``--once`` runs one pass. SMS go out through :func:`helpdesk.surveys.delivery.deliver_due_outbox`, which is
+``--once`` runs one pass. SMS go out through :func:`helpdesk.telephony.delivery.deliver_due_outbox`, which is
 safe with several workers on SQLite too (``flask sms deliver`` is not, see that module)."""
 
 import logging
@@ -11,8 +11,8 @@ import click
 from flask import current_app
 
 from helpdesk.extensions import db
-from helpdesk.surveys.delivery import deliver_due_outbox
 from helpdesk.surveys.dispatch import dispatch_due_surveys, follow_message
+from helpdesk.telephony.delivery import deliver_due_outbox
 
 log = logging.getLogger(__name__)
 

@@ -1,14 +1,13 @@
 """Outbound SMS. ``send_sms`` records the message (the outbox); ``deliver`` makes one attempt through the gateway.
 
-Transient failures (5xx, 429, network) wait with exponential backoff for the next ``deliver_due`` pass;
-permanent ones (other 4xx) are recorded as failed. Rows are claimed before sending, so two workers never
-send the same message.
+Transient failures (5xx, 429, network) wait with exponential backoff for the next delivery pass;
+permanent ones (other 4xx) are recorded as failed. :mod:`helpdesk.telephony.delivery` claims each row before
+sending it, so two workers never send the same message.
 """
 
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
 
 from helpdesk.actors import Actor
 from helpdesk.cases.models import Case
@@ -67,24 +66,3 @@ def deliver(message: Message, gateway=None) -> Message:
     db.session.flush()
     return message
 
-
-def claim_due(limit: int) -> list[Message]:
-    """Claim up to ``limit`` messages due for delivery (or whose earlier claim expired) for this worker.
-
-    Each claim is a compare-and-set on the row, so concurrent workers never take the same message.
-    """
-    now = utcnow()
-    due = select(Message.id).where(
-        or_(Message.status == "pending", Message.status == "sending"), Message.next_attempt_at <= now,
-    ).order_by(Message.next_attempt_at).limit(limit)
-    claimed = []
-    for message_id in db.session.scalars(due).all():
-        taken = db.session.execute(
-            update(Message).where(Message.id == message_id, Message.next_attempt_at <= now,
-                                  Message.status.in_(("pending", "sending")))
-            .values(status="sending", next_attempt_at=now + CLAIM_LEASE)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken:
-            claimed.append(message_id)
-    return [db.session.get(Message, message_id, populate_existing=True) for message_id in claimed]

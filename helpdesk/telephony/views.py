@@ -18,8 +18,10 @@ from helpdesk.telephony.calls import (
     take_call,
 )
 from helpdesk.telephony.conversation import case_messages, reply_number
+from helpdesk.telephony.delivery import deliver_now
 from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
-from helpdesk.telephony.outbox import deliver, send_sms
+from helpdesk.telephony.models import Message
+from helpdesk.telephony.outbox import send_sms
 
 
 def _sms_panel(case, actor):
@@ -81,9 +83,8 @@ def reply(case_id):
         flash(f"Not sent: {exc.message}", "error")
         return redirect(url_for("cases.case_page", case_id=case.id))
     db.session.commit()  # recorded before the provider is asked: nothing sent goes unrecorded
-    deliver(message)
-    db.session.commit()
-    if message.status == "failed":
+    if deliver_now(message.id) == "failed":
+        message = db.session.get(Message, message.id)
         flash(f"The text could not be sent: {message.error_message}", "error")
     return redirect(url_for("cases.case_page", case_id=case.id) + "#sms")
 

@@ -8,10 +8,11 @@ from werkzeug import Response
 
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
-from helpdesk.surveys import delivery, dispatch
+from helpdesk.surveys import dispatch
 from helpdesk.surveys.dispatch import claim_due_surveys, dispatch_due_surveys
 from helpdesk.surveys.models import SurveyDay, SurveyStatus
 from helpdesk.surveys.worker import run_pass
+from helpdesk.telephony import delivery
 from helpdesk.telephony.models import Message
 from tests.surveys.conftest import make_due, resolve, survey_of
 from tests.telephony.conftest import ACCOUNT, MESSAGES_PATH, accept_message, reject_message, sid

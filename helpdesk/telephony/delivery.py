@@ -9,11 +9,10 @@ transaction begins with its write:
 3. record: lock the row (a write first), ``deliver()`` records the outcome, ``after(message)`` follows it in
    the same transaction (a survey becomes sent), commit.
 
-Why not ``telephony.cli.deliver_due_messages`` in the worker: on SQLite it reads and then writes within one
-transaction (``claim_due``'s select; ``deliver``'s attribute reads around the gateway call). When another
-worker commits in between, the write fails at once with "database is locked" (a stale WAL snapshot is never
-waited for) after the gateway has accepted the text, which then stays claimed and is sent again when its
-lease ends.
+Why this order: on SQLite, a transaction that reads and then writes fails at once with "database is locked"
+when another worker committed in between (a stale WAL snapshot is never waited for). Were the gateway asked
+inside such a transaction, the text would be accepted by Twilio, left claimed, and sent again when its lease
+ended.
 """
 
 from collections.abc import Callable
@@ -84,6 +83,13 @@ def deliver_claimed(message_id: int, gateway, after: Callable[[Message], None] |
     outcome = "sent" if message.message_sid else "retry" if message.status == "pending" else "failed"
     db.session.commit()  # read nothing after this: the next transaction must begin with its write
     return outcome
+
+
+def deliver_now(message_id: int) -> str:
+    """Send a message just committed to the outbox (an agent's reply) right away, the same safe way."""
+    if not claim(message_id, utcnow()):
+        return "taken"  # a worker got to it first
+    return deliver_claimed(message_id, current_gateway())
 
 
 def due_message_ids(limit: int, now: datetime) -> list[int]:
