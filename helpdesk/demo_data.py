@@ -5,6 +5,7 @@ Everything goes through the services, so the demo obeys the same rules (and time
 
 import random
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import select
@@ -19,6 +20,12 @@ from helpdesk.programs.models import Program
 from helpdesk.programs.services import create_program
 from helpdesk.rewards.delivery import escalate_to_vendor, open_delivery_case
 from helpdesk.rewards.orders import upsert_order
+from helpdesk.surveys.dispatch import dispatch_due_surveys
+from helpdesk.surveys.models import Survey, SurveyStatus
+from helpdesk.surveys.settings import update_survey_settings
+from helpdesk.surveys.stats import rebuild_days
+from helpdesk.telephony.sms import receive_sms
+from helpdesk.telephony.twilio_adapter import DevelopmentGateway
 
 DEMO_PASSWORD = "demo-password"
 SYSTEM = SystemActor("Demo loader")
@@ -43,6 +50,8 @@ REWARDS = [  # sku, name, type, points, vendor, carrier
     ("VOUCH-50", "Shop voucher 50", "voucher", 5000, "VoucherHub", None),
     ("CINE-01", "Cinema e-code", "e_code", 3000, "CodeStream", None),
 ]
+REPLIES = ([["5"]] * 10 + [["5 - super, dziękuję!", "Pani konsultantka była bardzo miła."]] * 3 + [["4"]] * 4
+           + [["⭐⭐⭐⭐⭐"]] * 2 + [["пять"]] + [["3"]] + [["2", "Czekałem tydzień na odpowiedź."]] + [["1"]])
 ORDER_STATUSES = ["delivered"] * 6 + ["shipped"] * 2 + ["processing", "lost"]
 STAFF = [
     ("admin@demo.test", "Ada Admin", "admin", ["AURORA", "TAIGA"]),
@@ -69,6 +78,9 @@ def _program(spec: dict) -> Program:
                              actor=SYSTEM)
     program.business_hours = HOTLINE_HOURS
     program.on_duty_numbers = [f"{spec['phone_prefix']}9990001", f"{spec['phone_prefix']}9990002"]
+    # Surveys go out at once in the demo, so that loading it fills the dashboard.
+    update_survey_settings(program, enabled=True, delay_minutes=0, quiet_hours="", fatigue_days=0, questions={},
+                           actor=SYSTEM)
     return program
 
 
@@ -134,6 +146,26 @@ def _orders(program, people, agents, rng: random.Random) -> None:
                                    note="Please confirm where the parcel is.", actor=agent)
 
 
+def _survey_answers(rng: random.Random) -> None:
+    """Send the surveys the resolved demo cases scheduled, answer most of them by SMS as participants would,
+    then spread them over the last eight weeks so the dashboard has a trend."""
+    dispatch_due_surveys(gateway=DevelopmentGateway())
+    sent = list(db.session.scalars(select(Survey).where(Survey.status == SurveyStatus.SENT)))
+    for survey in sent:
+        if rng.random() < 0.7:
+            for body in rng.choice(REPLIES):
+                receive_sms({"MessageSid": f"SMdemo{rng.getrandbits(64):016x}", "From": survey.participant.phone,
+                             "To": survey.case.program.hotline_number, "Body": body})
+    for survey in sent:
+        shift = timedelta(days=rng.randrange(0, 56), hours=rng.randrange(0, 6))
+        for moment in ("created_at", "due_at", "sent_at", "answered_at", "comment_at"):
+            if getattr(survey, moment) is not None:
+                setattr(survey, moment, getattr(survey, moment) - shift)
+        survey.sent_day = survey.sent_at.astimezone(ZoneInfo(survey.case.program.timezone)).date()
+    db.session.flush()
+    rebuild_days()
+
+
 @click.command("demo-data")
 @click.option("--participants", default=150, show_default=True, help="Participants per program.")
 @click.option("--cases", default=200, show_default=True, help="Cases per program.")
@@ -154,6 +186,7 @@ def demo_data_command(participants, cases, seed):
                 for _ in range(cases):
                     _case(program, rng.choice(people + [None] * 5), agents, rng)
                 _orders(program, people, agents, rng)
+        _survey_answers(rng)
         db.session.commit()
         click.echo(f"Loaded {len(PROGRAMS)} programs, {participants * len(PROGRAMS)} participants, "
                    f"{cases * len(PROGRAMS)} cases.")

@@ -4,6 +4,7 @@ from helpdesk.cases.models import Case
 from helpdesk.extensions import db
 from helpdesk.programs.models import Program
 from helpdesk.rewards.models import RewardOrder
+from helpdesk.surveys.models import Survey
 
 
 def test_demo_data_loads_once_and_prints_the_sign_ins(runner):
@@ -13,6 +14,7 @@ def test_demo_data_loads_once_and_prints_the_sign_ins(runner):
     assert {p.code for p in db.session.scalars(select(Program))} >= {"AURORA", "TAIGA"}
     cases = db.session.scalar(select(func.count(Case.id)))
     assert cases >= 80 and db.session.scalar(select(func.count(RewardOrder.id))) > 0
+    assert db.session.scalar(select(func.count(Survey.id)).where(Survey.score.is_not(None))) > 0
 
     again = runner.invoke(args=["demo-data"])
     assert again.exit_code == 0 and "already loaded" in again.output
