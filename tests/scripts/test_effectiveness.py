@@ -107,3 +107,16 @@ def test_a_manager_sees_only_runs_on_cases_of_their_programs(known_runs, make):
 def test_no_runs_means_no_figures(make, agent):
     save_script(DELIVERY, make.SYSTEM)
     assert script_effectiveness(actor=agent, since=WINDOW) == []
+
+
+def test_average_satisfaction_of_the_cases_each_version_ran_on(known_runs, agent):
+    from helpdesk.surveys.models import Survey
+
+    # One survey per resolution, in resolution order: v1's two completed cases and its abandoned one, then v2's.
+    surveys = db.session.query(Survey).order_by(Survey.id).all()
+    for survey, score in zip(surveys, [5, 3, None, 2], strict=True):
+        survey.score = score
+    db.session.flush()
+    figures = figures_by_version(agent)
+    assert (figures[1].answered_surveys, figures[1].avg_satisfaction) == (2, pytest.approx(4.0))
+    assert (figures[2].answered_surveys, figures[2].avg_satisfaction) == (1, pytest.approx(2.0))

@@ -1,9 +1,9 @@
-"""Script effectiveness per version: runs, completion, where abandoned runs stop, case resolution time.
+"""Script effectiveness per version: runs, completion, where abandoned runs stop, resolution time, satisfaction.
 
 Everything is aggregated in SQL over the runs started in a window, for the cases the manager may see. A run
 still in progress counts as abandoned once its case is resolved or closed, or after ``STALE_AFTER`` without
 a step. ``version_cases`` (each version with the cases it ran on) is the base for case-level figures: the
-survey feature adds average satisfaction by joining its results on ``case_id`` there.
+resolution time and the average satisfaction score of the surveys answered about those cases.
 """
 
 from collections import defaultdict
@@ -18,6 +18,7 @@ from helpdesk.database import utcnow
 from helpdesk.extensions import db
 from helpdesk.scripts.models import RunStatus, Script, ScriptRun, ScriptVersion
 from helpdesk.scripts.services.runs import STALE_AFTER
+from helpdesk.surveys.models import Survey
 
 MAX_ROWS = 200
 TOP_STOPS = 3
@@ -38,6 +39,8 @@ class VersionFigures:
     avg_run_seconds: float | None = None
     resolved_cases: int = 0
     avg_resolution_hours: float | None = None
+    answered_surveys: int = 0
+    avg_satisfaction: float | None = None
     stops: list[tuple[str, int]] = field(default_factory=list)  # (step, abandoned runs that stopped there)
 
     @property
@@ -96,6 +99,7 @@ def script_effectiveness(*, actor: Actor, since: datetime, script_id: int | None
     if not figures:
         return []
     _add_resolution(figures, runs)
+    _add_satisfaction(figures, runs)
     _add_stops(figures, runs)
     return list(figures.values())
 
@@ -116,6 +120,17 @@ def _add_resolution(figures: dict, runs) -> None:
     for version_id, resolved, seconds in rows:
         figures[version_id].resolved_cases = resolved
         figures[version_id].avg_resolution_hours = seconds / 3600 if seconds is not None else None
+
+
+def _add_satisfaction(figures: dict, runs) -> None:
+    cases = version_cases(runs)
+    rows = db.session.execute(
+        select(cases.c.version_id, func.count(), func.avg(cast(Survey.score, Float)))
+        .join(Survey, Survey.case_id == cases.c.case_id)
+        .where(Survey.score.is_not(None), cases.c.version_id.in_(list(figures)))
+        .group_by(cases.c.version_id))
+    for version_id, answered, average in rows:
+        figures[version_id].answered_surveys, figures[version_id].avg_satisfaction = answered, average
 
 
 def _add_stops(figures: dict, runs) -> None:
