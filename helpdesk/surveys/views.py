@@ -21,7 +21,7 @@ from helpdesk.surveys.models import Survey
 from helpdesk.surveys.recovery import complete_follow_up, get_survey, open_follow_ups
 from helpdesk.surveys.scheduling import REASONS
 from helpdesk.surveys.settings import rules_for, settings_of, update_survey_settings
-from helpdesk.web import apply_field_errors
+from helpdesk.web import save_form
 
 MY_SCORES_DAYS = 90
 
@@ -76,18 +76,12 @@ def settings(code):
         "quiet_hours": "-".join(t.strftime("%H:%M") for t in rules.quiet_hours) if rules.quiet_hours else "",
         "fatigue_days": rules.fatigue.days,
         **{f"question_{locale}": text for locale, text in ((own.questions or {}) if own else {}).items()}})
-    if form.validate_on_submit():
-        try:
-            update_survey_settings(program, enabled=form.enabled.data, delay_minutes=form.delay_minutes.data,
-                                   quiet_hours=form.quiet_hours.data or "", fatigue_days=form.fatigue_days.data,
-                                   questions=form.questions(), actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_field_errors(form, exc)
-        else:
-            db.session.commit()
-            flash("Survey settings saved.", "success")
-            return redirect(url_for("surveys.settings", code=program.code))
+    if save_form(form, lambda: update_survey_settings(
+            program, enabled=form.enabled.data, delay_minutes=form.delay_minutes.data,
+            quiet_hours=form.quiet_hours.data or "", fatigue_days=form.fatigue_days.data, questions=form.questions(),
+            actor=current_user)):
+        flash("Survey settings saved.", "success")
+        return redirect(url_for("surveys.settings", code=program.code))
     status = 422 if request.method == "POST" else 200
     return render_template("surveys/settings.html", program=program, form=form), status
 
