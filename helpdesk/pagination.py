@@ -2,7 +2,7 @@
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,6 @@ class Page:
     items: list
     next_cursor: str | None = None
     prev_cursor: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,9 +40,6 @@ class SortKey:
         # A plain range on the first column as well, so the database walks the index from the cursor.
         bound = first_col <= values[0] if first_desc != reverse else first_col >= values[0]
         return and_(bound, or_(*clauses))
-
-    def values_of(self, row, getters) -> list:
-        return [getter(row) for getter in getters]
 
 
 def encode_cursor(values: list, direction: str = "next") -> str:

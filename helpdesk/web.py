@@ -11,7 +11,6 @@ from helpdesk.errors import HelpdeskError, ValidationError
 from helpdesk.extensions import db
 from helpdesk.panels import render_slot
 from helpdesk.phones import display_phone
-from helpdesk.telephony.conversation import message_status
 
 
 def json_error(status: int, code: str, message: str, fields: dict | None = None):
@@ -91,4 +90,3 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(display_phone, "phone")
     app.add_template_global(utcnow)
     app.add_template_global(render_slot)
-    app.add_template_global(message_status)

@@ -1,6 +1,5 @@
 """SLA deadlines of a case, counted in its program's business hours and timezone."""
 
-from datetime import datetime
 
 from helpdesk.cases.models import Case
 from helpdesk.programs.business_hours import add_business_minutes
@@ -29,6 +28,3 @@ def refresh_next_deadline(case: Case) -> None:
     else:
         case.sla_due_at = case.resolution_due_at
 
-
-def is_breaching(case: Case, now: datetime) -> bool:
-    return case.sla_due_at is not None and case.sla_due_at < now

@@ -46,10 +46,6 @@ def namespaces() -> dict[str, MergeNamespace]:
     return dict(_namespaces)
 
 
-def known_fields() -> list[str]:
-    return [f"{ns.name}.{f}" for ns in _namespaces.values() for f in ns.fields]
-
-
 class RefusedTemplate(ValueError):
     """Text that is not plain text with merge fields; ``line`` is the 1-based line within the text."""
 
@@ -139,12 +135,6 @@ def _parse(text: str) -> tuple[tuple[str, str, int], ...]:
 def merge_fields_in(text: str) -> list[tuple[str, str, int]]:
     """``[(namespace, field, line), ...]`` used in ``text``; RefusedTemplate for anything but text and fields."""
     return list(_parse(text))
-
-
-def unknown_fields(text: str) -> list[tuple[str, int]]:
-    """``[("participant.shoe_size", line), ...]``: fields in ``text`` that no namespace declares."""
-    return [(f"{ns}.{name}", line) for ns, name, line in _parse(text)
-            if ns not in _namespaces or name not in _namespaces[ns].fields]
 
 
 @lru_cache(maxsize=8192)

@@ -103,9 +103,5 @@ class ScriptRun(db.Model):
 
     version: Mapped[ScriptVersion] = relationship(lazy="joined", innerjoin=True)
 
-    @property
-    def is_in_progress(self) -> bool:
-        return self.status == RunStatus.IN_PROGRESS
-
     def __repr__(self) -> str:
         return f"<ScriptRun {self.id} case={self.case_id} {self.status}>"

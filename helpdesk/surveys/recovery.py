@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.auth.models import User
-from helpdesk.cases.models import EventKind
+from helpdesk.cases.models import Case, EventKind
 from helpdesk.cases.services import log_activity
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound
@@ -27,6 +27,11 @@ def open_follow_ups(*, actor: Actor, limit: int = LIST_LIMIT) -> list[Survey]:
     if visible is not None:
         query = query.where(Survey.program_id.in_(visible))
     return list(db.session.scalars(query.order_by(Survey.id).limit(limit)))
+
+
+def surveys_of_case(case: Case) -> list[Survey]:
+    """The case's surveys, first one first (a case resolved, reopened and resolved again has several)."""
+    return list(db.session.scalars(select(Survey).where(Survey.case_id == case.id).order_by(Survey.id)))
 
 
 def get_survey(survey_id: int, *, actor: Actor) -> Survey:

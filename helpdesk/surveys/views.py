@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from helpdesk.auth.access import manager_required
 from helpdesk.database import utcnow
@@ -17,8 +16,7 @@ from helpdesk.reports.queries import agent_answers, agent_figures
 from helpdesk.surveys import bp
 from helpdesk.surveys.forms import FollowUpForm, SurveySettingsForm
 from helpdesk.surveys.hooks import register_hooks
-from helpdesk.surveys.models import Survey
-from helpdesk.surveys.recovery import complete_follow_up, get_survey, open_follow_ups
+from helpdesk.surveys.recovery import complete_follow_up, get_survey, open_follow_ups, surveys_of_case
 from helpdesk.surveys.scheduling import REASONS
 from helpdesk.surveys.settings import rules_for, settings_of, update_survey_settings
 from helpdesk.web import save_form
@@ -29,7 +27,7 @@ register_hooks()
 
 
 def _case_panel(case, actor):
-    surveys = list(db.session.scalars(select(Survey).where(Survey.case_id == case.id).order_by(Survey.id)))
+    surveys = surveys_of_case(case)
     if not surveys:
         return None
     return {"surveys": surveys, "reasons": REASONS, "form": FollowUpForm(prefix="follow-up")}

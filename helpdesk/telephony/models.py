@@ -60,10 +60,6 @@ class Call(db.Model):
     case: Mapped[Case | None] = relationship()
     agent: Mapped[User | None] = relationship()
 
-    @property
-    def is_live(self) -> bool:
-        return self.status in LIVE_CALL_STATUSES
-
 
 CALL_LIST_LOADS = (joinedload(Call.program), joinedload(Call.participant), joinedload(Call.case),
                    joinedload(Call.agent))

@@ -17,7 +17,7 @@ from helpdesk.telephony.calls import (
     parse_call_filters,
     take_call,
 )
-from helpdesk.telephony.conversation import case_messages, reply_number
+from helpdesk.telephony.conversation import case_messages, message_status, reply_number
 from helpdesk.telephony.delivery import deliver_now
 from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
 from helpdesk.telephony.models import Message
@@ -33,6 +33,7 @@ def _sms_panel(case, actor):
 
 
 register_panel("case_main", "telephony/_sms_panel.html", _sms_panel, order=10)
+bp.add_app_template_global(message_status)  # the timeline's "text to the participant" entries show its status
 
 
 @bp.route("/calls/live")
