@@ -2,6 +2,7 @@
 
 import enum
 from datetime import UTC, datetime
+from functools import cache
 
 from sqlalchemy import DateTime, SmallInteger, String, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -53,10 +54,18 @@ class IntEnumType(TypeDecorator):
 
 
 def insert_or_ignore(model, *conflict_columns):
-    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: a redelivered row is simply not written again."""
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: a redelivered row is simply not written again.
+
+    Built once per model and dialect (statements are immutable: ``.values()`` returns a copy), since the
+    webhooks that use it answer while a phone rings."""
     dialect = db.session.get_bind().dialect.name
+    return _insert_or_ignore(dialect, model, tuple(column.key for column in conflict_columns))
+
+
+@cache
+def _insert_or_ignore(dialect: str, model, conflict_keys: tuple[str, ...]):
     build = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return build(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
+    return build(model).on_conflict_do_nothing(index_elements=list(conflict_keys))
 
 
 def search_key() -> String:

@@ -1,5 +1,6 @@
 """``flask worker``: the background loop. Each pass delivers due SMS (new texts, retries, claims whose worker
-died) and dispatches due surveys, then sleeps; SIGTERM or Ctrl-C stops it after the message in hand.
+died), files inbound texts left unfiled (see :func:`helpdesk.telephony.sms.file_message`) and dispatches due
+surveys, then sleeps; SIGTERM or Ctrl-C stops it after the message in hand.
 ``--once`` runs one pass. SMS go out through :func:`helpdesk.telephony.delivery.deliver_due_outbox`, which is
 safe with several workers on SQLite too (``flask sms deliver`` is not, see that module)."""
 
@@ -13,6 +14,7 @@ from flask import current_app
 from helpdesk.extensions import db
 from helpdesk.surveys.dispatch import dispatch_due_surveys, follow_message
 from helpdesk.telephony.delivery import deliver_due_outbox
+from helpdesk.telephony.sms import file_due_messages
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +22,11 @@ log = logging.getLogger(__name__)
 def run_pass(should_stop=lambda: False) -> str | None:
     """One pass; what it did, or None when there was nothing to do."""
     sms = deliver_due_outbox(after=follow_message, should_stop=should_stop)
+    filed = file_due_messages()
     surveys = dispatch_due_surveys(should_stop=should_stop)
-    if not any(sms.values()) and not surveys.did_anything:
+    if not any(sms.values()) and not filed and not surveys.did_anything:
         return None
-    return (f"SMS: {sms['sent']} sent, {sms['retry']} to retry, {sms['failed']} failed. "
+    return (f"SMS: {sms['sent']} sent, {sms['retry']} to retry, {sms['failed']} failed, {filed} texts filed. "
             f"Surveys: {surveys.summary()}")
 
 

@@ -1,7 +1,9 @@
 """Index-backed look-ups shared by the webhooks: which program was called, who is calling."""
 
+from functools import lru_cache
+
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import Row, and_, bindparam, select
 
 from helpdesk.cases.models import Case, Category, Channel
 from helpdesk.extensions import db
@@ -12,6 +14,7 @@ from helpdesk.programs.models import Program
 MAX_NUMBER = 64
 
 
+@lru_cache(maxsize=4096)  # a pure function; the hotline numbers and repeat callers come back all day
 def e164_or_raw(raw: str | None) -> str:
     """A caller's number in E.164 when it is one; otherwise what Twilio sent ("anonymous", garbage), cut short.
 
@@ -29,16 +32,24 @@ def e164_or_raw(raw: str | None) -> str:
         return raw[:MAX_NUMBER] or "unknown"
 
 
-def program_for(to_number: str | None) -> Program | None:
-    number = e164_or_raw(to_number)
-    return db.session.scalar(select(Program).where(Program.hotline_number == number))
+# The program called (by its unique hotline number) and the caller among its participants, in one read.
+_HOTLINE_AND_CALLER = (
+    select(Program.id.label("program_id"), Program.name, Program.locale, Program.greetings, Program.hotline_number,
+           Participant.id.label("participant_id"), Participant.locale.label("participant_locale"))
+    .outerjoin(Participant, and_(Participant.phone == bindparam("caller"), Participant.program_id == Program.id))
+    .where(Program.hotline_number == bindparam("hotline"))
+    .limit(1))
 
 
-def participant_for(program: Program, number: str) -> Participant | None:
-    if not number.startswith("+"):
-        return None
-    return db.session.scalar(select(Participant).where(Participant.phone == number,
-                                                       Participant.program_id == program.id).limit(1))
+def hotline_and_caller(to_number: str | None, caller: str) -> Row | None:
+    """The called program's id, name, locale, greetings and number, with the caller's participant id and
+    locale (None when the number is not a participant's); None for a number that is no program's hotline.
+
+    Webhooks answer while the phone rings, so this is a prepared Core statement run on the session's
+    connection: the ORM layer would add a third to the request's time.
+    """
+    return db.session.connection().execute(
+        _HOTLINE_AND_CALLER, {"hotline": e164_or_raw(to_number), "caller": caller}).first()
 
 
 def latest_open_case(participant: Participant, *, category: Category | None = None,

@@ -1,19 +1,23 @@
 """Inbound SMS and delivery reports: every text lands on a case once, opt-out words are honoured."""
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from helpdesk.cases.models import Case, Category, Channel, Status
 from helpdesk.cases.services import log_activity, open_case, update_case
+from helpdesk.database import insert_or_ignore, utcnow
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
-from helpdesk.telephony.lookup import e164_or_raw, latest_open_case, participant_for, program_for
+from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.twilio_adapter import OPTED_OUT
 from helpdesk.telephony.voice import HOTLINE
 
 MAX_BODY = 10_000
+# A stored text is filed right after the webhook answers; the worker files it after this, should that fail.
+FILING_GRACE = timedelta(seconds=30)
 TRUNCATED = " […truncated]"
 # Twilio's own opt-out words plus their Polish and Russian counterparts; a single word, any case.
 OPT_OUT_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
@@ -44,21 +48,44 @@ def find_message(sid: str | None) -> Message | None:
     return db.session.scalar(select(Message).where(Message.message_sid == sid[:64])) if sid else None
 
 
-def receive_sms(form) -> Message | None:
-    """``/sms/incoming``: store the text once (by MessageSid) and act on it. None when there is nothing to store."""
-    sid = form.get("MessageSid") or form.get("SmsSid")
-    program = program_for(form.get("To"))
-    if not sid or program is None:
-        return None
-    existing = find_message(sid)
-    if existing is not None:
-        return existing
+def receive_sms(form) -> str | None:
+    """``/sms/incoming``: store the text once, by its MessageSid, for :func:`file_message`; its Sid, or None
+    when there is nothing to store (no Sid, or a number that is no program's hotline).
+
+    Twilio waits for the answer, so this only writes the row (one read and one insert, like an incoming
+    call); what the text means is worked out by ``file_message`` once the answer has gone out. Until then
+    the row waits as due work: ``next_attempt_at`` says when the worker files it should that not happen.
+    """
+    sid = (form.get("MessageSid") or form.get("SmsSid") or "")[:64]
     number = e164_or_raw(form.get("From"))
-    participant = participant_for(program, number)
+    found = hotline_and_caller(form.get("To"), number)
+    if not sid or found is None:
+        return None
     body = (form.get("Body") or "").replace("\x00", "")  # PostgreSQL refuses NUL in text
-    message = Message(message_sid=sid[:64], program=program, participant=participant, direction="inbound",
-                      from_number=number, to_number=program.hotline_number, body=clip(body), status="received")
-    db.session.add(message)
+    now = utcnow()
+    db.session.connection().execute(insert_or_ignore(Message, Message.message_sid), {
+        "message_sid": sid, "program_id": found.program_id, "participant_id": found.participant_id,
+        "direction": "inbound", "from_number": number, "to_number": found.hotline_number, "body": clip(body),
+        "status": "received", "attempts": 0, "next_attempt_at": now + FILING_GRACE, "created_at": now,
+        "updated_at": now})
+    return sid
+
+
+def file_message(sid: str) -> Message | None:
+    """Act on a stored text, exactly once: opt-out and opt-in words, a reply a feature takes (a survey's
+    answer), or else the sender's SMS case. None when it was filed already (or is not stored).
+
+    Taking the row (clearing ``next_attempt_at``) is the transaction's first statement, a write, so two
+    filers of one text (the webhook's follow-up and the worker) meet on its lock and only one goes on.
+    """
+    message = db.session.scalars(
+        update(Message).where(Message.message_sid == sid, Message.direction == "inbound",
+                              Message.next_attempt_at.is_not(None))
+        .values(next_attempt_at=None).returning(Message)
+        .execution_options(populate_existing=True, synchronize_session=False)).one_or_none()
+    if message is None:
+        return None
+    participant = message.participant
     word = keyword(message.body)
     if word in OPT_OUT_WORDS or word in OPT_IN_WORDS:
         if participant is not None:
@@ -70,6 +97,19 @@ def receive_sms(form) -> Message | None:
         _append_to_case(message)
     db.session.flush()
     return message
+
+
+def file_due_messages(now: datetime | None = None, batch: int = 100) -> int:
+    """The worker's share: file texts whose follow-up never ran (the process died after answering Twilio)."""
+    sids = db.session.scalars(select(Message.message_sid).where(
+        Message.status == "received", Message.next_attempt_at <= (now or utcnow()))
+        .order_by(Message.next_attempt_at).limit(batch)).all()
+    db.session.commit()
+    filed = 0
+    for sid in sids:
+        filed += file_message(sid) is not None
+        db.session.commit()
+    return filed
 
 
 def _append_to_case(message: Message) -> None:

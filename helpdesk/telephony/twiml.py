@@ -1,10 +1,11 @@
 """TwiML answers for the hotline, built with the twilio SDK."""
 
+from functools import lru_cache
+
 from flask import url_for
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from helpdesk.programs.models import Program
 from helpdesk.telephony.texts import VOICE_LANGUAGE, text
 
 MENU_TIMEOUT = 6
@@ -20,14 +21,18 @@ def _url(endpoint: str) -> str:
     return url_for(endpoint)
 
 
-def greeting_and_menu(program: Program, locale: str) -> str:
+def greeting_and_menu(program_name: str, greetings: dict | None, locale: str) -> str:
+    greeting = (greetings or {}).get(locale) or text(locale, "greeting", program=program_name)
+    return _greeting_and_menu(locale, greeting, _url("twilio.voice_menu"))
+
+
+@lru_cache(maxsize=256)  # the same few answers all day; the key holds everything that is in them
+def _greeting_and_menu(locale: str, greeting: str, menu_url: str) -> str:
     response = VoiceResponse()
-    greeting = (program.greetings or {}).get(locale) or text(locale, "greeting", program=program.name)
-    with response.gather(num_digits=1, action=_url("twilio.voice_menu"), method="POST",
-                         timeout=MENU_TIMEOUT) as gather:
+    with response.gather(num_digits=1, action=menu_url, method="POST", timeout=MENU_TIMEOUT) as gather:
         _say(gather, locale, greeting)
         _say(gather, locale, text(locale, "menu"))
-    response.redirect(_url("twilio.voice_menu"), method="POST")  # no key pressed: treated as 0
+    response.redirect(menu_url, method="POST")  # no key pressed: treated as 0
     return str(response)
 
 

@@ -7,11 +7,9 @@ from helpdesk.cases.models import Category, Channel
 from helpdesk.cases.services import log_activity, open_case
 from helpdesk.database import insert_or_ignore, utcnow
 from helpdesk.extensions import db
-from helpdesk.participants.models import Participant
 from helpdesk.programs.business_hours import is_open_at
-from helpdesk.programs.models import Program
 from helpdesk.telephony import twiml
-from helpdesk.telephony.lookup import e164_or_raw, latest_open_case
+from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
 from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome
 
 HOTLINE = SystemActor("Hotline")
@@ -33,22 +31,19 @@ def caller_locale(call: Call) -> str:
 def receive_call(form) -> str:
     """``/voice/incoming``: log the call (once) and greet the caller with the menu.
 
-    The phone rings while this runs, so it reads only the columns it needs and writes the call with one
-    insert that a redelivery of the same CallSid leaves alone.
+    The phone rings while this runs: one read (:func:`hotline_and_caller`) and one insert that a redelivery
+    of the same CallSid leaves alone, both Core statements on the session's connection; the answer for a
+    program and language is built once.
     """
-    program = db.session.execute(select(Program.id, Program.name, Program.locale, Program.greetings,
-                                        Program.hotline_number)
-                                 .where(Program.hotline_number == e164_or_raw(form.get("To")))).first()
-    if program is None or not form.get("CallSid"):
-        return twiml.goodbye("en", "not_in_service")
     number = e164_or_raw(form.get("From"))
-    caller = db.session.execute(select(Participant.id, Participant.locale).where(
-        Participant.phone == number, Participant.program_id == program.id).limit(1)).first()
-    db.session.execute(insert_or_ignore(Call, Call.call_sid).values(
-        call_sid=form["CallSid"][:64], program_id=program.id, participant_id=caller.id if caller else None,
-        from_number=number, to_number=program.hotline_number, status=(form.get("CallStatus") or "ringing")[:16],
-        started_at=utcnow()))
-    return twiml.greeting_and_menu(program, caller.locale if caller else program.locale)
+    found = hotline_and_caller(form.get("To"), number)
+    if found is None or not form.get("CallSid"):
+        return twiml.goodbye("en", "not_in_service")
+    db.session.connection().execute(insert_or_ignore(Call, Call.call_sid), {
+        "call_sid": form["CallSid"][:64], "program_id": found.program_id, "participant_id": found.participant_id,
+        "from_number": number, "to_number": found.hotline_number,
+        "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()})
+    return twiml.greeting_and_menu(found.name, found.greetings, found.participant_locale or found.locale)
 
 
 def choose_from_menu(form) -> str:

@@ -4,7 +4,9 @@ A redelivered request finds its Sid already stored and changes nothing; two deli
 meet the unique index, and the loser runs again as the redelivery it is.
 """
 
-from flask import Response, request
+import logging
+
+from flask import Response, after_this_request, current_app, request
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.extensions import db
@@ -29,8 +31,33 @@ def _run(service) -> Response:
     return _twiml(answer)
 
 
+log = logging.getLogger(__name__)
+
+
+def after_response(work, *args) -> None:
+    """Run ``work(*args)`` and commit once the answer has gone out: the server calls it when it closes the
+    response, in an app context (and so a session) of its own. A failure is logged and rolled back; what
+    ``work`` was to do must then be left for the worker to find."""
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work(*args)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("%s%r failed after the response", work.__name__, args)
+
+    @after_this_request
+    def close_with_work(response: Response) -> Response:
+        response.call_on_close(run)
+        return response
+
+
 def _receive_sms(form) -> str:
-    sms.receive_sms(form)
+    if sid := sms.receive_sms(form):
+        after_response(sms.file_message, sid)  # a redelivery files it too, if that has not happened yet
     return twiml.empty_messaging()  # no automatic reply: an agent answers from the case
 
 

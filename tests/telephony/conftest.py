@@ -12,9 +12,11 @@ _sids = itertools.count(1)
 
 
 def signed_post(client, path, params, *, token=TOKEN, base="http://localhost", signature=None):
-    """POST ``params`` to ``path`` as Twilio would: form-encoded, with X-Twilio-Signature over URL + params."""
+    """POST ``params`` to ``path`` as Twilio would: form-encoded, with X-Twilio-Signature over URL + params.
+
+    The response is closed at once, as a server closes it once sent, so what runs after the answer has run."""
     signature = signature if signature is not None else RequestValidator(token).compute_signature(base + path, params)
-    return client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+    return client.post(path, data=params, headers={"X-Twilio-Signature": signature}, buffered=True)
 
 
 def sid(prefix: str) -> str:

@@ -1,11 +1,17 @@
+from datetime import timedelta
+
 import pytest
+from twilio.request_validator import RequestValidator
 
 from helpdesk.cases.models import Case, CaseEvent, Channel, Status
 from helpdesk.cases.services import update_case
+from helpdesk.database import utcnow
 from helpdesk.extensions import db
+from helpdesk.surveys.worker import run_pass
+from helpdesk.telephony import sms
 from helpdesk.telephony.models import Message
-from helpdesk.telephony.sms import MAX_BODY, TRUNCATED
-from tests.telephony.conftest import sid, signed_post
+from helpdesk.telephony.sms import FILING_GRACE, MAX_BODY, TRUNCATED
+from tests.telephony.conftest import TOKEN, sid, signed_post
 
 
 def text(client, hotline, body, from_number="+48601234567", message_sid=None):
@@ -32,6 +38,53 @@ def test_a_redelivered_text_is_stored_once(client, hotline, caller):
     for _ in range(3):
         assert text(client, hotline, "Hello", message_sid=message_sid).status_code == 200
     assert db.session.query(Message).count() == 1
+    assert db.session.query(CaseEvent).filter_by(kind="sms_in").count() == 1
+
+
+def test_the_text_is_stored_before_the_answer_and_filed_once_the_answer_is_sent(client, hotline, caller):
+    params = {"MessageSid": sid("SM"), "From": caller.phone, "To": hotline.hotline_number, "Body": "Hello?"}
+    signature = RequestValidator(TOKEN).compute_signature("http://localhost/twilio/sms/incoming", params)
+    response = client.post("/twilio/sms/incoming", data=params, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    (message,) = db.session.query(Message).all()
+    assert message.body == "Hello?" and message.case_id is None and sms_cases() == []
+    response.close()  # what the server does once the answer is sent
+    db.session.expire_all()
+    assert message.case_id == sms_cases()[0].id and message.next_attempt_at is None
+
+
+@pytest.fixture
+def filing_fails(monkeypatch):
+    def broken(message):
+        raise RuntimeError("the survey module is broken")
+
+    monkeypatch.setattr(sms, "inbound_handlers", [broken])
+
+
+def test_a_text_whose_filing_failed_waits_for_the_worker(client, hotline, caller, filing_fails, monkeypatch, caplog):
+    assert text(client, hotline, "Where is my parcel?").status_code == 200
+    assert "failed after the response" in caplog.text and sms_cases() == []
+    monkeypatch.setattr(sms, "inbound_handlers", [])
+    assert sms.file_due_messages() == 0  # not before its grace period is over
+    assert sms.file_due_messages(utcnow() + FILING_GRACE) == 1
+    assert len(sms_cases()) == 1 and db.session.query(CaseEvent).filter_by(kind="sms_in").count() == 1
+    assert sms.file_due_messages(utcnow() + FILING_GRACE) == 0
+
+
+def test_the_worker_files_texts_left_unfiled(hotline, caller, monkeypatch):
+    monkeypatch.setattr(sms, "FILING_GRACE", timedelta(0))
+    sms.receive_sms({"MessageSid": sid("SM"), "From": caller.phone, "To": hotline.hotline_number, "Body": "Hi"})
+    db.session.commit()
+    assert "1 texts filed" in run_pass()
+    assert len(sms_cases()) == 1
+
+
+def test_a_redelivery_files_a_text_whose_filing_failed(client, hotline, caller, filing_fails, monkeypatch):
+    message_sid = sid("SM")
+    text(client, hotline, "Hello", message_sid=message_sid)
+    monkeypatch.setattr(sms, "inbound_handlers", [])
+    text(client, hotline, "Hello", message_sid=message_sid)
+    text(client, hotline, "Hello", message_sid=message_sid)
     assert db.session.query(CaseEvent).filter_by(kind="sms_in").count() == 1
 
 
