@@ -1,13 +1,17 @@
 """The hotline seen by an agent: a call pops up with the caller's history, and an SMS thread is answered."""
 
 import re
+import time
 import urllib.parse
 import urllib.request
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
+from helpdesk.extensions import db
+from helpdesk.telephony.models import Message
 from tests import factories
 
 pytestmark = pytest.mark.browser
@@ -21,6 +25,17 @@ def twilio_posts(live_server, path: str, params: dict) -> int:
         "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(url, params)})
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status
+
+
+def filed(live_server, message_sid: str, timeout: float = 5) -> bool:
+    """Whether the server filed the text within ``timeout``: it does so just after Twilio has its answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with live_server.app.app_context():
+            if db.session.scalar(select(Message.case_id).where(Message.message_sid == message_sid)):
+                return True
+        time.sleep(0.02)
+    return False
 
 
 @pytest.fixture
@@ -59,6 +74,7 @@ def test_an_agent_answers_an_sms_thread_from_the_case_page(live_server, page, si
     text = {"MessageSid": "SM" + "2" * 32, "From": "+48601234567", "To": hotline["hotline"],
             "Body": "Where is my blender? <b>Ordered</b> in May"}
     assert twilio_posts(live_server, "/twilio/sms/incoming", text) == 200
+    assert filed(live_server, text["MessageSid"])
 
     sign_in(hotline["agent"])
     page.get_by_role("link", name="All open").first.click()
