@@ -1,11 +1,10 @@
 """A participant's texts to their survey: the score (or one re-ask), then one comment.
 
-``take_reply`` is consulted by the SMS webhook for every text from a known participant (not for opt-out
-words) and returns False for texts it leaves to the ordinary SMS handling. The answers back (the re-ask, the
-thanks) are recorded in the SMS outbox in the webhook's transaction and sent by the worker, so the webhook
-itself never waits on the gateway. A redelivered text is stored once by the webhook and never reaches here
-twice.
-"""
+``take_reply`` is consulted when an incoming text from a known participant is filed (not for opt-out words;
+see :func:`helpdesk.telephony.sms.file_message`) and returns False for texts it leaves to the ordinary SMS
+handling. The answers back (the re-ask, the thanks) are recorded in the SMS outbox in the filing's
+transaction and sent by the worker, so filing never waits on the gateway. A text is filed once, however
+often Twilio delivers it."""
 
 from contextlib import suppress
 from datetime import datetime, timedelta
@@ -31,7 +30,7 @@ from helpdesk.telephony.outbox import send_sms
 def take_reply(message: Message, *, now: datetime | None = None) -> bool:
     """Handle ``message`` as a survey answer or comment; False when no survey of the sender is waiting for it."""
     now = now or utcnow()
-    participant_id = message.participant.id
+    participant_id = message.participant_id
     survey = open_survey(participant_id, now)
     if survey is not None and _lock(survey) in (SurveyStatus.SENT, SurveyStatus.SENDING):
         return _take_score(survey, message, now)

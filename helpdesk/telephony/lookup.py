@@ -52,9 +52,9 @@ def hotline_and_caller(to_number: str | None, caller: str) -> Row | None:
         _HOTLINE_AND_CALLER, {"hotline": e164_or_raw(to_number), "caller": caller}).first()
 
 
-def latest_open_case(participant: Participant, *, category: Category | None = None,
+def latest_open_case(participant_id: int, *, category: Category | None = None,
                      channel: Channel | None = None) -> Case | None:
-    query = select(Case).where(Case.participant_id == participant.id, Case.is_open.is_(True))
+    query = select(Case).where(Case.participant_id == participant_id, Case.is_open.is_(True))
     if category is not None:
         query = query.where(Case.category == category)
     if channel is not None:

@@ -85,15 +85,14 @@ def file_message(sid: str) -> Message | None:
         .execution_options(populate_existing=True, synchronize_session=False)).one_or_none()
     if message is None:
         return None
-    participant = message.participant
     word = keyword(message.body)
     if word in OPT_OUT_WORDS or word in OPT_IN_WORDS:
-        if participant is not None:
+        if (participant := message.participant) is not None:
             participant.sms_opt_out = word in OPT_OUT_WORDS
             if participant.sms_opt_out:
                 for listener in opt_out_listeners:
                     listener(participant)
-    elif participant is None or not any(handler(message) for handler in inbound_handlers):
+    elif message.participant_id is None or not any(handler(message) for handler in inbound_handlers):
         _append_to_case(message)
     db.session.flush()
     return message
@@ -114,8 +113,8 @@ def file_due_messages(now: datetime | None = None, batch: int = 100) -> int:
 
 def _append_to_case(message: Message) -> None:
     """The sender's open SMS case (by participant, or by number for unknown senders), else a new one."""
-    if message.participant is not None:
-        case = latest_open_case(message.participant, channel=Channel.SMS)
+    if message.participant_id is not None:
+        case = latest_open_case(message.participant_id, channel=Channel.SMS)
     else:
         case = _open_case_of_unknown_number(message.program.id, message.from_number)
     if case is None:

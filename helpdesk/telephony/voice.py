@@ -67,7 +67,7 @@ def choose_from_menu(form) -> str:
 def attach_to_case(call: Call) -> None:
     """The participant's open case of the chosen category, or a new phone case (also for unknown callers)."""
     category = MENU.get(call.menu_choice or "0", Category.OTHER)
-    case = latest_open_case(call.participant, category=category) if call.participant else None
+    case = latest_open_case(call.participant_id, category=category) if call.participant_id else None
     if case is None:
         case = open_case(call.program, participant=call.participant, channel=Channel.PHONE, category=category,
                          subject=SUBJECTS[category], description=f"Call from {call.from_number}", actor=HOTLINE)
