@@ -4,6 +4,7 @@ from functools import lru_cache
 
 import phonenumbers
 from sqlalchemy import Row, and_, bindparam, select
+from sqlalchemy.orm import lazyload
 
 from helpdesk.cases.models import Case, Category, Channel
 from helpdesk.extensions import db
@@ -54,7 +55,9 @@ def hotline_and_caller(to_number: str | None, caller: str) -> Row | None:
 
 def latest_open_case(participant_id: int, *, category: Category | None = None,
                      channel: Channel | None = None) -> Case | None:
-    query = select(Case).where(Case.participant_id == participant_id, Case.is_open.is_(True))
+    # Lazy here: the webhooks' follow-ups need the case alone, not the program, participant and assignee
+    # that lists of cases join in.
+    query = select(Case).options(lazyload("*")).where(Case.participant_id == participant_id, Case.is_open.is_(True))
     if category is not None:
         query = query.where(Case.category == category)
     if channel is not None:

@@ -116,14 +116,13 @@ def _append_to_case(message: Message) -> None:
     if message.participant_id is not None:
         case = latest_open_case(message.participant_id, channel=Channel.SMS)
     else:
-        case = _open_case_of_unknown_number(message.program.id, message.from_number)
+        case = _open_case_of_unknown_number(message.program_id, message.from_number)
     if case is None:
         first_line = (message.body.strip().splitlines() or ["(empty message)"])[0]
         case = open_case(message.program, participant=message.participant, channel=Channel.SMS,
                          category=Category.OTHER, subject=f"SMS: {first_line[:180]}",
                          description=f"Text from {message.from_number}", actor=HOTLINE)
-    message.case_id = case.id
-    db.session.flush()
+    message.case_id = case.id  # written with the timeline entry
     log_activity(case, "sms_in", actor=HOTLINE, body=message.body, is_public=True, message_id=message.id)
     if case.status == Status.PENDING_PARTICIPANT:
         update_case(case, actor=HOTLINE, status=Status.OPEN)
