@@ -9,7 +9,6 @@ from sqlalchemy.orm import lazyload
 from helpdesk.cases.models import Case, Category, Channel
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
-from helpdesk.phones import normalize_phone
 from helpdesk.programs.models import Program
 
 MAX_NUMBER = 64
@@ -23,23 +22,25 @@ def e164_or_raw(raw: str | None) -> str:
     so that two texts from it meet on one case.
     """
     raw = (raw or "").strip()
-    try:
-        return normalize_phone(raw)
-    except ValueError:
-        pass
-    try:
+    try:  # normalize_phone's answer for a valid number, without its validity check
         return phonenumbers.format_number(phonenumbers.parse(raw), phonenumbers.PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:
         return raw[:MAX_NUMBER] or "unknown"
 
 
-# The program called (by its unique hotline number) and the caller among its participants, in one read.
-_HOTLINE_AND_CALLER = (
-    select(Program.id.label("program_id"), Program.name, Program.locale, Program.greetings, Program.hotline_number,
-           Participant.id.label("participant_id"), Participant.locale.label("participant_locale"))
-    .outerjoin(Participant, and_(Participant.phone == bindparam("caller"), Participant.program_id == Program.id))
-    .where(Program.hotline_number == bindparam("hotline"))
-    .limit(1))
+def from_hotline_and_caller(*columns):
+    """SELECT ``columns`` of the program called (by its unique hotline number, ``:hotline``) and of the caller
+    among its participants (``:caller``; NULLs for a stranger): one indexed read."""
+    return (select(*columns).select_from(Program)
+            .outerjoin(Participant, and_(Participant.phone == bindparam("caller"),
+                                         Participant.program_id == Program.id))
+            .where(Program.hotline_number == bindparam("hotline"))
+            .limit(1))
+
+
+_HOTLINE_AND_CALLER = from_hotline_and_caller(
+    Program.id.label("program_id"), Program.name, Program.locale, Program.greetings, Program.hotline_number,
+    Participant.id.label("participant_id"), Participant.locale.label("participant_locale"))
 
 
 def hotline_and_caller(to_number: str | None, caller: str) -> Row | None:

@@ -2,15 +2,17 @@
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import String, Text, bindparam, literal, select, update
 
 from helpdesk.cases.models import Case, Category, Channel, Status
 from helpdesk.cases.services import log_activity, open_case, update_case
-from helpdesk.database import insert_or_ignore, utcnow
+from helpdesk.database import UTCDateTime, insert_or_ignore, utcnow
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
-from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
+from helpdesk.programs.models import Program
+from helpdesk.telephony.lookup import e164_or_raw, from_hotline_and_caller, latest_open_case
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.twilio_adapter import OPTED_OUT
 from helpdesk.telephony.voice import HOTLINE
@@ -49,26 +51,40 @@ def find_message(sid: str | None) -> Message | None:
 
 
 def receive_sms(form) -> str | None:
-    """``/sms/incoming``: store the text once, by its MessageSid, for :func:`file_message`; its Sid, or None
-    when there is nothing to store (no Sid, or a number that is no program's hotline).
+    """``/sms/incoming``: store the text once, by its MessageSid, for :func:`file_message`; its Sid (None
+    without one). A text to a number that is no program's hotline is not stored.
 
-    Twilio waits for the answer, so this only writes the row (one read and one insert, like an incoming
-    call); what the text means is worked out by ``file_message`` once the answer has gone out. Until then
-    the row waits as due work: ``next_attempt_at`` says when the worker files it should that not happen.
+    Twilio waits for the answer, so this is one statement, an INSERT … SELECT of the program and the
+    sender (like an incoming call's read); what the text means is worked out by ``file_message`` once the
+    answer has gone out. Until then the row waits as due work: ``next_attempt_at`` says when the worker
+    files it should that not happen.
     """
     sid = (form.get("MessageSid") or form.get("SmsSid") or "")[:64]
-    number = e164_or_raw(form.get("From"))
-    found = hotline_and_caller(form.get("To"), number)
-    if not sid or found is None:
+    if not sid:
         return None
-    body = (form.get("Body") or "").replace("\x00", "")  # PostgreSQL refuses NUL in text
     now = utcnow()
-    db.session.connection().execute(insert_or_ignore(Message, Message.message_sid), {
-        "message_sid": sid, "program_id": found.program_id, "participant_id": found.participant_id,
-        "direction": "inbound", "from_number": number, "to_number": found.hotline_number, "body": clip(body),
-        "status": "received", "attempts": 0, "next_attempt_at": now + FILING_GRACE, "created_at": now,
-        "updated_at": now})
+    db.session.connection().execute(_store_text(), {
+        "hotline": e164_or_raw(form.get("To")), "caller": e164_or_raw(form.get("From")), "sid": sid,
+        "body": clip((form.get("Body") or "").replace("\x00", "")),  # PostgreSQL refuses NUL in text
+        "next_attempt_at": now + FILING_GRACE, "now": now})
     return sid
+
+
+def _store_text():
+    """INSERT INTO messages … SELECT: the text with its program and sender, ignored when its Sid is stored."""
+    return _insert_text_from_select(insert_or_ignore(Message, Message.message_sid))
+
+
+@cache  # once per dialect's insert: building the statement takes longer than running it
+def _insert_text_from_select(insert):
+    return insert.from_select(
+        ["message_sid", "program_id", "participant_id", "direction", "from_number", "to_number", "body", "status",
+         "attempts", "next_attempt_at", "created_at", "updated_at"],
+        from_hotline_and_caller(
+            bindparam("sid", type_=String), Program.id, Participant.id, literal("inbound"),
+            bindparam("caller", type_=String), Program.hotline_number, bindparam("body", type_=Text),
+            literal("received"), literal(0), bindparam("next_attempt_at", type_=UTCDateTime),
+            bindparam("now", type_=UTCDateTime), bindparam("now", type_=UTCDateTime)))
 
 
 def file_message(sid: str) -> Message | None:

@@ -18,37 +18,55 @@ SUBJECTS = {Category.REWARD_DELIVERY: "Phone call: reward delivery", Category.PO
             Category.OTHER: "Phone call"}
 
 
-def find_call(call_sid: str | None) -> Call | None:
-    if not call_sid:
+def receive_call(form) -> tuple[str, dict | None]:
+    """``/voice/incoming``: the greeting with the menu, and the call to log once the answer is out (None for
+    a number that is no program's hotline).
+
+    The phone rings while this runs: one read (:func:`hotline_and_caller`), and the answer for a program
+    and language is built once. Should the call not get logged after the answer, the next webhook of the
+    call logs it (:func:`find_call`).
+    """
+    number = e164_or_raw(form.get("From"))
+    found = hotline_and_caller(form.get("To"), number)
+    if found is None or not form.get("CallSid"):
+        return twiml.goodbye("en", "not_in_service"), None
+    answer = twiml.greeting_and_menu(found.name, found.greetings, found.participant_locale or found.locale)
+    return answer, _call_row(form, found, number)
+
+
+def _call_row(form, found, number: str) -> dict:
+    return {"call_sid": form["CallSid"][:64], "program_id": found.program_id,
+            "participant_id": found.participant_id, "from_number": number, "to_number": found.hotline_number,
+            "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()}
+
+
+def log_call(row: dict) -> None:
+    """Write the call once: a redelivered CallSid (or a second logger of the same call) changes nothing."""
+    db.session.connection().execute(insert_or_ignore(Call, Call.call_sid), row)
+
+
+def find_call(form) -> Call | None:
+    """The call a webhook is about, by its CallSid; logged now if its logging after the greeting never ran."""
+    sid = (form.get("CallSid") or "")[:64]
+    if not sid:
         return None
-    return db.session.scalar(select(Call).where(Call.call_sid == call_sid[:64]))
+    call = db.session.scalar(select(Call).where(Call.call_sid == sid))
+    if call is None:
+        number = e164_or_raw(form.get("From"))
+        if (found := hotline_and_caller(form.get("To"), number)) is None:
+            return None
+        log_call(_call_row(form, found, number))
+        call = db.session.scalar(select(Call).where(Call.call_sid == sid))
+    return call
 
 
 def caller_locale(call: Call) -> str:
     return call.participant.locale if call.participant else call.program.locale
 
 
-def receive_call(form) -> str:
-    """``/voice/incoming``: log the call (once) and greet the caller with the menu.
-
-    The phone rings while this runs: one read (:func:`hotline_and_caller`) and one insert that a redelivery
-    of the same CallSid leaves alone, both Core statements on the session's connection; the answer for a
-    program and language is built once.
-    """
-    number = e164_or_raw(form.get("From"))
-    found = hotline_and_caller(form.get("To"), number)
-    if found is None or not form.get("CallSid"):
-        return twiml.goodbye("en", "not_in_service")
-    db.session.connection().execute(insert_or_ignore(Call, Call.call_sid), {
-        "call_sid": form["CallSid"][:64], "program_id": found.program_id, "participant_id": found.participant_id,
-        "from_number": number, "to_number": found.hotline_number,
-        "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()})
-    return twiml.greeting_and_menu(found.name, found.greetings, found.participant_locale or found.locale)
-
-
 def choose_from_menu(form) -> str:
     """``/voice/menu``: the key pressed (none or unknown: 0) picks the case; then agents or voicemail."""
-    call = find_call(form.get("CallSid"))
+    call = find_call(form)
     if call is None:
         return twiml.goodbye("en", "not_in_service")
     if call.menu_choice is None:
@@ -78,7 +96,7 @@ def attach_to_case(call: Call) -> None:
 
 def dial_result(form) -> str:
     """``/voice/dial-result``: an agent answered (the call is done) or nobody did (voicemail)."""
-    call = find_call(form.get("CallSid"))
+    call = find_call(form)
     if call is None:
         return twiml.goodbye("en", "not_in_service")
     if form.get("DialCallStatus") == "completed":
@@ -91,7 +109,7 @@ def dial_result(form) -> str:
 
 def voicemail_left(form) -> str:
     """``/voice/recorded``: the caller finished their message."""
-    call = find_call(form.get("CallSid"))
+    call = find_call(form)
     if call is not None and call.outcome is None:
         call.outcome = CallOutcome.VOICEMAIL
     return twiml.goodbye(caller_locale(call) if call else "en")
@@ -99,7 +117,7 @@ def voicemail_left(form) -> str:
 
 def recording_ready(form) -> None:
     """Recording status callback: keep the recording's address once, and put it on the case."""
-    call = find_call(form.get("CallSid"))
+    call = find_call(form)
     sid = (form.get("RecordingSid") or "")[:64]
     if call is None or not sid or call.recording_sid == sid or form.get("RecordingStatus", "completed") != "completed":
         return
@@ -112,7 +130,7 @@ def recording_ready(form) -> None:
 
 
 def transcription_ready(form) -> None:
-    call = find_call(form.get("CallSid"))
+    call = find_call(form)
     text = form.get("TranscriptionText")
     if call is None or call.transcription is not None or form.get("TranscriptionStatus") != "completed" or not text:
         return
@@ -123,7 +141,7 @@ def transcription_ready(form) -> None:
 
 def call_status(form) -> None:
     """Status callback: the call ended. A call that never reached the menu still lands on a case."""
-    call = find_call(form.get("CallSid"))
+    call = find_call(form)
     status = (form.get("CallStatus") or "")[:16]
     if call is None or not status or call.ended_at is not None:
         return

@@ -1,7 +1,9 @@
 """Twilio's webhooks: signed form POSTs. Each view parses, calls one service, commits, and answers TwiML.
 
 A redelivered request finds its Sid already stored and changes nothing; two deliveries racing each other
-meet the unique index, and the loser runs again as the redelivery it is.
+meet the unique index, and the loser runs again as the redelivery it is. Twilio waits for the answer (and
+the caller hears nothing until it comes), so work the answer does not depend on follows it
+(:func:`after_response`): logging a new call, filing an incoming text.
 """
 
 import logging
@@ -36,8 +38,9 @@ log = logging.getLogger(__name__)
 
 def after_response(work, *args) -> None:
     """Run ``work(*args)`` and commit once the answer has gone out: the server calls it when it closes the
-    response, in an app context (and so a session) of its own. A failure is logged and rolled back; what
-    ``work`` was to do must then be left for the worker to find."""
+    response, in an app context (and so a session) of its own. A failure is logged and rolled back, so the
+    work must be done again by someone else then: the worker files a text left unfiled, the next webhook
+    of a call logs the call."""
     app = current_app._get_current_object()
 
     def run() -> None:
@@ -55,6 +58,13 @@ def after_response(work, *args) -> None:
         return response
 
 
+def _receive_call(form) -> str:
+    answer, call = voice.receive_call(form)
+    if call is not None:
+        after_response(voice.log_call, call)
+    return answer
+
+
 def _receive_sms(form) -> str:
     if sid := sms.receive_sms(form):
         after_response(sms.file_message, sid)  # a redelivery files it too, if that has not happened yet
@@ -63,7 +73,7 @@ def _receive_sms(form) -> str:
 
 # endpoint (used in the TwiML's action URLs as "twilio.<endpoint>"), path, service(form) -> TwiML or None
 WEBHOOKS = [
-    ("voice_incoming", "/voice/incoming", voice.receive_call),
+    ("voice_incoming", "/voice/incoming", _receive_call),
     ("voice_menu", "/voice/menu", voice.choose_from_menu),
     ("voice_dial_result", "/voice/dial-result", voice.dial_result),
     ("voice_recorded", "/voice/recorded", voice.voicemail_left),

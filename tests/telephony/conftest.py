@@ -11,12 +11,13 @@ MESSAGES_PATH = f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
 _sids = itertools.count(1)
 
 
-def signed_post(client, path, params, *, token=TOKEN, base="http://localhost", signature=None):
+def signed_post(client, path, params, *, token=TOKEN, base="http://localhost", signature=None, closed=True):
     """POST ``params`` to ``path`` as Twilio would: form-encoded, with X-Twilio-Signature over URL + params.
 
-    The response is closed at once, as a server closes it once sent, so what runs after the answer has run."""
+    The response is closed at once, as a server closes it once sent, so what follows the answer has run;
+    ``closed=False`` leaves that to ``response.close()``."""
     signature = signature if signature is not None else RequestValidator(token).compute_signature(base + path, params)
-    return client.post(path, data=params, headers={"X-Twilio-Signature": signature}, buffered=True)
+    return client.post(path, data=params, headers={"X-Twilio-Signature": signature}, buffered=closed)
 
 
 def sid(prefix: str) -> str:

@@ -30,6 +30,31 @@ def test_a_known_caller_is_greeted_in_their_language_with_the_menu(client, hotli
     assert db.session.query(Call).one().participant == caller
 
 
+def test_the_call_is_logged_once_the_greeting_is_sent(client, hotline, caller):
+    params = {"CallSid": sid("CA"), "From": caller.phone, "To": hotline.hotline_number, "CallStatus": "ringing"}
+    response = signed_post(client, "/twilio/voice/incoming", params, closed=False)
+    assert "<Gather" in response.get_data(as_text=True) and db.session.query(Call).count() == 0
+    response.close()  # what the server does once the answer is sent
+    assert db.session.query(Call).one().call_sid == params["CallSid"]
+
+
+def test_a_call_whose_logging_never_ran_is_logged_by_its_next_webhook(client, hotline, caller):
+    params = {"CallSid": sid("CA"), "From": caller.phone, "To": hotline.hotline_number}
+    response = press(client, {**params, "CallStatus": "in-progress"}, "2")
+    assert "<Dial" in response.get_data(as_text=True)
+    phone_call = db.session.query(Call).one()
+    assert (phone_call.participant, phone_call.menu_choice) == (caller, "2")
+    assert phone_call.case.category == Category.POINTS and "call" in kinds(phone_call.case)
+
+
+def test_a_hang_up_reported_for_a_call_never_logged_still_lands_on_a_case(client, hotline, caller):
+    params = {"CallSid": sid("CA"), "From": caller.phone, "To": hotline.hotline_number}
+    signed_post(client, "/twilio/voice/status", {**params, "CallStatus": "completed", "CallDuration": "3"})
+    phone_call = db.session.query(Call).one()
+    assert (phone_call.outcome, phone_call.duration, phone_call.participant) == ("missed", 3, caller)
+    assert kinds(phone_call.case).count("call_ended") == 1
+
+
 def test_pressing_1_puts_the_call_on_the_callers_open_delivery_case(client, make, hotline, caller):
     existing = make.case(hotline, participant=caller, category="reward_delivery")
     params, _ = call(client, hotline)
