@@ -1,5 +1,6 @@
 """Inbound SMS and delivery reports: every text lands on a case once, opt-out words are honoured."""
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
@@ -17,6 +18,7 @@ from helpdesk.telephony.models import Message
 from helpdesk.telephony.twilio_adapter import OPTED_OUT
 from helpdesk.telephony.voice import HOTLINE
 
+log = logging.getLogger(__name__)
 MAX_BODY = 10_000
 # A stored text is filed right after the webhook answers; the worker files it after this, should that fail.
 FILING_GRACE = timedelta(seconds=30)
@@ -115,15 +117,25 @@ def file_message(sid: str) -> Message | None:
 
 
 def file_due_messages(now: datetime | None = None, batch: int = 100) -> int:
-    """The worker's share: file texts whose follow-up never ran (the process died after answering Twilio)."""
+    """The worker's share: file texts whose follow-up never ran (the process died after answering Twilio).
+
+    A text that fails to file is logged and tried again a grace period later, so it holds up no other."""
+    now = now or utcnow()
     sids = db.session.scalars(select(Message.message_sid).where(
-        Message.status == "received", Message.next_attempt_at <= (now or utcnow()))
+        Message.status == "received", Message.next_attempt_at <= now)
         .order_by(Message.next_attempt_at).limit(batch)).all()
     db.session.commit()
     filed = 0
     for sid in sids:
-        filed += file_message(sid) is not None
-        db.session.commit()
+        try:
+            filed += file_message(sid) is not None
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("filing the text %s failed", sid)
+            db.session.execute(update(Message).where(Message.message_sid == sid)
+                               .values(next_attempt_at=now + FILING_GRACE))
+            db.session.commit()
     return filed
 
 

@@ -77,6 +77,16 @@ def test_the_worker_files_texts_left_unfiled(hotline, caller, monkeypatch):
     assert len(sms_cases()) == 1
 
 
+def test_a_text_that_cannot_be_filed_holds_up_no_other(client, hotline, caller, monkeypatch, caplog):
+    monkeypatch.setattr(sms, "FILING_GRACE", timedelta(0))
+    monkeypatch.setattr(sms, "inbound_handlers", [lambda message: message.body == "poison" and 1 / 0])
+    for body in ("poison", "Where is my parcel?"):
+        sms.receive_sms({"MessageSid": sid("SM"), "From": caller.phone, "To": hotline.hotline_number, "Body": body})
+    db.session.commit()
+    assert sms.file_due_messages() == 1 and "filing the text" in caplog.text
+    assert [event.body for event in db.session.query(CaseEvent).filter_by(kind="sms_in")] == ["Where is my parcel?"]
+
+
 def test_a_redelivery_files_a_text_whose_filing_failed(client, hotline, caller, filing_fails, monkeypatch):
     message_sid = sid("SM")
     text(client, hotline, "Hello", message_sid=message_sid)
