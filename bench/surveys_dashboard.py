@@ -31,6 +31,7 @@ from helpdesk import create_app  # noqa: E402
 from helpdesk.api.services import create_api_token  # noqa: E402
 from helpdesk.auth.models import Role, User, user_programs  # noqa: E402
 from helpdesk.cases.models import Case, Category, Channel, Priority, Status  # noqa: E402
+from helpdesk.database import refresh_query_statistics  # noqa: E402
 from helpdesk.extensions import db  # noqa: E402
 from helpdesk.programs.models import DEFAULT_BUSINESS_HOURS, DEFAULT_SLA_TARGETS, Program  # noqa: E402
 from helpdesk.surveys.models import FollowUp, Survey, SurveyStatus  # noqa: E402
@@ -87,7 +88,7 @@ def build(path: Path, surveys: int) -> None:
         rows = rebuild_days(1)
         db.session.commit()
         print(f"  daily totals rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-        db.session.execute(db.text("ANALYZE"))
+        refresh_query_statistics(db.session.connection())  # as the worker does on starting, then daily
         db.session.commit()
 
 

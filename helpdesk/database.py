@@ -73,6 +73,17 @@ def search_key() -> String:
     return String(120).with_variant(String(120, collation="C"), "postgresql")
 
 
+def refresh_query_statistics(connection) -> bool:
+    """ANALYZE on SQLite, whose planner chooses indexes by these statistics. Without them (a database that
+    grew, an index just added) it chose wrong ones on big tables: at a million cases a name search took 0.5 s
+    instead of 20 ms, the satisfaction dashboard 2 s instead of 50 ms. PostgreSQL's autovacuum keeps its own.
+    True if it ran."""
+    if connection.dialect.name != "sqlite":
+        return False
+    connection.exec_driver_sql("ANALYZE")
+    return True
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
     """WAL, foreign keys and a busy timeout on SQLite; let SQLAlchemy emit BEGIN so savepoints work."""

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from helpdesk.database import refresh_query_statistics
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -110,6 +112,8 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if refresh_query_statistics(connection):  # so that no new index waits for the worker's next refresh
+            connection.commit()
 
 
 if context.is_offline_mode():

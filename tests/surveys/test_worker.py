@@ -13,7 +13,7 @@ from tests.conftest import build_app, fresh_database_url
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_worker_loops_until_sigterm_and_stops_cleanly(tmp_path_factory):
+def test_the_worker_refreshes_statistics_loops_until_sigterm_and_stops_cleanly(tmp_path_factory):
     url = fresh_database_url(tmp_path_factory, suffix="_worker")
     app = build_app(url)  # migrated
     with app.app_context():
@@ -30,3 +30,4 @@ def test_the_worker_loops_until_sigterm_and_stops_cleanly(tmp_path_factory):
         worker.kill()
     assert worker.returncode == 0, output
     assert output.strip().endswith("Worker stopped.")
+    assert ("Query statistics refreshed" in output) is url.startswith("sqlite")  # on starting; PostgreSQL: autovacuum
