@@ -1,12 +1,14 @@
 """Database plumbing shared by every feature: UTC timestamps, SQLite pragmas, small column types."""
 
 import enum
+import sqlite3
 from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import DateTime, SmallInteger, String, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.types import TypeDecorator
 
 from helpdesk.extensions import db
@@ -66,6 +68,14 @@ def insert_or_ignore(model, *conflict_columns):
 def _insert_or_ignore(dialect: str, model, conflict_keys: tuple[str, ...]):
     build = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return build(model).on_conflict_do_nothing(index_elements=list(conflict_keys))
+
+
+def lost_a_race(error: DBAPIError) -> bool:
+    """A write that met a concurrent one, and succeeds when its use case runs again in a new transaction:
+    two inserts of one unique key (IntegrityError), or, on SQLite, a transaction that read before another
+    connection wrote and so may not write itself (SQLITE_BUSY_SNAPSHOT, "database is locked" at once)."""
+    return isinstance(error, IntegrityError) or (
+        getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY_SNAPSHOT)
 
 
 def search_key() -> String:

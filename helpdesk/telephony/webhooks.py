@@ -1,16 +1,17 @@
 """Twilio's webhooks: signed form POSTs. Each view parses, calls one service, commits, and answers TwiML.
 
-A redelivered request finds its Sid already stored and changes nothing; two deliveries racing each other
-meet the unique index, and the loser runs again as the redelivery it is. Twilio waits for the answer (and
-the caller hears nothing until it comes), so work the answer does not depend on follows it
-(:func:`after_response`): logging a new call, filing an incoming text.
+A redelivered request finds its Sid already stored and changes nothing; two requests racing each other
+meet the unique index (or, on SQLite, the other's write), and the loser runs again, finding what the other
+wrote. Twilio waits for the answer (and the caller hears nothing until it comes), so work the answer does
+not depend on follows it (:func:`after_response`): logging a new call, filing an incoming text.
 """
 
 import logging
 
 from flask import Response, after_this_request, current_app, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
+from helpdesk.database import lost_a_race
 from helpdesk.extensions import db
 from helpdesk.telephony import sms, twiml, voice, webhooks_bp
 from helpdesk.telephony.signatures import twilio_signed
@@ -24,7 +25,9 @@ def _run(service) -> Response:
     try:
         answer = service(request.form)
         db.session.commit()
-    except IntegrityError:
+    except DBAPIError as error:
+        if not lost_a_race(error):
+            raise
         db.session.rollback()
         answer = service(request.form)
         db.session.commit()
