@@ -5,6 +5,7 @@ import sqlite3
 from datetime import UTC, datetime
 from functools import cache
 
+from flask import g, has_request_context, request
 from sqlalchemy import DateTime, SmallInteger, String, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -12,6 +13,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.types import TypeDecorator
 
 from helpdesk.extensions import db
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def utcnow() -> datetime:
@@ -109,7 +112,20 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+def begin_deferred_in_this_request() -> None:
+    """For requests that read before they write and run again when they lose a race (see :func:`lost_a_race`),
+    so that their reads wait for no writer: Twilio's webhooks."""
+    g.sqlite_deferred = True
+
+
+def _writing_request() -> bool:
+    """A form or API write: on SQLite it takes the write lock at BEGIN (waiting for it up to the busy timeout)
+    instead of reading first and being refused at its first write if another connection wrote meanwhile
+    (SQLITE_BUSY_SNAPSHOT: "database is locked" at once, without waiting)."""
+    return has_request_context() and request.method not in SAFE_METHODS and not g.get("sqlite_deferred")
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(conn):
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")

@@ -11,7 +11,7 @@ import logging
 from flask import Response, after_this_request, current_app, request
 from sqlalchemy.exc import DBAPIError
 
-from helpdesk.database import lost_a_race
+from helpdesk.database import begin_deferred_in_this_request, lost_a_race
 from helpdesk.extensions import db
 from helpdesk.telephony import sms, twiml, voice, webhooks_bp
 from helpdesk.telephony.signatures import twilio_signed
@@ -92,5 +92,6 @@ def _webhook(service):
     return twilio_signed(lambda: _run(service))
 
 
+webhooks_bp.before_request(begin_deferred_in_this_request)
 for _endpoint, _path, _service in WEBHOOKS:
     webhooks_bp.add_url_rule(_path, _endpoint, _webhook(_service), methods=["POST"])
