@@ -1,4 +1,5 @@
-"""Database plumbing shared by every feature: UTC timestamps, SQLite pragmas, small column types."""
+"""Database plumbing shared by every feature: UTC timestamps, SQLite pragmas, statistics and transactions, small
+column types."""
 
 import enum
 import sqlite3
