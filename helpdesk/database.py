@@ -3,6 +3,8 @@ column types."""
 
 import enum
 import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
 
@@ -119,6 +121,20 @@ def begin_deferred_in_this_request() -> None:
     g.sqlite_deferred = True
 
 
+_write_lock_first = ContextVar("write_lock_first", default=False)
+
+
+@contextmanager
+def write_lock_first():
+    """Transactions begun inside take SQLite's write lock at BEGIN, as a writing request's do (see below): for
+    commands that read before they write while the application serves, such as an import."""
+    token = _write_lock_first.set(True)
+    try:
+        yield
+    finally:
+        _write_lock_first.reset(token)
+
+
 def _writing_request() -> bool:
     """A form or API write: on SQLite it takes the write lock at BEGIN (waiting for it up to the busy timeout)
     instead of reading first and being refused at its first write if another connection wrote meanwhile
@@ -129,4 +145,4 @@ def _writing_request() -> bool:
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(conn):
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_first.get() or _writing_request() else "BEGIN")

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
+from helpdesk.database import write_lock_first
 from helpdesk.extensions import db
 from tests.conftest import build_app, fresh_database_url
 
@@ -58,3 +59,15 @@ def test_a_webhook_reads_without_waiting_for_writers(sqlite_app):
         assert app.preprocess_request() is None  # the webhooks' before_request hook
         db.session.execute(select(1))
         assert _write_lock_is_free(path)
+
+
+def test_a_command_that_reads_before_it_writes_can_take_the_write_lock_first(sqlite_app):
+    app, path = sqlite_app
+    with app.app_context():
+        with write_lock_first():
+            db.session.execute(select(1))
+            assert not _write_lock_is_free(path)
+            db.session.rollback()
+        db.session.execute(select(1))
+        assert _write_lock_is_free(path)  # outside it, a command's transaction begins deferred
+        db.session.rollback()

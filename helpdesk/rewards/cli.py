@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from helpdesk.actors import SystemActor
+from helpdesk.database import write_lock_first
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.programs.models import Program
@@ -30,6 +31,11 @@ def import_command(path: Path, program_code: str, rejected_path: Path | None, ch
     Each chunk of rows is committed on its own: an interrupted import keeps the chunks done, and running the
     file again finishes it (rows already loaded count as unchanged).
     """
+    with write_lock_first():  # a chunk reads the orders it updates: no webhook may write in between
+        _import(path, program_code, rejected_path, chunk_size)
+
+
+def _import(path: Path, program_code: str, rejected_path: Path | None, chunk_size: int) -> None:
     program = db.session.scalar(select(Program).where(Program.code == program_code))
     if program is None:
         raise click.ClickException(f"--program: no program {program_code!r}")
