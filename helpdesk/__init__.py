@@ -29,9 +29,13 @@ def create_app(config: type | dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from helpdesk import models  # noqa: F401  (every model registered before the mappers configure)
+    from helpdesk import (
+        database,
+        models,  # noqa: F401  (every model registered before the mappers configure)
+    )
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

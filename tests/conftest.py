@@ -9,6 +9,8 @@ import socket
 
 import flask_migrate
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from helpdesk import create_app
@@ -53,9 +55,20 @@ def build_app(database_url: str, **overrides):
     return app
 
 
+class CommittedSetupClient(FlaskClient):
+    """A request arrives after the test's setup is committed, as in production, where nothing a request sees is
+    still pending in another's session (the commit is a savepoint, rolled back with the test)."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     app = build_app(fresh_database_url(tmp_path_factory))
+    app.test_client_class = CommittedSetupClient
     with app.app_context():
         db.session.session_factory.configure(join_transaction_mode="create_savepoint")
     return app

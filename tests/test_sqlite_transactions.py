@@ -1,13 +1,16 @@
-"""SQLite: a request that writes takes the write lock at BEGIN, so it waits for other writers instead of being
-refused at its first write because one wrote after it read ("database is locked" at once)."""
+"""The transaction rule on SQLite: a unit of work holds the write lock from its first statement, so it waits for
+other writers instead of being refused at its first write because one wrote after it read; everything else
+reads without taking it."""
 
 import os
 import sqlite3
+import threading
+import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from helpdesk.database import write_lock_first
+from helpdesk.database import unit_of_work
 from helpdesk.extensions import db
 from tests.conftest import build_app, fresh_database_url
 
@@ -35,39 +38,66 @@ def _write_lock_is_free(path: str) -> bool:
         other.close()
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
-def test_a_writing_request_holds_the_write_lock_from_its_first_statement(sqlite_app, method):
-    app, path = sqlite_app
-    with app.test_request_context("/cases/1/notes", method=method):
-        db.session.execute(select(1))
-        assert not _write_lock_is_free(path)
-        db.session.rollback()
-    assert _write_lock_is_free(path)
-
-
-def test_a_reading_request_leaves_the_write_lock_to_others(sqlite_app):
-    app, path = sqlite_app
-    with app.test_request_context("/cases", method="GET"):
-        db.session.execute(select(1))
-        assert _write_lock_is_free(path)
-
-
-def test_a_webhook_reads_without_waiting_for_writers(sqlite_app):
-    """It runs again instead when it loses a race (see helpdesk.telephony.webhooks)."""
-    app, path = sqlite_app
-    with app.test_request_context("/twilio/voice/incoming", method="POST"):
-        assert app.preprocess_request() is None  # the webhooks' before_request hook
-        db.session.execute(select(1))
-        assert _write_lock_is_free(path)
-
-
-def test_a_command_that_reads_before_it_writes_can_take_the_write_lock_first(sqlite_app):
+def test_a_unit_of_work_holds_the_write_lock_from_its_first_statement(sqlite_app):
     app, path = sqlite_app
     with app.app_context():
-        with write_lock_first():
-            db.session.execute(select(1))
+        with unit_of_work():
             assert not _write_lock_is_free(path)
-            db.session.rollback()
+        assert _write_lock_is_free(path)
+
+
+def test_reads_outside_a_unit_of_work_leave_the_write_lock_to_others(sqlite_app):
+    app, path = sqlite_app
+    with app.test_request_context("/cases", method="POST"):
         db.session.execute(select(1))
-        assert _write_lock_is_free(path)  # outside it, a command's transaction begins deferred
-        db.session.rollback()
+        assert _write_lock_is_free(path)
+
+
+def test_a_unit_of_work_after_reads_ends_them_and_keeps_what_they_loaded(sqlite_app):
+    app, path = sqlite_app
+    with app.app_context():
+        assert db.session.execute(select(1)).scalar() == 1
+        with unit_of_work():
+            assert not _write_lock_is_free(path)
+        assert _write_lock_is_free(path)
+
+
+def test_a_unit_of_work_is_rolled_back_whole_on_an_error(sqlite_app):
+    app, _ = sqlite_app
+    with app.app_context():
+        with pytest.raises(ZeroDivisionError), unit_of_work() as session:
+            session.execute(text("CREATE TABLE scratch (x int)"))
+            1 / 0  # noqa: B018
+        assert db.session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'scratch'")).scalar() == 0
+
+
+def test_a_reader_that_then_writes_is_not_refused_when_another_wrote_in_between(sqlite_app):
+    """The defect the rule removes: a deferred transaction that read, then wrote after another connection's
+    commit, got SQLITE_BUSY_SNAPSHOT ("database is locked") at once, seen as webhooks answering 500."""
+    app, _ = sqlite_app
+    with app.app_context():
+        db.session.execute(select(1))  # a read before the unit of work (the signed-in user, say)
+        with app.app_context(), unit_of_work() as other:
+            other.execute(text("CREATE TABLE written_meanwhile (x int)"))
+        with unit_of_work() as session:
+            session.execute(text("INSERT INTO written_meanwhile VALUES (1)"))
+
+
+def test_a_waiting_writer_starts_as_soon_as_the_lock_is_free(sqlite_app):
+    app, _ = sqlite_app
+    held, started = threading.Event(), []
+
+    def hold_then_release():
+        with app.app_context(), unit_of_work():
+            held.set()
+            time.sleep(0.3)
+            released_at.append(time.monotonic())
+
+    released_at: list[float] = []
+    holder = threading.Thread(target=hold_then_release)
+    holder.start()
+    held.wait(5)
+    with app.app_context(), unit_of_work():
+        started.append(time.monotonic())
+    holder.join()
+    assert started[0] - released_at[0] < 0.05

@@ -9,7 +9,6 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from helpdesk.actors import SystemActor
-from helpdesk.database import write_lock_first
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.programs.models import Program
@@ -31,11 +30,6 @@ def import_command(path: Path, program_code: str, rejected_path: Path | None, ch
     Each chunk of rows is committed on its own: an interrupted import keeps the chunks done, and running the
     file again finishes it (rows already loaded count as unchanged).
     """
-    with write_lock_first():  # a chunk reads the orders it updates: no webhook may write in between
-        _import(path, program_code, rejected_path, chunk_size)
-
-
-def _import(path: Path, program_code: str, rejected_path: Path | None, chunk_size: int) -> None:
     program = db.session.scalar(select(Program).where(Program.code == program_code))
     if program is None:
         raise click.ClickException(f"--program: no program {program_code!r}")
@@ -46,14 +40,12 @@ def _import(path: Path, program_code: str, rejected_path: Path | None, chunk_siz
     with path.open("rb") as stream, click.progressbar(length=os.path.getsize(path), label="Importing",
                                                       file=sys.stderr) as bar:
         def committed(_summary):
-            db.session.commit()
             bar.update(stream.tell() - bar.pos)
 
         try:
             summary = import_orders(program, stream, actor=actor, source=f"CSV import {path.name}",
                                     rejected=rejected, chunk_size=chunk_size, on_chunk=committed)
         except ValidationError as exc:
-            db.session.rollback()
             raise click.ClickException(f"{path.name} {exc.fields.get('file', exc.message)}") from None
         finally:
             rejected.close()

@@ -2,8 +2,8 @@
 
 The file is read through a text wrapper that keeps undecodable bytes (``surrogateescape``), so a row with bytes
 that are not UTF-8 is rejected alone and written back unchanged to the rejected-rows file. Each chunk costs a
-few queries (see :func:`helpdesk.rewards.orders.apply_orders`); ``on_chunk`` runs after each one, which is where
-the CLI and the upload page commit, so a large file is loaded as one transaction per chunk.
+few queries (see :func:`helpdesk.rewards.orders.apply_orders`) in a unit of work of its own, so a large file is
+loaded as one transaction per chunk; ``on_chunk`` runs after each one (the CLI's progress bar).
 """
 
 import csv
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from helpdesk.actors import Actor
+from helpdesk.database import unit_of_work
 from helpdesk.errors import ValidationError
 from helpdesk.programs.models import Program
 from helpdesk.rewards.orders import CREATED, FIELDS, UNCHANGED, UPDATED, apply_orders, clean_order, clean_order_ref
@@ -117,8 +118,9 @@ class _Batch:
         if self.valid:
             if len(self.participant_ids) > self.MAX_KNOWN_PARTICIPANTS:
                 self.participant_ids.clear()  # memory stays bounded however many participants a file names
-            outcomes = apply_orders(self.program, [item for _, _, item in self.valid], actor=self.actor,
-                                    source=self.source, participant_ids=self.participant_ids)
+            with unit_of_work():
+                outcomes = apply_orders(self.program, [item for _, _, item in self.valid], actor=self.actor,
+                                        source=self.source, participant_ids=self.participant_ids)
             for (line, row, _), outcome in zip(self.valid, outcomes, strict=True):
                 if outcome in (CREATED, UPDATED, UNCHANGED):
                     self.summary.count(outcome)

@@ -177,10 +177,8 @@ def upload_orders():
         upload = form.file.data
         try:
             summary = import_orders(program, upload.stream, actor=current_user, rejected=rejected,
-                                    source=f"upload {upload.filename or 'file'}"[:160],
-                                    on_chunk=lambda _: db.session.commit())
+                                    source=f"upload {upload.filename or 'file'}"[:160])
         except ValidationError as exc:
-            db.session.rollback()
             apply_field_errors(form, exc)
             status = 422
         finally:

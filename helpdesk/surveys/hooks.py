@@ -7,10 +7,10 @@ from helpdesk.actors import Actor
 from helpdesk.cases import services as case_services
 from helpdesk.cases.models import Case, Status
 from helpdesk.participants.models import Participant
+from helpdesk.signals import participant_opted_out, text_received
 from helpdesk.surveys.answers import take_reply
 from helpdesk.surveys.scheduling import cancel_pending, schedule_survey, script_version_sources
 from helpdesk.surveys.script_link import latest_script_version
-from helpdesk.telephony import sms
 
 
 def on_case_status(case: Case, old: Status, new: Status, actor: Actor) -> None:
@@ -26,7 +26,9 @@ def on_opt_out(participant: Participant) -> None:
 
 
 def register_hooks() -> None:
-    for hooks, hook in ((case_services.status_listeners, on_case_status), (sms.inbound_handlers, take_reply),
-                        (sms.opt_out_listeners, on_opt_out), (script_version_sources, latest_script_version)):
+    text_received.connect(take_reply)
+    participant_opted_out.connect(on_opt_out)
+    for hooks, hook in ((case_services.status_listeners, on_case_status),
+                        (script_version_sources, latest_script_version)):
         if hook not in hooks:
             hooks.append(hook)

@@ -1,18 +1,18 @@
 """Inbound SMS and delivery reports: every text lands on a case once, opt-out words are honoured."""
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import cache
 
 from sqlalchemy import String, Text, bindparam, literal, select, update
+from sqlalchemy import case as sql_case
 
 from helpdesk.cases.models import Case, Category, Channel, Status
 from helpdesk.cases.services import log_activity, open_case, update_case
-from helpdesk.database import UTCDateTime, insert_or_ignore, utcnow
+from helpdesk.database import UTCDateTime, insert_or_ignore, lock_row, unit_of_work, utcnow
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
+from helpdesk.signals import participant_opted_out, text_received
 from helpdesk.telephony.lookup import e164_or_raw, from_hotline_and_caller, latest_open_case
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.twilio_adapter import OPTED_OUT
@@ -20,8 +20,9 @@ from helpdesk.telephony.voice import HOTLINE
 
 log = logging.getLogger(__name__)
 MAX_BODY = 10_000
-# A stored text is filed right after the webhook answers; the worker files it after this, should that fail.
-FILING_GRACE = timedelta(seconds=30)
+# A text whose filing failed is tried again after this by the worker, and parked after so many attempts.
+FILING_RETRY = timedelta(seconds=30)
+MAX_FILING_ATTEMPTS = 5
 TRUNCATED = " […truncated]"
 # Twilio's own opt-out words plus their Polish and Russian counterparts; a single word, any case.
 OPT_OUT_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
@@ -31,11 +32,6 @@ OPT_IN_WORDS = {"start", "unstop", "yes", "старт"}
 STATUS_RANK = {"pending": 0, "sending": 1, "accepted": 2, "scheduled": 2, "queued": 2, "sent": 3,
                "delivered": 4, "undelivered": 4, "failed": 4, "canceled": 4, "read": 5}
 FINAL_STATUSES = {"delivered", "undelivered", "failed", "canceled", "read"}
-# Features may take a known participant's text before it goes to a case (a survey answer): ``handler(message)``
-# returns True when it took it. Not consulted for opt-out and opt-in words.
-inbound_handlers: list[Callable[[Message], bool]] = []
-# Called in the same transaction when a participant opts out: ``listener(participant)``.
-opt_out_listeners: list[Callable[[Participant], None]] = []
 
 
 def keyword(body: str) -> str:
@@ -49,37 +45,27 @@ def clip(body: str) -> str:
 
 
 def find_message(sid: str | None) -> Message | None:
-    return db.session.scalar(select(Message).where(Message.message_sid == sid[:64])) if sid else None
+    """The message a delivery report is about, locked: reports arriving together move it one after the other."""
+    return lock_row(Message, Message.message_sid == sid[:64]) if sid else None
 
 
-def receive_sms(form) -> str | None:
-    """``/sms/incoming``: store the text once, by its MessageSid, for :func:`file_message`; its Sid (None
-    without one). A text to a number that is no program's hotline is not stored.
-
-    Twilio waits for the answer, so this is one statement, an INSERT … SELECT of the program and the
-    sender (like an incoming call's read); what the text means is worked out by ``file_message`` once the
-    answer has gone out. Until then the row waits as due work: ``next_attempt_at`` says when the worker
-    files it should that not happen.
-    """
+def receive_sms(form) -> None:
+    """``/sms/incoming``: store the text once, by its MessageSid, and file it (a text to a number that is no
+    program's hotline is not stored). The text is stored whatever filing does: should filing fail, it is
+    rolled back alone and tried again by the worker (:func:`file_due_messages`)."""
     sid = (form.get("MessageSid") or form.get("SmsSid") or "")[:64]
     if not sid:
-        return None
+        return
     now = utcnow()
     db.session.connection().execute(_store_text(), {
         "hotline": e164_or_raw(form.get("To")), "caller": e164_or_raw(form.get("From")), "sid": sid,
-        "body": clip((form.get("Body") or "").replace("\x00", "")),  # PostgreSQL refuses NUL in text
-        "next_attempt_at": now + FILING_GRACE, "now": now})
-    return sid
+        "body": clip(form.get("Body") or ""), "next_attempt_at": now + FILING_RETRY, "now": now})
+    file_or_park(sid)
 
 
 def _store_text():
     """INSERT INTO messages … SELECT: the text with its program and sender, ignored when its Sid is stored."""
-    return _insert_text_from_select(insert_or_ignore(Message, Message.message_sid))
-
-
-@cache  # once per dialect's insert: building the statement takes longer than running it
-def _insert_text_from_select(insert):
-    return insert.from_select(
+    return insert_or_ignore(Message, Message.message_sid).from_select(
         ["message_sid", "program_id", "participant_id", "direction", "from_number", "to_number", "body", "status",
          "attempts", "next_attempt_at", "created_at", "updated_at"],
         from_hotline_and_caller(
@@ -89,16 +75,35 @@ def _insert_text_from_select(insert):
             bindparam("now", type_=UTCDateTime), bindparam("now", type_=UTCDateTime)))
 
 
+def file_or_park(sid: str) -> Message | None:
+    """:func:`file_message` in a savepoint. When it fails, the text stays stored and unfiled: it is tried again
+    later, and after ``MAX_FILING_ATTEMPTS`` it is parked as ``failed`` for an admin (Needs attention)."""
+    try:
+        with db.session.begin_nested():
+            return file_message(sid)
+    except Exception as error:
+        log.exception("filing the text %s failed", sid)
+        attempts = Message.attempts + 1
+        db.session.execute(
+            update(Message).where(Message.message_sid == sid, Message.status == "received")
+            .values(attempts=attempts, error_message=f"{type(error).__name__}: {error}"[:255],
+                    status=sql_case((attempts >= MAX_FILING_ATTEMPTS, "failed"), else_="received"),
+                    next_attempt_at=sql_case((attempts >= MAX_FILING_ATTEMPTS, None),
+                                         else_=utcnow() + FILING_RETRY))
+            .execution_options(synchronize_session=False))
+        return None
+
+
 def file_message(sid: str) -> Message | None:
     """Act on a stored text, exactly once: opt-out and opt-in words, a reply a feature takes (a survey's
     answer), or else the sender's SMS case. None when it was filed already (or is not stored).
 
-    Taking the row (clearing ``next_attempt_at``) is the transaction's first statement, a write, so two
-    filers of one text (the webhook's follow-up and the worker) meet on its lock and only one goes on.
+    Taking the row (clearing ``next_attempt_at``) is an UPDATE … RETURNING, so two filers of one text (a
+    redelivery and the worker) meet on its lock and only one goes on.
     """
     message = db.session.scalars(
         update(Message).where(Message.message_sid == sid, Message.direction == "inbound",
-                              Message.next_attempt_at.is_not(None))
+                              Message.status == "received", Message.next_attempt_at.is_not(None))
         .values(next_attempt_at=None).returning(Message)
         .execution_options(populate_existing=True, synchronize_session=False)).one_or_none()
     if message is None:
@@ -108,42 +113,35 @@ def file_message(sid: str) -> Message | None:
         if (participant := message.participant) is not None:
             participant.sms_opt_out = word in OPT_OUT_WORDS
             if participant.sms_opt_out:
-                for listener in opt_out_listeners:
-                    listener(participant)
-    elif message.participant_id is None or not any(handler(message) for handler in inbound_handlers):
+                participant_opted_out.send(participant)
+    elif message.participant_id is None or not any(took for _, took in text_received.send(message)):
         _append_to_case(message)
     db.session.flush()
     return message
 
 
 def file_due_messages(now: datetime | None = None, batch: int = 100) -> int:
-    """The worker's share: file texts whose follow-up never ran (the process died after answering Twilio).
-
-    A text that fails to file is logged and tried again a grace period later, so it holds up no other."""
+    """The worker's share: file texts whose filing failed before, each in a unit of work of its own."""
     now = now or utcnow()
     sids = db.session.scalars(select(Message.message_sid).where(
         Message.status == "received", Message.next_attempt_at <= now)
         .order_by(Message.next_attempt_at).limit(batch)).all()
-    db.session.commit()
     filed = 0
     for sid in sids:
-        try:
-            filed += file_message(sid) is not None
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("filing the text %s failed", sid)
-            db.session.execute(update(Message).where(Message.message_sid == sid)
-                               .values(next_attempt_at=now + FILING_GRACE))
-            db.session.commit()
+        with unit_of_work():
+            filed += file_or_park(sid) is not None
     return filed
 
 
 def _append_to_case(message: Message) -> None:
     """The sender's open SMS case (by participant, or by number for unknown senders), else a new one."""
+    # At most one open SMS case per sender: its filers queue on the participant's row (the program's for
+    # unknown numbers), and the look-up runs after the lock, seeing what the one before committed.
     if message.participant_id is not None:
+        lock_row(Participant, Participant.id == message.participant_id)
         case = latest_open_case(message.participant_id, channel=Channel.SMS)
     else:
+        lock_row(Program, Program.id == message.program_id)
         case = _open_case_of_unknown_number(message.program_id, message.from_number)
     if case is None:
         first_line = (message.body.strip().splitlines() or ["(empty message)"])[0]
@@ -173,8 +171,8 @@ def record_delivery_status(form) -> None:
     if message.status in FINAL_STATUSES or STATUS_RANK[status] <= STATUS_RANK.get(message.status, 0):
         return
     message.status = status
-    code = form.get("ErrorCode")
-    if code and code.isdigit():
+    code = form.get("ErrorCode") or ""
+    if code.isdigit() and len(code) < 10:
         message.error_code = int(code)
         mark_opted_out_on(message)
 

@@ -1,11 +1,9 @@
 """Inbound calls: log each call once by its CallSid, put it on a case, and decide what the caller hears."""
 
-from sqlalchemy import select
-
 from helpdesk.actors import SystemActor
 from helpdesk.cases.models import Category, Channel
 from helpdesk.cases.services import log_activity, open_case
-from helpdesk.database import insert_or_ignore, utcnow
+from helpdesk.database import insert_or_ignore, lock_row, utcnow
 from helpdesk.extensions import db
 from helpdesk.programs.business_hours import is_open_at
 from helpdesk.telephony import twiml
@@ -13,50 +11,45 @@ from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_op
 from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome
 
 HOTLINE = SystemActor("Hotline")
+MAX_INT = 2**31 - 1
 MENU = {"1": Category.REWARD_DELIVERY, "2": Category.POINTS, "0": Category.OTHER}
 SUBJECTS = {Category.REWARD_DELIVERY: "Phone call: reward delivery", Category.POINTS: "Phone call: points and account",
             Category.OTHER: "Phone call"}
 
 
-def receive_call(form) -> tuple[str, dict | None]:
-    """``/voice/incoming``: the greeting with the menu, and the call to log once the answer is out (None for
-    a number that is no program's hotline).
-
-    The phone rings while this runs: one read (:func:`hotline_and_caller`), and the answer for a program
-    and language is built once. Should the call not get logged after the answer, the next webhook of the
-    call logs it (:func:`find_call`).
-    """
+def receive_call(form) -> str:
+    """``/voice/incoming``: log the call once by its CallSid, and answer with the greeting and the menu (or
+    "not in service" for a number that is no program's hotline)."""
     number = e164_or_raw(form.get("From"))
     found = hotline_and_caller(form.get("To"), number)
     if found is None or not form.get("CallSid"):
-        return twiml.goodbye("en", "not_in_service"), None
-    answer = twiml.greeting_and_menu(found.name, found.greetings, found.participant_locale or found.locale)
-    return answer, _call_row(form, found, number)
+        return twiml.goodbye("en", "not_in_service")
+    _log_call(form, found, number)
+    return twiml.greeting_and_menu(found.name, found.greetings, found.participant_locale or found.locale)
 
 
-def _call_row(form, found, number: str) -> dict:
-    return {"call_sid": form["CallSid"][:64], "program_id": found.program_id,
-            "participant_id": found.participant_id, "from_number": number, "to_number": found.hotline_number,
-            "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()}
-
-
-def log_call(row: dict) -> None:
+def _log_call(form, found, number: str) -> None:
     """Write the call once: a redelivered CallSid (or a second logger of the same call) changes nothing."""
-    db.session.connection().execute(insert_or_ignore(Call, Call.call_sid), row)
+    db.session.connection().execute(insert_or_ignore(Call, Call.call_sid), {
+        "call_sid": form["CallSid"][:64], "program_id": found.program_id, "participant_id": found.participant_id,
+        "from_number": number, "to_number": found.hotline_number,
+        "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()})
 
 
 def find_call(form) -> Call | None:
-    """The call a webhook is about, by its CallSid; logged now if its logging after the greeting never ran."""
+    """The call a webhook is about, by its CallSid, locked until the webhook's transaction ends: concurrent
+    webhooks of one call (a redelivered menu choice, a status callback) decide one after the other, so each
+    change is written once. A call whose first webhook never reached us is logged now."""
     sid = (form.get("CallSid") or "")[:64]
     if not sid:
         return None
-    call = db.session.scalar(select(Call).where(Call.call_sid == sid))
+    call = lock_row(Call, Call.call_sid == sid)
     if call is None:
         number = e164_or_raw(form.get("From"))
         if (found := hotline_and_caller(form.get("To"), number)) is None:
             return None
-        log_call(_call_row(form, found, number))
-        call = db.session.scalar(select(Call).where(Call.call_sid == sid))
+        _log_call(form, found, number)
+        call = lock_row(Call, Call.call_sid == sid)
     return call
 
 
@@ -72,8 +65,10 @@ def choose_from_menu(form) -> str:
     if call.menu_choice is None:
         digit = (form.get("Digits") or "0")[:1]
         call.menu_choice = digit if digit in MENU else "0"
-        call.status = "in-progress"
-        attach_to_case(call)
+        if call.ended_at is None:
+            call.status = "in-progress"
+        if call.case is None:  # else its hang-up, reported first, has put it on a case already
+            attach_to_case(call)
     program, locale = call.program, caller_locale(call)
     if not is_open_at(utcnow(), program.business_hours or {}, program.timezone):
         return twiml.voicemail(locale, closed=True)
@@ -157,7 +152,9 @@ def call_status(form) -> None:
 
 
 def _int(value) -> int | None:
+    """A count Twilio sent (seconds), or None when it is no number or none a column can hold."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 <= number <= MAX_INT else None

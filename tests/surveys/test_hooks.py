@@ -6,8 +6,8 @@ from helpdesk.cases import services as case_services
 from helpdesk.cases.models import Case, Channel, Status
 from helpdesk.cases.services import update_case
 from helpdesk.extensions import db
+from helpdesk.signals import participant_opted_out, text_received
 from helpdesk.surveys.hooks import register_hooks
-from helpdesk.telephony import sms
 from tests.telephony.conftest import sid, signed_post
 
 
@@ -16,8 +16,8 @@ def heard(monkeypatch):
     """Swap the hook lists for recording ones for one test."""
     calls = []
     monkeypatch.setattr(case_services, "status_listeners", [lambda *args: calls.append(("status", *args[1:3]))])
-    monkeypatch.setattr(sms, "opt_out_listeners", [lambda participant: calls.append(("opt_out", participant.id))])
-    return calls
+    with participant_opted_out.connected_to(lambda participant: calls.append(("opt_out", participant.id))):
+        yield calls
 
 
 def text(client, program, number, body):
@@ -42,23 +42,24 @@ def test_a_refused_status_change_is_not_heard(open_case, survey_agent, heard):
 def test_an_inbound_handler_can_take_a_participants_text_before_it_goes_to_a_case(client, monkeypatch,
                                                                                     survey_program, member):
     taken = []
-    monkeypatch.setattr(sms, "inbound_handlers", [lambda message: taken.append(message.body) or True])
-    text(client, survey_program, member.phone, "5")
+    with text_received.connected_to(lambda message: taken.append(message.body) or True):
+        text(client, survey_program, member.phone, "5")
     assert taken == ["5"] and db.session.query(Case).filter_by(channel=Channel.SMS).count() == 0
 
 
 def test_inbound_handlers_are_not_asked_about_opt_out_words_or_unknown_senders(client, monkeypatch, heard,
                                                                                survey_program, member):
     asked = []
-    monkeypatch.setattr(sms, "inbound_handlers", [lambda message: asked.append(message.body) or True])
-    text(client, survey_program, member.phone, "STOP")
-    text(client, survey_program, member.phone, "START")
-    text(client, survey_program, "+48601999888", "5")
+    with text_received.connected_to(lambda message: asked.append(message.body) or True):
+        text(client, survey_program, member.phone, "STOP")
+        text(client, survey_program, member.phone, "START")
+        text(client, survey_program, "+48601999888", "5")
     assert asked == [] and heard == [("opt_out", member.id)]
     assert db.session.query(Case).filter_by(channel=Channel.SMS).count() == 1  # the stranger's text
 
 
 def test_registering_the_survey_hooks_twice_adds_them_once():
-    before = (len(case_services.status_listeners), len(sms.inbound_handlers), len(sms.opt_out_listeners))
+    before = (len(case_services.status_listeners), len(text_received.receivers), len(participant_opted_out.receivers))
     register_hooks()
-    assert (len(case_services.status_listeners), len(sms.inbound_handlers), len(sms.opt_out_listeners)) == before
+    assert (len(case_services.status_listeners), len(text_received.receivers),
+            len(participant_opted_out.receivers)) == before

@@ -1,15 +1,13 @@
-from datetime import timedelta
-
 import pytest
 
 from helpdesk.cases.models import Case, CaseEvent, Channel, Status
 from helpdesk.cases.services import update_case
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
-from helpdesk.surveys.worker import run_pass
+from helpdesk.signals import text_received
 from helpdesk.telephony import sms
 from helpdesk.telephony.models import Message
-from helpdesk.telephony.sms import FILING_GRACE, MAX_BODY, TRUNCATED
+from helpdesk.telephony.sms import FILING_RETRY, MAX_BODY, MAX_FILING_ATTEMPTS, TRUNCATED
 from tests.telephony.conftest import sid, signed_post
 
 
@@ -40,60 +38,76 @@ def test_a_redelivered_text_is_stored_once(client, hotline, caller):
     assert db.session.query(CaseEvent).filter_by(kind="sms_in").count() == 1
 
 
-def test_the_text_is_stored_before_the_answer_and_filed_once_the_answer_is_sent(client, hotline, caller):
-    params = {"MessageSid": sid("SM"), "From": caller.phone, "To": hotline.hotline_number, "Body": "Hello?"}
-    response = signed_post(client, "/twilio/sms/incoming", params, closed=False)
+def test_the_text_is_filed_before_the_answer(client, hotline, caller):
+    response = text(client, hotline, "Hello?")
     assert response.status_code == 200
     (message,) = db.session.query(Message).all()
-    assert message.body == "Hello?" and message.case_id is None and sms_cases() == []
-    response.close()  # what the server does once the answer is sent
-    db.session.expire_all()
     assert message.case_id == sms_cases()[0].id and message.next_attempt_at is None
 
 
 @pytest.fixture
-def filing_fails(monkeypatch):
+def filing_fails():
     def broken(message):
-        raise RuntimeError("the survey module is broken")
+        if message.body != "fine":
+            raise RuntimeError("the survey module is broken")
 
-    monkeypatch.setattr(sms, "inbound_handlers", [broken])
+    with text_received.connected_to(broken):
+        yield
 
 
-def test_a_text_whose_filing_failed_waits_for_the_worker(client, hotline, caller, filing_fails, monkeypatch, caplog):
-    assert text(client, hotline, "Where is my parcel?").status_code == 200
-    assert "failed after the response" in caplog.text and sms_cases() == []
-    monkeypatch.setattr(sms, "inbound_handlers", [])
-    assert sms.file_due_messages() == 0  # not before its grace period is over
-    assert sms.file_due_messages(utcnow() + FILING_GRACE) == 1
+def test_a_text_whose_filing_failed_is_kept_and_filed_by_the_worker(client, hotline, caller, caplog):
+    with text_received.connected_to(lambda message: 1 / 0):
+        assert text(client, hotline, "Where is my parcel?").status_code == 200
+    assert "filing the text" in caplog.text and sms_cases() == []
+    (message,) = db.session.query(Message).all()
+    assert message.body == "Where is my parcel?" and message.attempts == 1 and message.status == "received"
+    assert sms.file_due_messages() == 0  # not before its retry is due
+    assert sms.file_due_messages(utcnow() + FILING_RETRY) == 1
     assert len(sms_cases()) == 1 and db.session.query(CaseEvent).filter_by(kind="sms_in").count() == 1
-    assert sms.file_due_messages(utcnow() + FILING_GRACE) == 0
+    assert sms.file_due_messages(utcnow() + FILING_RETRY) == 0
 
 
-def test_the_worker_files_texts_left_unfiled(hotline, caller, monkeypatch):
-    monkeypatch.setattr(sms, "FILING_GRACE", timedelta(0))
-    sms.receive_sms({"MessageSid": sid("SM"), "From": caller.phone, "To": hotline.hotline_number, "Body": "Hi"})
-    db.session.commit()
-    assert "1 texts filed" in run_pass()
-    assert len(sms_cases()) == 1
+def test_a_text_that_cannot_be_filed_is_parked_for_an_admin_after_five_attempts(client, hotline, caller,
+                                                                                filing_fails):
+    text(client, hotline, "poison")
+    text(client, hotline, "fine")
+    for attempt in range(2, MAX_FILING_ATTEMPTS + 2):
+        sms.file_due_messages(utcnow() + FILING_RETRY * attempt)
+    poison = db.session.query(Message).filter_by(body="poison").one()
+    assert poison.status == "failed" and poison.attempts == MAX_FILING_ATTEMPTS
+    assert poison.next_attempt_at is None and "RuntimeError" in poison.error_message
+    assert [event.body for event in db.session.query(CaseEvent).filter_by(kind="sms_in")] == ["fine"]
 
 
-def test_a_text_that_cannot_be_filed_holds_up_no_other(client, hotline, caller, monkeypatch, caplog):
-    monkeypatch.setattr(sms, "FILING_GRACE", timedelta(0))
-    monkeypatch.setattr(sms, "inbound_handlers", [lambda message: message.body == "poison" and 1 / 0])
-    for body in ("poison", "Where is my parcel?"):
-        sms.receive_sms({"MessageSid": sid("SM"), "From": caller.phone, "To": hotline.hotline_number, "Body": body})
-    db.session.commit()
-    assert sms.file_due_messages() == 1 and "filing the text" in caplog.text
-    assert [event.body for event in db.session.query(CaseEvent).filter_by(kind="sms_in")] == ["Where is my parcel?"]
-
-
-def test_a_redelivery_files_a_text_whose_filing_failed(client, hotline, caller, filing_fails, monkeypatch):
+def test_a_redelivery_files_a_text_whose_filing_failed(client, hotline, caller):
     message_sid = sid("SM")
-    text(client, hotline, "Hello", message_sid=message_sid)
-    monkeypatch.setattr(sms, "inbound_handlers", [])
+    with text_received.connected_to(lambda message: 1 / 0):
+        text(client, hotline, "Hello", message_sid=message_sid)
     text(client, hotline, "Hello", message_sid=message_sid)
     text(client, hotline, "Hello", message_sid=message_sid)
     assert db.session.query(CaseEvent).filter_by(kind="sms_in").count() == 1
+
+
+@pytest.mark.parametrize("field", ["From", "Body", "To", "MessageSid"])
+def test_a_text_with_nul_bytes_is_stored_without_them(client, hotline, caller, field):
+    params = {"MessageSid": sid("SM"), "From": caller.phone, "To": hotline.hotline_number, "Body": "Hi"}
+    params[field] = params[field][:3] + "\x00" + params[field][3:]
+    assert signed_post(client, "/twilio/sms/incoming", params).status_code == 200
+    (message,) = db.session.query(Message).all()
+    assert "\x00" not in message.body + message.from_number + message.message_sid
+    assert message.case_id is not None
+
+
+def test_a_delivery_report_with_a_huge_error_code_is_taken_without_it(client, hotline, caller):
+    message = Message(program=hotline, direction="outbound", from_number=hotline.hotline_number,
+                      to_number=caller.phone, body="Hi", status="sent", message_sid=sid("SM"))
+    db.session.add(message)
+    db.session.commit()
+    response = signed_post(client, "/twilio/sms/status", {"MessageSid": message.message_sid,
+                                                          "MessageStatus": "failed", "ErrorCode": "9" * 30})
+    assert response.status_code == 204
+    db.session.refresh(message)
+    assert message.status == "failed" and message.error_code is None
 
 
 def test_a_reply_to_a_case_waiting_for_the_participant_reopens_it(client, make, hotline, caller):
