@@ -1,6 +1,7 @@
 """Shared fixtures: a real database built by the migrations, one rolled-back transaction per test.
 
-``TEST_DATABASE_URL`` selects PostgreSQL (the database is recreated at the start); without it, an SQLite file.
+``TEST_DATABASE_URL`` selects PostgreSQL (that database and its siblings are recreated, see ``fresh_database``);
+without it, SQLite files.
 """
 
 import os
@@ -67,7 +68,7 @@ def _postgres_copies(url: URL):
     name = url.database + (f"_{os.environ['PYTEST_XDIST_WORKER']}" if "PYTEST_XDIST_WORKER" in os.environ else "")
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
-    def recreate(database: str, template: str = "template1") -> URL:
+    def recreate(database: str, template: str = "template0") -> URL:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
