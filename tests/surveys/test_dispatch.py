@@ -214,6 +214,16 @@ def test_the_dispatch_command_sends_every_due_survey_and_prints_a_summary(runner
     assert len(twilio.log) == 3
 
 
+def test_the_sms_deliver_command_sends_a_released_question_and_marks_its_survey(runner, twilio, due_survey):
+    accept_all(twilio)
+    calls = iter([False, True])
+    dispatch_due_surveys(should_stop=lambda: next(calls, True))  # stopped: the question back in the outbox
+    result = runner.invoke(args=["sms", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1, to retry later 0, failed 0." in result.output
+    assert len(twilio.log) == 1 and survey_of(due_survey.case).status == SurveyStatus.SENT
+
+
 def test_the_worker_runs_one_pass_with_once(runner, twilio, due_survey):
     accept_all(twilio)
     result = runner.invoke(args=["worker", "--once"])
