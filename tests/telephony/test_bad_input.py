@@ -23,8 +23,8 @@ def payloads(hotline, caller):
             "TranscriptionText": "Hello", "RecordingUrl": "https://api.twilio.com/x"}
     yield "nothing", {}
     yield "nul bytes everywhere", {key: f"{value[:2]}\x00{value[2:]}" for key, value in good.items()}
-    yield "numbers out of range", {**good, **{key: "9" * 40 for key in NUMBERS}}
-    yield "negative numbers", {**good, **{key: "-5" for key in NUMBERS}}
+    yield "numbers out of range", {**good, **dict.fromkeys(NUMBERS, "9" * 40)}
+    yield "negative numbers", {**good, **dict.fromkeys(NUMBERS, "-5")}
     yield "long values", {key: value + "x" * 30_000 for key, value in good.items()}
     yield "unknown statuses", {**good, "CallStatus": "exploded" * 10, "MessageStatus": "??"}
 
