@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload
 
-from helpdesk.database import utcnow
+from helpdesk.database import skip_locked, utcnow
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.surveys.models import Survey, SurveyStatus
@@ -30,7 +30,7 @@ from helpdesk.surveys.scheduling import SURVEYS
 from helpdesk.surveys.settings import SurveyRules, rules_for
 from helpdesk.surveys.stats import count_sent
 from helpdesk.surveys.texts import survey_text
-from helpdesk.telephony.delivery import Claim, skip_locked
+from helpdesk.telephony.delivery import Claim
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import CLAIM_LEASE, send_sms
 

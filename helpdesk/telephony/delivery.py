@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from helpdesk.database import lock_row
+from helpdesk.database import lock_row, skip_locked
 from helpdesk.extensions import db
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import CLAIM_LEASE, record_attempt
@@ -36,11 +36,6 @@ class Claim:
     # Set when the message was ``sending`` already: an earlier worker may have sent it and failed to record the
     # result. Twilio is asked for what it has since then before sending again.
     unrecorded_since: datetime | None = None
-
-
-def skip_locked(query):
-    """On PostgreSQL, rows another worker holds are left to it rather than waited for."""
-    return query.with_for_update(skip_locked=True) if db.session.get_bind().dialect.name == "postgresql" else query
 
 
 def claim_message(now: datetime, message_id: int | None = None) -> Claim | None:
