@@ -93,6 +93,13 @@ def test_html_in_script_text_is_escaped():
     assert str(render_text("<img src=x onerror=alert(1)>", {})) == "&lt;img src=x onerror=alert(1)&gt;"
 
 
+def test_html_around_a_merge_field_is_escaped_too(values):
+    rendered = render_text("<img src=x {{ participant.first_name }} onerror=alert(1)>\n<b>{{ case.subject }}</b>",
+                           values)
+    assert str(rendered).startswith("&lt;img src=x Ewa onerror=alert(1)&gt;\n&lt;b&gt;")
+    assert "<" not in str(rendered).replace('<span class="merge-missing">', "").replace("</span>", "")
+
+
 def test_a_missing_value_shows_a_visible_placeholder_not_an_error(make, program, agent):
     values = resolve_values(make.case(program, participant=None), agent)
     rendered = str(render_text("Hi {{ participant.first_name }}, case {{ case.number }}", values))
