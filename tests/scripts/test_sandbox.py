@@ -136,7 +136,7 @@ def test_an_editor_submission_with_a_payload_is_refused_and_saves_nothing(client
     manager = make.user(role="manager", programs=[program])
     login(client, manager)
     form = {"csrf_token": csrf_token(client, "/scripts/new"), "key": "evil", "locale": "en", "title": "Evil",
-            "program": "all", "category": "other", "steps-0-id": "start", "steps-0-end": "y",
+            "program": program.code, "category": "other", "steps-0-id": "start", "steps-0-end": "y",
             "steps-0-say": "{{ cycler.__init__.__globals__.os.popen('id').read() }}", "save": "1"}
     response = client.post("/scripts/new", data=form)
     page = response.get_data(as_text=True)
