@@ -1,6 +1,8 @@
 """Scripts for all programs: admins change them; a program's manager sees and uses them, and copies one into
 their program to change it there."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -110,3 +112,27 @@ def test_a_copy_goes_only_into_a_program_of_the_managers_and_only_once(manager_c
     manager_client.post(url, data={"csrf_token": token, "program": program.code})
     response = manager_client.post(url, data={"csrf_token": token, "program": program.code}, follow_redirects=True)
     assert f"{program.code} has a copy already" in text(response)
+
+
+def test_a_script_of_another_program_and_a_script_that_does_not_exist_answer_alike(manager_client, make,
+                                                                                  program):
+    other = make.program()
+    foreign = record_version(check_text(DELIVERY.replace("program: all", f"program: {other.code}"), "x")[0],
+                             source=DELIVERY, origin=EDITOR, actor=make.SYSTEM)[0].script
+    missing = foreign.id + 1000
+    case = make.case(program)
+    token = csrf_token(manager_client, "/scripts")
+
+    def answers(script_id):
+        responses = [manager_client.get(url) for url in (
+            f"/scripts/{script_id}", f"/scripts/{script_id}/edit", f"/scripts/{script_id}/versions/1/export",
+            f"/scripts/{script_id}/versions/1/diff", f"/scripts/effectiveness?script={script_id}")]
+        responses += [manager_client.post(f"/scripts/{script_id}/copy", data={"csrf_token": token,
+                                                                              "program": program.code}),
+                      manager_client.post(f"/cases/{case.id}/script-runs", data={"csrf_token": token,
+                                                                                 "script_id": script_id})]
+        return [(r.status_code, re.search(r"<main.*</main>", r.get_data(as_text=True), re.S)[0]) for r in responses]
+
+    found, not_found = answers(foreign.id), answers(missing)
+    assert [status for status, _ in found] == [404] * 7
+    assert found == not_found
