@@ -10,7 +10,7 @@ from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers.
-FEATURES = (auth, cases, participants, programs, rewards, telephony, scripts, surveys, reports, api)
+FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, surveys, reports, api)
 
 
 def create_app(config: type | dict | None = None) -> Flask:

@@ -8,6 +8,8 @@ def init_app(app: Flask) -> None:
     from helpdesk.rewards import panels, views
     from helpdesk.rewards.cli import orders_cli
     from helpdesk.rewards.delivery import require_resolution
+    from helpdesk.rewards.merge_fields import ORDER_FIELDS, order_merge_values
+    from helpdesk.scripts.merge_fields import register_merge_namespace
     from helpdesk.signals import resolution_requested
 
     app.register_blueprint(views.bp)
@@ -15,5 +17,6 @@ def init_app(app: Flask) -> None:
     register_panel(app, "participant_page", "rewards/panel_participant_page.html", panels.participant_page_orders,
                    order=20)
     register_panel(app, "case_main", "rewards/panel_case.html", panels.case_delivery, order=10)
+    register_merge_namespace(app, "order", fields=ORDER_FIELDS, resolve=order_merge_values)
     resolution_requested.connect(require_resolution)
     app.cli.add_command(orders_cli)

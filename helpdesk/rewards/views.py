@@ -35,7 +35,6 @@ from helpdesk.rewards.forms import (
     VendorAnswerForm,
 )
 from helpdesk.rewards.importer import import_orders, rejected_file
-from helpdesk.rewards.merge_fields import register_order_merge_fields
 from helpdesk.rewards.models import IssueType
 from helpdesk.rewards.orders import get_order
 from helpdesk.rewards.reports import (
@@ -51,8 +50,6 @@ bp = Blueprint("rewards", __name__, url_prefix="/rewards")
 
 REJECTED_NAME = re.compile(r"^(\d+)-([0-9a-f]{32})$")
 REPORT_DAYS = 90
-
-register_order_merge_fields()
 
 
 def _case_page(case_id: int):
