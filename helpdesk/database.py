@@ -85,7 +85,7 @@ def lock_row(model, *conditions):
     On PostgreSQL ``FOR NO KEY UPDATE``: it queues lockers of the row as ``FOR UPDATE`` would, but not the
     inserts of rows that refer to it (a foreign key takes ``KEY SHARE``), which would deadlock with them. On
     SQLite the unit of work holds the database's write lock already."""
-    return db.session.scalars(select(model).where(*conditions).with_for_update(key_share=True)
+    return db.session.scalars(select(model).where(*conditions).with_for_update(key_share=True, of=model)
                               .execution_options(populate_existing=True)).one_or_none()
 
 

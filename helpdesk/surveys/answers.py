@@ -10,10 +10,10 @@ from contextlib import suppress
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from helpdesk.cases.services import log_activity
-from helpdesk.database import utcnow
+from helpdesk.database import lock_row, utcnow
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.surveys.dispatch import mark_sent
@@ -31,7 +31,8 @@ def take_reply(message: Message, *, now: datetime | None = None) -> bool:
     now = now or utcnow()
     participant_id = message.participant_id
     survey = open_survey(participant_id, now)
-    if survey is not None and _lock(survey) in (SurveyStatus.SENT, SurveyStatus.SENDING):
+    if survey is not None and lock_row(Survey, Survey.id == survey.id).status in (SurveyStatus.SENT,
+                                                                                 SurveyStatus.SENDING):
         return _take_score(survey, message, now)
     survey = awaiting_comment(participant_id, now)
     if survey is not None:
@@ -96,14 +97,6 @@ def _take_comment(survey: Survey, message: Message, now: datetime) -> None:
     survey.comment, survey.comment_at = message.body.replace("\x00", ""), now
     log_activity(survey.case, SurveyEvent.SURVEY_COMMENT, actor=SURVEYS, body=survey.comment, score=survey.score,
                  message_id=message.id)
-
-
-def _lock(survey: Survey) -> SurveyStatus:
-    """Take the survey row before changing it (a concurrent sync or reply waits); its status as of now."""
-    db.session.execute(update(Survey).where(Survey.id == survey.id).values(status=Survey.status)
-                       .execution_options(synchronize_session=False))
-    db.session.refresh(survey)
-    return survey.status
 
 
 def _attach(message: Message, survey: Survey) -> None:

@@ -3,11 +3,13 @@ from flask_login import current_user
 
 from helpdesk.auth.access import admin_required
 from helpdesk.cases.services import assignable_users, get_case
+from helpdesk.database import unit_of_work
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.programs.services import visible_programs
 from helpdesk.telephony import simulator
+from helpdesk.telephony.attention import parked_texts, retry_parked_text
 from helpdesk.telephony.calls import (
     call_log,
     get_call,
@@ -102,3 +104,18 @@ def phone_simulator():
     replies = simulator.replies_to(form.from_number.data) if form.from_number.data else []
     return render_template("telephony/simulator.html", form=form, exchanges=exchanges, replies=replies,
                            actions=simulator.ACTIONS)
+
+
+@bp.route("/attention")
+@admin_required
+def needs_attention():
+    return render_template("telephony/attention.html", texts=parked_texts())
+
+
+@bp.post("/attention/texts/<int:message_id>/retry")
+@admin_required
+def retry_text(message_id):
+    with unit_of_work():
+        retry_parked_text(message_id)
+    flash("The text will be filed again at the worker's next pass.", "success")
+    return redirect(url_for("telephony.needs_attention"))

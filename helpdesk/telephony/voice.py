@@ -97,6 +97,8 @@ def dial_result(form) -> str:
     if form.get("DialCallStatus") == "completed":
         if call.outcome is None:
             call.outcome = CallOutcome.ANSWERED
+            if call.case is None:  # its menu choice never reached us
+                attach_to_case(call)
             log_activity(call.case, TelephonyEvent.CALL_ANSWERED, actor=HOTLINE, responds=True, call_id=call.id)
         return twiml.goodbye(caller_locale(call))
     return twiml.voicemail(caller_locale(call), closed=False)
