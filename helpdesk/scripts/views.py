@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
@@ -11,8 +11,7 @@ from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.programs.services import visible_programs
-from helpdesk.scripts import bp, fileformat
-from helpdesk.scripts import runner_views as _runner_views  # noqa: F401  (the case-page runner's routes and panel)
+from helpdesk.scripts import fileformat
 from helpdesk.scripts.checker import check_document
 from helpdesk.scripts.forms import ScriptForm, form_data
 from helpdesk.scripts.schema import Problem
@@ -33,6 +32,8 @@ from helpdesk.scripts.services.versions import (
     versions_of,
     visible_scripts,
 )
+
+bp = Blueprint("scripts", __name__)
 
 DEFAULT_DAYS, MAX_DAYS = 90, 3650
 

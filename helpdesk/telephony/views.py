@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required
@@ -8,9 +8,8 @@ from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.jobs.outbox import deliver_now
-from helpdesk.panels import register_panel
 from helpdesk.programs.services import visible_programs
-from helpdesk.telephony import bp, simulator
+from helpdesk.telephony import simulator
 from helpdesk.telephony.attention import parked_texts, retry_parked_text
 from helpdesk.telephony.calls import (
     call_log,
@@ -20,22 +19,20 @@ from helpdesk.telephony.calls import (
     parse_call_filters,
     take_call,
 )
-from helpdesk.telephony.conversation import case_messages, message_status, reply_number
+from helpdesk.telephony.conversation import case_messages, reply_number
 from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import send_sms
 
+bp = Blueprint("telephony", __name__)
 
-def _sms_panel(case, actor):
+
+def sms_panel(case, actor):
     number, reason = reply_number(case)
     messages = case_messages(case)
     if not messages and case.channel.value != "sms" and number is None:
         return None
     return {"messages": messages, "number": number, "reason": reason, "form": SmsReplyForm(prefix="sms")}
-
-
-register_panel("case_main", "telephony/_sms_panel.html", _sms_panel, order=10)
-bp.add_app_template_global(message_status)  # the timeline's "text to the participant" entries show its status
 
 
 @bp.route("/calls/live")
