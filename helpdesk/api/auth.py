@@ -1,12 +1,20 @@
 """Bearer-token authentication for API v1: every request names its token, which becomes the acting ``actor``."""
 
-from flask import g, request
+from flask import Blueprint, g, request
 
 from helpdesk.api.models import ApiToken
 from helpdesk.api.services import authenticate_token
 from helpdesk.web import json_error
 
 REALM = 'Bearer realm="helpdesk-api"'
+PREFIX = "/api/v1"
+
+
+def token_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint of API v1 routes, each of which needs a token."""
+    bp = Blueprint(name, import_name, url_prefix=PREFIX)
+    bp.before_request(require_token)
+    return bp
 
 
 def require_token():

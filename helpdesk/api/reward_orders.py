@@ -8,8 +8,7 @@ import json
 
 from flask import request
 
-from helpdesk.api import bp
-from helpdesk.api.auth import current_actor
+from helpdesk.api.auth import current_actor, token_blueprint
 from helpdesk.api.lookups import program_at
 from helpdesk.api.parsing import BadRequest, json_body, wrong_json_types
 from helpdesk.api.serializers import timestamp
@@ -29,6 +28,8 @@ from helpdesk.rewards.orders import (
     upsert_order,
 )
 from helpdesk.validation import FieldErrors
+
+bp = token_blueprint("api_reward_orders", __name__)
 
 ORDER = {name: int if name == "points_spent" else str for name in FIELDS}
 BULK_ITEM = {"order_ref": str, **ORDER}

@@ -7,13 +7,14 @@ is a 422 naming the argument.
 
 from flask import request
 
-from helpdesk.api import bp
-from helpdesk.api.auth import current_actor
+from helpdesk.api.auth import current_actor, token_blueprint
 from helpdesk.api.lookups import program_at
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.reports.periods import parse_period, today_in
 from helpdesk.reports.queries import Figures, summary
+
+bp = token_blueprint("api_satisfaction", __name__)
 
 
 def summary_json(figures: Figures) -> dict:

@@ -5,8 +5,7 @@ Nothing is committed when a request fails: the session is discarded at the end o
 
 from flask import current_app
 
-from helpdesk.api import bp
-from helpdesk.api.auth import current_actor, require_token
+from helpdesk.api.auth import current_actor, token_blueprint
 from helpdesk.api.lookups import (
     assignee_change,
     case_filters,
@@ -23,6 +22,8 @@ from helpdesk.extensions import db
 from helpdesk.participants.services import upsert_participant
 from helpdesk.programs.services import create_program, visible_programs
 
+bp = token_blueprint("api", __name__)
+
 CASE_ORDER = "newest"  # newest first; ids order cases stably across pages
 MAX_ID = 2**31 - 1  # larger ids cannot exist; the URL simply does not match
 
@@ -31,8 +32,6 @@ PARTICIPANT = {"first_name": str, "last_name": str, "phone": str, "email": str, 
 NEW_CASE = {"program": str, "participant_external_id": str, "channel": str, "category": str, "subject": str,
             "description": str, "priority": str}
 CASE_CHANGE = {"status": str, "priority": str, "assignee_email": str, "note": str, "note_public": bool}
-
-bp.before_request(require_token)
 
 
 def _committed(payload: dict, status: int = 200):

@@ -1,9 +1,8 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from helpdesk.auth import bp
 from helpdesk.auth.access import admin_required
 from helpdesk.auth.forms import LoginForm, UserForm
 from helpdesk.auth.models import User
@@ -13,6 +12,8 @@ from helpdesk.forms import choices
 from helpdesk.programs.models import Program
 from helpdesk.programs.services import visible_programs
 from helpdesk.web import save_form
+
+bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."

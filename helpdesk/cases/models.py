@@ -134,7 +134,8 @@ Index("ix_cases_open_priority", Case.is_open, Case.priority.desc(), Case.id)
 
 
 class EventKind(enum.StrEnum):
-    """Kinds of timeline entries. Features add theirs here (calls, messages, script runs, survey results)."""
+    """The case's own timeline entries. Other features declare theirs (``TelephonyEvent``...) and write them
+    with ``log_activity``; ``CaseEvent.kind`` stores the value."""
 
     CREATED = "created"
     NOTE = "note"
@@ -143,19 +144,6 @@ class EventKind(enum.StrEnum):
     CATEGORY = "category"
     ASSIGNEE = "assignee"
     PARTICIPANT = "participant"
-    SCRIPT_RUN = "script_run"
-    CALLBACK_SCHEDULED = "callback_scheduled"
-    DELIVERY_OPENED = "delivery_opened"
-    ORDER_LINKED = "order_linked"
-    ISSUE_TYPE = "issue_type"
-    VENDOR_ESCALATED = "vendor_escalated"
-    VENDOR_ANSWERED = "vendor_answered"
-    DELIVERY_RESOLVED = "delivery_resolved"
-    SURVEY_ANSWERED = "survey_answered"
-    SURVEY_UNCLEAR = "survey_unclear"
-    SURVEY_COMMENT = "survey_comment"
-    SERVICE_RECOVERY = "service_recovery"
-    SERVICE_RECOVERY_DONE = "service_recovery_done"
 
 
 class CaseEvent(db.Model):

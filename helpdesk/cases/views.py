@@ -1,7 +1,6 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from helpdesk.cases import bp
 from helpdesk.cases.forms import (
     CATEGORY_CHOICES,
     PRIORITY_CHOICES,
@@ -35,6 +34,8 @@ from helpdesk.forms import choices
 from helpdesk.participants.services import find_by_external_id, get_participant
 from helpdesk.programs.services import get_program, visible_programs
 from helpdesk.web import apply_field_errors, save_form
+
+bp = Blueprint("cases", __name__)
 
 BADGE_QUEUES = ("mine", "unassigned", "breaching")
 NEW_PARTICIPANT_FIELDS = ("external_id", "first_name", "last_name", "phone", "email")

@@ -1,12 +1,13 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required, manager_required
-from helpdesk.programs import bp
 from helpdesk.programs.forms import ProgramForm, ProgramSettingsForm
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, WEEKDAYS
 from helpdesk.programs.services import SLA_KINDS, create_program, get_program, update_program_settings, visible_programs
 from helpdesk.web import save_form
+
+bp = Blueprint("programs", __name__, url_prefix="/programs")
 
 
 @bp.route("/")

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
@@ -15,8 +15,6 @@ from helpdesk.errors import Conflict, NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.programs.services import get_program, visible_programs
-from helpdesk.rewards import bp
-from helpdesk.rewards import panels as _panels  # noqa: F401  (registers the reward panels)
 from helpdesk.rewards.delivery import (
     change_issue_type,
     escalate_to_vendor,
@@ -37,7 +35,6 @@ from helpdesk.rewards.forms import (
     VendorAnswerForm,
 )
 from helpdesk.rewards.importer import import_orders, rejected_file
-from helpdesk.rewards.merge_fields import register_order_merge_fields
 from helpdesk.rewards.models import IssueType
 from helpdesk.rewards.orders import get_order
 from helpdesk.rewards.reports import (
@@ -49,10 +46,10 @@ from helpdesk.rewards.reports import (
 )
 from helpdesk.web import apply_field_errors
 
+bp = Blueprint("rewards", __name__, url_prefix="/rewards")
+
 REJECTED_NAME = re.compile(r"^(\d+)-([0-9a-f]{32})$")
 REPORT_DAYS = 90
-
-register_order_merge_fields()
 
 
 def _case_page(case_id: int):

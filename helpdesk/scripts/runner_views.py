@@ -4,15 +4,13 @@ Without JavaScript: every answer, back, restart and finish is a form post that r
 a reload shows the run where it is. An invalid answer shows the case page again with the message in the panel.
 """
 
-from flask import current_app, flash, g, make_response, redirect, request, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from helpdesk.cases.models import Status
 from helpdesk.cases.services import get_case
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
-from helpdesk.panels import register_panel
-from helpdesk.scripts import bp
 from helpdesk.scripts.merge_fields import render_text, resolve_values
 from helpdesk.scripts.rendering import render_step
 from helpdesk.scripts.services.runs import (
@@ -27,6 +25,8 @@ from helpdesk.scripts.services.runs import (
 )
 from helpdesk.scripts.services.suggest import script_choices, suggest_script
 from helpdesk.scripts.services.versions import definition_of, get_script
+
+bp = Blueprint("script_runs", __name__)
 
 
 def runner_panel(case, actor) -> dict | None:
@@ -53,8 +53,6 @@ def runner_panel(case, actor) -> dict | None:
             "previous": g.get("script_answer", run.answers.get(run.current_step)),
             "error": g.get("script_error")}
 
-
-register_panel("case_main", "scripts/_runner.html", runner_panel, order=10)
 
 
 def _back_to_case(case_id: int):

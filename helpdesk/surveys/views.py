@@ -2,38 +2,32 @@
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
-from helpdesk.panels import register_panel
 from helpdesk.programs.services import get_program
 from helpdesk.reports.periods import Period, today_in
 from helpdesk.reports.queries import agent_answers, agent_figures
-from helpdesk.surveys import bp
 from helpdesk.surveys.forms import FollowUpForm, SurveySettingsForm
-from helpdesk.surveys.hooks import register_hooks
 from helpdesk.surveys.recovery import complete_follow_up, get_survey, open_follow_ups, surveys_of_case
 from helpdesk.surveys.scheduling import REASONS
 from helpdesk.surveys.settings import rules_for, settings_of, update_survey_settings
 from helpdesk.web import save_form
 
+bp = Blueprint("surveys", __name__)
+
 MY_SCORES_DAYS = 90
 
-register_hooks()
 
-
-def _case_panel(case, actor):
+def case_panel(case, actor):
     surveys = surveys_of_case(case)
     if not surveys:
         return None
     return {"surveys": surveys, "reasons": REASONS, "form": FollowUpForm(prefix="follow-up")}
-
-
-register_panel("case_side", "surveys/_case_panel.html", _case_panel, order=60)
 
 
 @bp.route("/surveys/recovery")

@@ -1,14 +1,16 @@
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required
 from helpdesk.cases.services import assignable_users, get_case
+from helpdesk.database import unit_of_work
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
-from helpdesk.panels import register_panel
+from helpdesk.jobs.outbox import deliver_now
 from helpdesk.programs.services import visible_programs
-from helpdesk.telephony import bp, simulator
+from helpdesk.telephony import simulator
+from helpdesk.telephony.attention import parked_texts, retry_parked_text
 from helpdesk.telephony.calls import (
     call_log,
     get_call,
@@ -17,23 +19,20 @@ from helpdesk.telephony.calls import (
     parse_call_filters,
     take_call,
 )
-from helpdesk.telephony.conversation import case_messages, message_status, reply_number
-from helpdesk.telephony.delivery import deliver_now
+from helpdesk.telephony.conversation import case_messages, reply_number
 from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import send_sms
 
+bp = Blueprint("telephony", __name__)
 
-def _sms_panel(case, actor):
+
+def sms_panel(case, actor):
     number, reason = reply_number(case)
     messages = case_messages(case)
     if not messages and case.channel.value != "sms" and number is None:
         return None
     return {"messages": messages, "number": number, "reason": reason, "form": SmsReplyForm(prefix="sms")}
-
-
-register_panel("case_main", "telephony/_sms_panel.html", _sms_panel, order=10)
-bp.add_app_template_global(message_status)  # the timeline's "text to the participant" entries show its status
 
 
 @bp.route("/calls/live")
@@ -105,3 +104,18 @@ def phone_simulator():
     replies = simulator.replies_to(form.from_number.data) if form.from_number.data else []
     return render_template("telephony/simulator.html", form=form, exchanges=exchanges, replies=replies,
                            actions=simulator.ACTIONS)
+
+
+@bp.route("/attention")
+@admin_required
+def needs_attention():
+    return render_template("telephony/attention.html", texts=parked_texts())
+
+
+@bp.post("/attention/texts/<int:message_id>/retry")
+@admin_required
+def retry_text(message_id):
+    with unit_of_work():
+        retry_parked_text(message_id)
+    flash("The text will be filed again at the worker's next pass.", "success")
+    return redirect(url_for("telephony.needs_attention"))
