@@ -9,7 +9,7 @@ import socket
 
 import flask_migrate
 import pytest
-from flask import has_app_context
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
@@ -57,11 +57,16 @@ def build_app(database_url: str, **overrides):
 
 class CommittedSetupClient(FlaskClient):
     """A request arrives after the test's setup is committed, as in production, where nothing a request sees is
-    still pending in another's session (the commit is a savepoint, rolled back with the test)."""
+    still pending in another's session (the commit is a savepoint, rolled back with the test). Requests share
+    the test's app context, whose ``g`` is emptied first, as each request in production has its own: the user
+    Flask-Login loaded and the CSRF token Flask-WTF made for an earlier request (of this client or another)
+    are not this one's."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
             db.session.commit()
+            for name in list(g):
+                g.pop(name)
         return super().open(*args, **kwargs)
 
 

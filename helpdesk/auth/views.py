@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import select
 
 from helpdesk.auth import bp
@@ -26,6 +26,13 @@ login_manager.login_message_category = "info"
 def load_user(session_token: str) -> User | None:
     """The user whose current session token the session or remember-me cookie carries (see User.get_id)."""
     return db.session.scalar(select(User).where(User.session_token == session_token, User.active.is_(True)))
+
+
+@user_loaded_from_cookie.connect
+def bind_restored_session(app, user: User) -> None:
+    """A session the remember-me cookie restored is bound to this browser like a sign-in's: without that,
+    strong session protection found no binding at the next request and ended the session and the cookie."""
+    login_user(user, fresh=False)
 
 
 def _safe_next(target: str | None) -> str:
