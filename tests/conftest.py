@@ -47,9 +47,14 @@ def _sibling_postgres_database(url: str, suffix: str) -> str:
     return f"{base}/{sibling}"
 
 
+def unmigrated_app(database_url: str, **overrides):
+    """The app with the test configuration on ``database_url``, as it is (no migration run)."""
+    return create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                       "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+
+
 def build_app(database_url: str, **overrides):
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app = unmigrated_app(database_url, **overrides)
     with app.app_context():
         flask_migrate.upgrade()
     return app

@@ -7,10 +7,8 @@ import pytest
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from helpdesk import create_app
-from helpdesk.config import TestConfig
 from helpdesk.security import behind_proxies
-from tests.conftest import login
+from tests.conftest import login, unmigrated_app
 from tests.telephony.conftest import sid, signed_post
 
 EXPECTED = {
@@ -82,8 +80,7 @@ def test_forwarded_headers_are_ignored_without_trusted_proxies(client):
 def test_behind_a_trusted_proxy_https_requests_get_hsts_and_secure_cookies(app):
     """TRUSTED_PROXIES=1: the proxy's X-Forwarded-Proto tells the scheme (the session cookie holds the CSRF
     token, so the sign-in page sets it)."""
-    behind = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "TRUSTED_PROXIES": 1})
+    behind = unmigrated_app(app.config["SQLALCHEMY_DATABASE_URI"], TRUSTED_PROXIES=1)
     response = behind.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]

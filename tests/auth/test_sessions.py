@@ -5,9 +5,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+import flask_migrate
+from sqlalchemy import text
+
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.conftest import PASSWORD, csrf_token, fresh_database_url, login, unmigrated_app
 
 
 def sign_in(client, user, *, remember=False, **kwargs):
@@ -148,3 +151,21 @@ def test_cookies_are_secure_over_https(client, agent):
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     for name in ("session", "remember_token"):
         assert "secure" in cookie_attributes(response, name), name
+
+
+def test_the_migration_gives_every_existing_user_a_token_of_their_own(tmp_path_factory):
+    app = unmigrated_app(fresh_database_url(tmp_path_factory, suffix="_migration"))
+    with app.app_context():
+        flask_migrate.upgrade(revision="0006")
+        for email in ("one@example.com", "two@example.com"):
+            db.session.execute(text("INSERT INTO users (email, name, password_hash, role, active, created_at) "
+                                    "VALUES (:email, 'X', 'hash', 'agent', true, CURRENT_TIMESTAMP)"), {"email": email})
+        db.session.commit()
+        flask_migrate.upgrade()
+        tokens = db.session.scalars(text("SELECT session_token FROM users")).all()
+        db.session.commit()
+        assert len(set(tokens)) == 2 and all(len(token) == 64 for token in tokens)
+        flask_migrate.downgrade(revision="0006")
+        flask_migrate.upgrade()
+        db.session.remove()
+        db.engine.dispose()
