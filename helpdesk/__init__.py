@@ -83,13 +83,13 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from helpdesk import jobs
     from helpdesk.api.cli import api_token_cli
     from helpdesk.auth.cli import users_cli
     from helpdesk.demo_data import demo_data_command
     from helpdesk.rewards.cli import orders_cli
     from helpdesk.scripts.cli import scripts_cli
     from helpdesk.surveys.cli import surveys_cli
-    from helpdesk.surveys.worker import worker_command
     from helpdesk.telephony.cli import sms_cli
 
     app.cli.add_command(users_cli)
@@ -99,4 +99,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(sms_cli)
     app.cli.add_command(scripts_cli)
     app.cli.add_command(surveys_cli)
-    app.cli.add_command(worker_command)
+    jobs.init_app(app)

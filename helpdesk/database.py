@@ -94,6 +94,12 @@ def search_key() -> String:
     return String(120).with_variant(String(120, collation="C"), "postgresql")
 
 
+def skip_locked(query):
+    """A claim's query: on PostgreSQL, rows another worker holds are left to it rather than waited for (on SQLite
+    the unit of work holds the database's write lock already)."""
+    return query.with_for_update(skip_locked=True) if db.session.get_bind().dialect.name == "postgresql" else query
+
+
 def refresh_query_statistics(connection) -> bool:
     """ANALYZE on SQLite, whose planner chooses indexes by these statistics. Without them (a database that
     grew, an index just added) it chose wrong ones on big tables: at a million cases a name search took 0.5 s

@@ -1,12 +1,17 @@
 """Merge fields: the registry of namespaces (``participant.first_name``...) and the sandboxed renderer.
 
-Script text is untrusted. Three locks keep it inert:
+Script text is untrusted: it is data, never markup. Four locks keep it inert:
 
 1. ``merge_fields_in`` accepts only text and ``{{ namespace.field }}`` of registered fields; anything else
    (filters, calls, loops, arithmetic, dunder access) is refused, and a refused text renders as plain text.
-2. Rendering uses Jinja2's ``SandboxedEnvironment`` with autoescape, no globals, no loader, arithmetic refused,
+2. The literal text around the fields is escaped like the values: Jinja outputs template text as it is (its
+   autoescape covers expressions only), so before compiling every piece of template text becomes a constant
+   expression. ``<img src=x {{ participant.first_name }} onerror=…>`` shows as text, tag and all.
+3. Rendering uses Jinja2's ``SandboxedEnvironment`` with autoescape, no globals, no loader, arithmetic refused,
    and attribute look-up limited to the registered namespaces' values.
-3. A missing value renders as a visible placeholder such as ``[participant.first_name]``, never an error.
+4. A missing value renders as a visible placeholder such as ``[participant.first_name]``, never an error.
+
+There is no markup in scripts: line breaks are kept as written (the pages show them with ``pre-wrap``).
 
 Features add namespaces with ``register_merge_namespace`` (e.g. the reward orders feature adds ``order``).
 """
@@ -139,7 +144,12 @@ def merge_fields_in(text: str) -> list[tuple[str, str, int]]:
 
 @lru_cache(maxsize=8192)
 def _compiled(text: str):
-    return SANDBOX.from_string(text)
+    """``text`` as a template whose literal pieces are constants, which autoescape escapes like the values."""
+    tree = SANDBOX.parse(text)
+    for output in tree.find_all(nodes.Output):
+        output.nodes = [nodes.Const(part.data, lineno=part.lineno) if isinstance(part, nodes.TemplateData) else part
+                        for part in output.nodes]
+    return SANDBOX.from_string(tree)
 
 
 def render_text(text: str, values: dict[str, dict]) -> Markup:

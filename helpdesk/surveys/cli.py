@@ -4,7 +4,8 @@ import click
 from flask.cli import AppGroup
 
 from helpdesk.extensions import db
-from helpdesk.surveys.dispatch import DispatchTotals, dispatch_due_surveys
+from helpdesk.jobs.surveys import dispatch_due_surveys
+from helpdesk.surveys.dispatch import DispatchTotals
 from helpdesk.surveys.stats import rebuild_days
 
 surveys_cli = AppGroup("surveys", help="Satisfaction surveys by SMS.")

@@ -7,6 +7,7 @@ from helpdesk.database import unit_of_work
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
+from helpdesk.jobs.outbox import deliver_now
 from helpdesk.panels import register_panel
 from helpdesk.programs.services import visible_programs
 from helpdesk.telephony import bp, simulator
@@ -20,7 +21,6 @@ from helpdesk.telephony.calls import (
     take_call,
 )
 from helpdesk.telephony.conversation import case_messages, message_status, reply_number
-from helpdesk.telephony.delivery import deliver_now
 from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import send_sms
