@@ -190,16 +190,24 @@ def start_gunicorn(path: Path, workers: int) -> tuple[subprocess.Popen, str]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            requests.get(base + "/login", timeout=1)
+            requests.get(base + "/login", timeout=10)
             return server, base
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     server.kill()
     sys.exit("gunicorn did not start")
 
 
 def client_loop(base: str, participant_ids: list[int], seconds: float, start_at: float, queue) -> None:
-    """One agent posting new cases as fast as the server answers; puts (latencies ms, failures)."""
+    """One agent posting new cases as fast as the server answers; puts (latencies ms, failures), or the error
+    that stopped it."""
+    try:
+        queue.put(_posting(base, participant_ids, seconds, start_at))
+    except Exception as exc:  # reported by the parent, which would otherwise wait for ever
+        queue.put(exc)
+
+
+def _posting(base: str, participant_ids: list[int], seconds: float, start_at: float) -> tuple[list[float], int]:
     session = requests.Session()
     csrf = sign_in(lambda url: session.get(base + url).text,
                    lambda url, data: session.post(base + url, data=data, allow_redirects=False))
@@ -214,7 +222,7 @@ def client_loop(base: str, participant_ids: list[int], seconds: float, start_at:
         response = session.post(base + "/cases/new", data=data, allow_redirects=False)
         latencies.append((time.perf_counter() - started) * 1000)
         failures += response.status_code != 302
-    queue.put((latencies, failures))
+    return latencies, failures
 
 
 def load(base: str, participants: list[int], clients: int, seconds: float) -> tuple[float, list[float], int]:
@@ -226,7 +234,10 @@ def load(base: str, participants: list[int], clients: int, seconds: float) -> tu
         process.start()
     latencies, failures = [], 0
     for _ in processes:
-        got, failed = queue.get()
+        answer = queue.get(timeout=seconds + 60)
+        if isinstance(answer, Exception):
+            sys.exit(f"a client failed: {answer!r}")
+        got, failed = answer
         latencies += got
         failures += failed
     for process in processes:

@@ -94,17 +94,15 @@ def _editor(script):
         if form.validate_on_submit():
             document = form.to_document()
             if "save" in request.form:
-                try:
-                    done = run_change(lambda: _saved(save_from_editor(document, actor=current_user, script=script)))
-                except ScriptProblems as exc:
-                    problems = exc.problems
+                done = run_change(lambda: _saved(save_from_editor(document, actor=current_user, script=script)))
+                if isinstance(done.error, ScriptProblems):
+                    problems = done.error.problems
+                elif done.error is not None:  # a ValidationError: saving raises no Conflict
+                    problems = [Problem((field,), message) for field, message in done.error.fields.items()]
                 else:
-                    if done.error is not None:  # a ValidationError: saving raises no Conflict
-                        problems = [Problem((field,), message) for field, message in done.error.fields.items()]
-                    else:
-                        script_id, saved = done.result
-                        flash(f"Saved {saved}.", "success")
-                        return redirect(url_for("scripts.script_page", script_id=script_id))
+                    script_id, saved = done.result
+                    flash(f"Saved {saved}.", "success")
+                    return redirect(url_for("scripts.script_page", script_id=script_id))
             definition, found = check_document(document)
             problems = problems or found
             status = 422 if problems else 200
