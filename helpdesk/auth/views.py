@@ -75,10 +75,10 @@ def users():
 @admin_required
 def new_user():
     form = _user_form()
-    user = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                                               password=form.password.data, programs=_chosen_programs(form)))
-    if user is not None:
-        flash(f"User {user.email} created.", "success")
+    email = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                                                password=form.password.data, programs=_chosen_programs(form)).email)
+    if email is not None:
+        flash(f"User {email} created.", "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
 
@@ -87,10 +87,10 @@ def new_user():
 @admin_required
 def edit_user(user_id):
     user = db.get_or_404(User, user_id)
-    form = _user_form(user)
+    form, email = _user_form(user), user.email
     if save_form(form, lambda: update_user(user, name=form.name.data, role=form.role.data, active=form.active.data,
                                            programs=_chosen_programs(form), password=form.password.data,
                                            actor=current_user)):
-        flash(f"User {user.email} saved.", "success")
+        flash(f"User {email} saved.", "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.auth.models import Role, User, user_programs
-from helpdesk.cases.models import Case, CaseEvent, Category, Channel, EventKind, Priority, Status
+from helpdesk.cases.models import CASE_PAGE_LOADS, Case, CaseEvent, Category, Channel, EventKind, Priority, Status
 from helpdesk.cases.sla import refresh_next_deadline, set_due_times
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound, ValidationError
@@ -34,7 +34,7 @@ UNCHANGED = object()
 
 
 def get_case(case_id: int, *, actor: Actor) -> Case:
-    case = db.session.get(Case, case_id)
+    case = db.session.get(Case, case_id, options=CASE_PAGE_LOADS)
     if case is None or not can_access(actor, case.program_id):
         raise NotFound("no such case")
     return case
