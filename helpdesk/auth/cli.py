@@ -32,6 +32,7 @@ def create_user_command(email, role, name, program_codes, password_stdin):
         with unit_of_work():
             user = create_user(email=email, name=name or email.split("@")[0], role=role, password=password,
                                programs=programs)
+            created = f"Created {user.role.value} {user.email}"
     except ValidationError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Created {user.role.value} {user.email}")
+    click.echo(created)

@@ -101,10 +101,10 @@ def test_every_problem_is_reported_in_one_pass():
                                                                   "mini.en.yaml:16", "mini.en.yaml:17"]
 
 
-def test_a_namespace_registered_by_another_feature_is_known_to_the_check(monkeypatch):
+def test_a_namespace_registered_by_another_feature_is_known_to_the_check(app, monkeypatch):
     text = MINI.replace("Did it work?", "Did {{ loyalty_card.colour }} work?")
     assert "unknown merge field" in problems_of(text)[0]
-    monkeypatch.setitem(merge_fields._namespaces, "loyalty_card",
+    monkeypatch.setitem(app.extensions["merge_namespaces"], "loyalty_card",
                         merge_fields.MergeNamespace("loyalty_card", ("colour",), lambda case, agent: {}))
     assert problems_of(text) == []
 
