@@ -9,9 +9,9 @@ from helpdesk.programs.business_hours import is_open_at
 from helpdesk.telephony import twiml
 from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
 from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome
+from helpdesk.validation import MAX_ID
 
 HOTLINE = SystemActor("Hotline")
-MAX_INT = 2**31 - 1
 MENU = {"1": Category.REWARD_DELIVERY, "2": Category.POINTS, "0": Category.OTHER}
 SUBJECTS = {Category.REWARD_DELIVERY: "Phone call: reward delivery", Category.POINTS: "Phone call: points and account",
             Category.OTHER: "Phone call"}
@@ -159,4 +159,4 @@ def _int(value) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 <= number <= MAX_INT else None
+    return number if 0 <= number <= MAX_ID else None
