@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk import api, auth, cases, participants, programs, reports, rewards, scripts, surveys, telephony
     from helpdesk.api import reward_orders as _api_reward_orders  # noqa: F401
     from helpdesk.api import satisfaction as _api_satisfaction  # noqa: F401
+    from helpdesk.api import token_pages as _api_token_pages  # noqa: F401
     from helpdesk.api import views as _api_views  # noqa: F401  (the imports attach the routes)
     from helpdesk.auth import views as _auth_views  # noqa: F401
     from helpdesk.cases import views as _case_views  # noqa: F401
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     for package in (auth, cases, participants, programs, rewards, telephony, scripts, surveys, reports, api):
         app.register_blueprint(package.bp)
     app.register_blueprint(telephony.webhooks_bp)
+    app.register_blueprint(api.tokens_bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies
     csrf.exempt(telephony.webhooks_bp)  # signed by Twilio instead
 
