@@ -88,7 +88,7 @@ def reply(case_id):
     db.session.commit()  # recorded before the provider is asked: nothing sent goes unrecorded
     if deliver_now(message.id) == "failed":
         message = db.session.get(Message, message.id)
-        flash(f"The text could not be sent: {message.error_message}", "error")
+        flash(f"The text could not be sent: {message.failure_for_agents}", "error")
     return redirect(url_for("cases.case_page", case_id=case.id) + "#sms")
 
 
