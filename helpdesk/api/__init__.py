@@ -1,7 +1,16 @@
-"""API v1. Two blueprints: the API itself (bearer tokens; routes in views.py, reward_orders.py, satisfaction.py)
-and the staff pages that issue, list and revoke its tokens (token_pages.py)."""
+"""API v1 for the programs' own systems: bearer tokens, JSON, the contract in docs/openapi.yaml; and the staff
+pages that issue, list and revoke the tokens (token_pages.py)."""
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-tokens_bp = Blueprint("api_tokens", __name__)
+
+def init_app(app: Flask) -> None:
+    from helpdesk.api import reward_orders, satisfaction, token_pages, views
+    from helpdesk.api.cli import api_token_cli
+    from helpdesk.extensions import csrf
+
+    for routes in (views, reward_orders, satisfaction):
+        app.register_blueprint(routes.bp)
+        csrf.exempt(routes.bp)  # token-authenticated, no cookies
+    app.register_blueprint(token_pages.bp)  # staff pages: signed in, CSRF-protected
+    app.cli.add_command(api_token_cli)

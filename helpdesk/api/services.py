@@ -7,9 +7,9 @@ only admins those that see every program.
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.api.models import ApiToken
@@ -80,9 +80,18 @@ def authenticate_token(plain: str) -> ApiToken | None:
     """The token named, if it exists, is not revoked and has not expired; else None."""
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    now = utcnow()
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain),
-                                                     ApiToken.revoked_at.is_(None), ApiToken.expires_at > now))
-    if token is not None and (token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION):
-        token.last_used_at = now  # at most once a minute: concurrent requests do not queue on the row lock
-    return token
+    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain),
+                                                    ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow()))
+
+
+def last_use_is_stale(token: ApiToken, now: datetime) -> bool:
+    """Whether the token's last use is worth writing: at most once a minute, so reads do not write."""
+    return token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION
+
+
+def record_token_use(token: ApiToken, now: datetime) -> None:
+    """Stamp the token's last use, unless a concurrent request just did."""
+    db.session.execute(update(ApiToken).where(
+        ApiToken.id == token.id,
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_PRECISION),
+    ).values(last_used_at=now).execution_options(synchronize_session=False))

@@ -1,10 +1,9 @@
 """Staff pages for API tokens: managers issue, list and revoke the tokens of their programs, admins every token.
 A new token's secret is shown on the page that answers its creation, once."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from helpdesk.api import tokens_bp
 from helpdesk.api.forms import ALL_PROGRAMS, TokenForm
 from helpdesk.api.services import create_api_token, list_api_tokens, revoke_api_token
 from helpdesk.auth.access import manager_required
@@ -12,6 +11,8 @@ from helpdesk.database import unit_of_work, utcnow
 from helpdesk.forms import choices
 from helpdesk.programs.services import visible_programs
 from helpdesk.web import save_form
+
+bp = Blueprint("api_tokens", __name__)
 
 
 def _token_form() -> TokenForm:
@@ -27,13 +28,13 @@ def _render(form: TokenForm, *, plain: str | None = None, status: int = 200):
                            plain=plain), status
 
 
-@tokens_bp.route("/api-tokens")
+@bp.route("/api-tokens")
 @manager_required
 def index():
     return _render(_token_form())
 
 
-@tokens_bp.post("/api-tokens")
+@bp.post("/api-tokens")
 @manager_required
 def create():
     form = _token_form()
@@ -47,7 +48,7 @@ def create():
     return body, status, {"Cache-Control": "no-store"}  # the secret stays in no cache
 
 
-@tokens_bp.post("/api-tokens/<int:token_id>/revoke")
+@bp.post("/api-tokens/<int:token_id>/revoke")
 @manager_required
 def revoke(token_id):
     with unit_of_work():

@@ -4,8 +4,8 @@ surveys (:mod:`.surveys`), retry filing texts and refresh query statistics, and 
 
 from flask import Flask
 
-from helpdesk.jobs.worker import worker_command
-
 
 def init_app(app: Flask) -> None:
+    from helpdesk.jobs.worker import worker_command
+
     app.cli.add_command(worker_command)

@@ -19,7 +19,7 @@ from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.phones import normalize_phone
 from helpdesk.programs.models import Program
-from helpdesk.telephony.models import Message
+from helpdesk.telephony.models import Message, TelephonyEvent
 from helpdesk.telephony.sms import STATUS_RANK, mark_opted_out_on
 from helpdesk.telephony.twilio_adapter import SendResult
 from helpdesk.validation import FieldErrors
@@ -44,7 +44,8 @@ def send_sms(program: Program, to: str, body: str, *, actor: Actor, case: Case |
     db.session.add(message)
     db.session.flush()
     if case is not None:
-        log_activity(case, "sms_out", actor=actor, body=body, is_public=True, responds=True, message_id=message.id)
+        log_activity(case, TelephonyEvent.SMS_OUT, actor=actor, body=body, is_public=True, responds=True,
+                     message_id=message.id)
     return message
 
 

@@ -14,7 +14,7 @@ from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 from helpdesk.signals import participant_opted_out, text_received
 from helpdesk.telephony.lookup import e164_or_raw, from_hotline_and_caller, latest_open_case
-from helpdesk.telephony.models import Message
+from helpdesk.telephony.models import Message, TelephonyEvent
 from helpdesk.telephony.twilio_adapter import OPTED_OUT
 from helpdesk.telephony.voice import HOTLINE
 
@@ -150,7 +150,7 @@ def _append_to_case(message: Message) -> None:
                          category=Category.OTHER, subject=f"SMS: {first_line[:180]}",
                          description=f"Text from {message.from_number}", actor=HOTLINE)
     message.case_id = case.id  # written with the timeline entry
-    log_activity(case, "sms_in", actor=HOTLINE, body=message.body, is_public=True, message_id=message.id)
+    log_activity(case, TelephonyEvent.SMS_IN, actor=HOTLINE, body=message.body, is_public=True, message_id=message.id)
     if case.status == Status.PENDING_PARTICIPANT:
         update_case(case, actor=HOTLINE, status=Status.OPEN)
 
