@@ -25,6 +25,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     resolve_secret_key(app)
     resolve_database_uri(app)
     register_extensions(app)
+    register_url_converters(app)
     register_features(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -43,6 +44,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    from helpdesk.web import register_url_converters
+
+    register_url_converters(app)  # before the features add their routes, which bind their converters
 
 
 def register_features(app: Flask) -> None:
