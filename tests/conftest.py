@@ -12,7 +12,7 @@ from contextlib import closing
 
 import flask_migrate
 import pytest
-from flask import has_app_context
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import URL, NullPool, create_engine, make_url, text
 
@@ -25,14 +25,16 @@ PASSWORD = factories.PASSWORD
 
 
 def build_app(database_url: str, **overrides):
-    """The app in its test configuration on ``database_url`` (see :func:`fresh_database`)."""
+    """The app in its test configuration on ``database_url`` as it is (:func:`fresh_database` gives a migrated
+    one)."""
     return create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
                        "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
 
 
 @pytest.fixture(scope="session")
 def fresh_database(tmp_path_factory):
-    """``fresh_database(suffix="")``: the URL of a new, fully migrated, empty database of its own.
+    """``fresh_database(suffix="")``: the URL of a new, fully migrated, empty database of its own
+    (``migrated=False``: with no table at all).
 
     The migrations run once per session, into a template; each fresh database is a copy of it: a new SQLite file,
     or the PostgreSQL database ``<name><suffix>`` recreated from ``<name>_template``. Under pytest-xdist each
@@ -55,10 +57,11 @@ def _sqlite_copies(tmp_path_factory):
     template = tmp_path_factory.mktemp("template") / "helpdesk.db"
     _migrate(f"sqlite:///{template}")
 
-    def fresh(suffix: str = "") -> str:
+    def fresh(suffix: str = "", *, migrated: bool = True) -> str:
         path = tmp_path_factory.mktemp("db" + suffix) / "helpdesk.db"
-        with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
-            source.backup(copy)  # a consistent copy, whatever is still in the template's WAL
+        if migrated:
+            with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
+                source.backup(copy)  # a consistent copy, whatever is still in the template's WAL
         return f"sqlite:///{path}"
 
     return fresh
@@ -77,19 +80,25 @@ def _postgres_copies(url: URL):
     template = f"{name}_template"
     _migrate(recreate(template).render_as_string(hide_password=False))
 
-    def fresh(suffix: str = "") -> str:
-        return recreate(name + suffix, template).render_as_string(hide_password=False)
+    def fresh(suffix: str = "", *, migrated: bool = True) -> str:
+        database = recreate(name + suffix, template) if migrated else recreate(name + suffix)
+        return database.render_as_string(hide_password=False)
 
     return fresh
 
 
 class CommittedSetupClient(FlaskClient):
     """A request arrives after the test's setup is committed, as in production, where nothing a request sees is
-    still pending in another's session (the commit is a savepoint, rolled back with the test)."""
+    still pending in another's session (the commit is a savepoint, rolled back with the test). Requests share
+    the test's app context, whose ``g`` is emptied first, as each request in production has its own: the user
+    Flask-Login loaded and the CSRF token Flask-WTF made for an earlier request (of this client or another)
+    are not this one's."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
             db.session.commit()
+            for name in list(g):
+                g.pop(name)
         return super().open(*args, **kwargs)
 
 

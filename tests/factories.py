@@ -1,10 +1,6 @@
 """Builders that go through the services, so test data obeys the same rules as real data."""
 
 import itertools
-from functools import partial
-from unittest import mock
-
-from werkzeug.security import generate_password_hash
 
 from helpdesk.actors import SystemActor
 from helpdesk.auth.services import create_user
@@ -15,7 +11,6 @@ from helpdesk.programs.services import create_program
 
 PASSWORD = "correct horse battery"
 SYSTEM = SystemActor("Test")
-_cheap_hash = partial(generate_password_hash, method="pbkdf2:sha256:1000")
 _seq = itertools.count(1)
 # Valid numbers from Poland's and Russia's mobile ranges, one per call.
 _PL = (f"+4860{n:07d}" for n in itertools.count(1000001))
@@ -47,10 +42,8 @@ def participant(prog=None, *, external_id=None, **fields):
 
 def user(role="agent", *, programs=None, email=None, name=None):
     n = next(_seq)
-    # The password hashed with few rounds (scrypt takes ~0.1 s): creating users and signing in stay fast in tests.
-    with mock.patch("helpdesk.auth.models.generate_password_hash", _cheap_hash):
-        return create_user(email=email or f"{role}{n}@helpdesk.test", name=name or f"{role.title()} Number{n}",
-                           role=role, password=PASSWORD, programs=programs if programs is not None else [])
+    return create_user(email=email or f"{role}{n}@helpdesk.test", name=name or f"{role.title()} Number{n}",
+                       role=role, password=PASSWORD, programs=programs if programs is not None else [])
 
 
 def case(prog=None, *, participant=..., actor=SYSTEM, **fields):

@@ -3,7 +3,8 @@
 from flask import Blueprint, g, request
 
 from helpdesk.api.models import ApiToken
-from helpdesk.api.services import authenticate_token
+from helpdesk.api.services import authenticate_token, last_use_is_stale, record_token_use
+from helpdesk.database import unit_of_work, utcnow
 from helpdesk.web import json_error
 
 REALM = 'Bearer realm="helpdesk-api"'
@@ -25,6 +26,10 @@ def require_token():
     token = authenticate_token(plain.strip())
     if token is None:
         return _unauthorized("invalid_token", "the API token is not valid", f'{REALM}, error="invalid_token"')
+    now = utcnow()
+    if last_use_is_stale(token, now):
+        with unit_of_work():  # its own short write, at most once a minute per token
+            record_token_use(token, now)
     g.api_token = token
     return None
 

@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 
 from helpdesk.auth.models import User
 from helpdesk.database import IntEnumType, UTCDateTime, utcnow
@@ -112,9 +112,9 @@ class Case(db.Model):
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    program: Mapped[Program] = relationship(lazy="joined", innerjoin=True)
-    participant: Mapped[Participant | None] = relationship(lazy="joined")
-    assignee: Mapped[User | None] = relationship(lazy="joined")
+    program: Mapped[Program] = relationship()
+    participant: Mapped[Participant | None] = relationship()
+    assignee: Mapped[User | None] = relationship()
 
     @validates("status")
     def _mirror_open(self, key, status):
@@ -128,6 +128,9 @@ class Case(db.Model):
     def __repr__(self) -> str:
         return f"<Case {self.program_id}-{self.number}>"
 
+
+# What a page showing cases reads with them, in the same statement: lists and the case page pass these.
+CASE_PAGE_LOADS = (joinedload(Case.program, innerjoin=True), joinedload(Case.participant), joinedload(Case.assignee))
 
 # Highest priority first, oldest first within a priority: one index walk for the "priority" sort.
 Index("ix_cases_open_priority", Case.is_open, Case.priority.desc(), Case.id)

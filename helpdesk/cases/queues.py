@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 
 from helpdesk.actors import Actor
 from helpdesk.auth.models import User
-from helpdesk.cases.models import Case, Category, Priority, Status
+from helpdesk.cases.models import CASE_PAGE_LOADS, Case, Category, Priority, Status
 from helpdesk.database import utcnow
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
+from helpdesk.validation import parse_id
 
 QUEUES = {
     "mine": "My cases",
@@ -57,7 +58,9 @@ class CaseFilters:
             if args.get("category"):
                 filters.category = _enum_arg("category", args["category"], Category)
             if args.get("assignee"):
-                filters.assignee_id = 0 if args["assignee"] == "none" else int(args["assignee"])
+                filters.assignee_id = 0 if args["assignee"] == "none" else parse_id(args["assignee"])
+                if filters.assignee_id is None:
+                    raise ValueError
         except ValueError:
             raise ValidationError("assignee", "is not a user") from None
         return filters
@@ -122,7 +125,8 @@ def list_cases(queue: str, filters: CaseFilters, *, actor: Actor, sort: str | No
     if cursor:
         direction, values = decode_cursor(cursor, types)
         query = query.where(key.after(values, reverse=direction == "prev"))
-    rows = list(db.session.scalars(query.order_by(*key.order_by(reverse=direction == "prev")).limit(limit + 1)))
+    query = query.options(*CASE_PAGE_LOADS).order_by(*key.order_by(reverse=direction == "prev"))
+    rows = list(db.session.scalars(query.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     if direction == "prev":

@@ -7,10 +7,10 @@ a reload shows the run where it is. An invalid answer shows the case page again 
 from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
 from flask_login import current_user
 
-from helpdesk.cases.models import Status
+from helpdesk.cases.models import Case, Status
 from helpdesk.cases.services import get_case
+from helpdesk.database import lock_row
 from helpdesk.errors import Conflict, ValidationError
-from helpdesk.extensions import db
 from helpdesk.scripts.merge_fields import render_text, resolve_values
 from helpdesk.scripts.rendering import render_step
 from helpdesk.scripts.services.runs import (
@@ -25,6 +25,8 @@ from helpdesk.scripts.services.runs import (
 )
 from helpdesk.scripts.services.suggest import script_choices, suggest_script
 from helpdesk.scripts.services.versions import definition_of, get_script
+from helpdesk.validation import parse_id
+from helpdesk.web import run_change
 
 bp = Blueprint("script_runs", __name__)
 
@@ -61,21 +63,16 @@ def _back_to_case(case_id: int):
 
 def _move(case_id: int, change):
     """Run one move of the runner and commit; a refused answer re-renders the case page with the reason."""
-    case = get_case(case_id, actor=current_user)
-    try:
-        change(case)
-    except ValidationError as exc:
-        db.session.rollback()
-        g.script_error = "; ".join(exc.fields.values())
+    get_case(case_id, actor=current_user)
+    error = run_change(lambda: change(lock_row(Case, Case.id == case_id))).error
+    if isinstance(error, ValidationError):
+        g.script_error = "; ".join(error.fields.values())
         g.script_answer = request.form.get("answer")
         response = make_response(current_app.view_functions["cases.case_page"](case_id=case_id))
         response.status_code = 422
         return response
-    except Conflict as exc:
-        db.session.rollback()
-        flash(f"Script: {exc.message}", "error")
-        return _back_to_case(case_id)
-    db.session.commit()
+    if error is not None:
+        flash(f"Script: {error.message}", "error")
     return _back_to_case(case_id)
 
 
@@ -86,8 +83,8 @@ def _run(case, run_id: int):
 @bp.route("/cases/<int:case_id>/script-runs", methods=["POST"])
 def start(case_id):
     def change(case):
-        script_id = request.form.get("script_id") or request.form.get("choice_id", "")
-        script = get_script(int(script_id), actor=current_user) if script_id.isdigit() else suggest_script(case)
+        script_id = parse_id(request.form.get("script_id") or request.form.get("choice_id", ""))
+        script = get_script(script_id, actor=current_user) if script_id else suggest_script(case)
         if script is None:
             raise Conflict("no script to start")
         start_run(case, script, actor=current_user)

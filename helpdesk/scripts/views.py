@@ -8,7 +8,6 @@ from flask_login import current_user
 from helpdesk.auth.access import manager_required
 from helpdesk.database import unit_of_work, utcnow
 from helpdesk.errors import ValidationError
-from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.programs.services import visible_programs
 from helpdesk.scripts import fileformat
@@ -32,6 +31,8 @@ from helpdesk.scripts.services.versions import (
     versions_of,
     visible_scripts,
 )
+from helpdesk.validation import parse_id
+from helpdesk.web import run_change
 
 bp = Blueprint("scripts", __name__)
 
@@ -97,6 +98,10 @@ def edit(script_id):
     return _editor(editable_script(script_id, actor=current_user))
 
 
+def _saved(version) -> tuple[int, str]:
+    return version.script_id, f"{version.script.key} ({version.script.locale}) as version {version.number}"
+
+
 def _editor(script):
     """GET: the latest version in the form. POST: preview (check and render, save nothing) or save."""
     if request.method == "GET" and script is not None:
@@ -114,19 +119,15 @@ def _editor(script):
         if form.validate_on_submit():
             document = form.to_document()
             if "save" in request.form:
-                try:
-                    version = save_from_editor(document, actor=current_user, script=script)
-                except ScriptProblems as exc:
-                    db.session.rollback()
-                    problems = exc.problems
-                except ValidationError as exc:
-                    db.session.rollback()
-                    problems = [Problem((field,), message) for field, message in exc.fields.items()]
+                done = run_change(lambda: _saved(save_from_editor(document, actor=current_user, script=script)))
+                if isinstance(done.error, ScriptProblems):
+                    problems = done.error.problems
+                elif done.error is not None:  # a ValidationError: saving raises no Conflict
+                    problems = [Problem((field,), message) for field, message in done.error.fields.items()]
                 else:
-                    db.session.commit()
-                    flash(f"Saved {version.script.key} ({version.script.locale}) as version {version.number}.",
-                          "success")
-                    return redirect(url_for("scripts.script_page", script_id=version.script_id))
+                    script_id, saved = done.result
+                    flash(f"Saved {saved}.", "success")
+                    return redirect(url_for("scripts.script_page", script_id=script_id))
             definition, found = check_document(document)
             problems = problems or found
             status = 422 if problems else 200
@@ -147,10 +148,9 @@ def _editor(script):
 @bp.route("/scripts/effectiveness")
 @manager_required
 def effectiveness():
-    days = request.args.get("days", "")
-    days = min(int(days), MAX_DAYS) if days.isdigit() and int(days) > 0 else DEFAULT_DAYS
-    script_id = request.args.get("script", "")
-    script = get_script(int(script_id), actor=current_user) if script_id.isdigit() else None
+    days = min(parse_id(request.args.get("days")) or DEFAULT_DAYS, MAX_DAYS)
+    script_id = parse_id(request.args.get("script"))
+    script = get_script(script_id, actor=current_user) if script_id else None
     figures = script_effectiveness(actor=current_user, since=utcnow() - timedelta(days=days),
                                    script_id=script.id if script else None)
     return render_template("scripts/effectiveness.html", figures=figures, days=days, script=script,

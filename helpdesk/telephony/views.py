@@ -3,8 +3,8 @@ from flask_login import current_user
 
 from helpdesk.auth.access import admin_required
 from helpdesk.cases.services import assignable_users, get_case
-from helpdesk.database import unit_of_work
-from helpdesk.errors import Conflict, ValidationError
+from helpdesk.database import lock_row, unit_of_work
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.jobs.outbox import deliver_now
@@ -21,8 +21,9 @@ from helpdesk.telephony.calls import (
 )
 from helpdesk.telephony.conversation import case_messages, reply_number
 from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
-from helpdesk.telephony.models import Message
+from helpdesk.telephony.models import Call, Message
 from helpdesk.telephony.outbox import send_sms
+from helpdesk.web import run_change
 
 bp = Blueprint("telephony", __name__)
 
@@ -49,9 +50,11 @@ def live_panel():
 
 @bp.post("/calls/<int:call_id>/take")
 def take(call_id):
-    call = take_call(get_call(call_id, actor=current_user), actor=current_user)
-    db.session.commit()
-    return redirect(url_for("cases.case_page", case_id=call.case_id) if call.case_id else url_for("telephony.live"))
+    get_call(call_id, actor=current_user)
+    done = run_change(lambda: take_call(lock_row(Call, Call.id == call_id), actor=current_user).case_id)
+    if done.error is not None:
+        flash(f"Not taken: {done.error.message}", "error")
+    return redirect(url_for("cases.case_page", case_id=done.result) if done.result else url_for("telephony.live"))
 
 
 @bp.route("/calls")
@@ -74,19 +77,16 @@ def reply(case_id):
     number, reason = reply_number(case)
     if not form.validate_on_submit() or number is None:
         flash(reason or "Type the text message first.", "error")
-        return redirect(url_for("cases.case_page", case_id=case.id))
-    try:
-        message = send_sms(case.program, number, form.body.data, actor=current_user, case=case,
-                           participant=case.participant)
-    except (ValidationError, Conflict) as exc:
-        db.session.rollback()
-        flash(f"Not sent: {exc.message}", "error")
-        return redirect(url_for("cases.case_page", case_id=case.id))
-    db.session.commit()  # recorded before the provider is asked: nothing sent goes unrecorded
-    if deliver_now(message.id) == "failed":
-        message = db.session.get(Message, message.id)
-        flash(f"The text could not be sent: {message.error_message}", "error")
-    return redirect(url_for("cases.case_page", case_id=case.id) + "#sms")
+        return redirect(url_for("cases.case_page", case_id=case_id))
+    # Recorded (committed) before the provider is asked: nothing sent goes unrecorded.
+    done = run_change(lambda: send_sms(case.program, number, form.body.data, actor=current_user, case=case,
+                                       participant=case.participant).id)
+    if done.error is not None:
+        flash(f"Not sent: {done.error.message}", "error")
+        return redirect(url_for("cases.case_page", case_id=case_id))
+    if deliver_now(done.result) == "failed":
+        flash(f"The text could not be sent: {db.session.get(Message, done.result).failure_for_agents}", "error")
+    return redirect(url_for("cases.case_page", case_id=case_id) + "#sms")
 
 
 @bp.route("/simulator", methods=["GET", "POST"])

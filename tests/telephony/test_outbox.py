@@ -12,7 +12,7 @@ from helpdesk.telephony.delivery import claim_message
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import send_sms
 from tests.conftest import csrf_token
-from tests.telephony.conftest import MESSAGES_PATH, accept_message, reject_message, sends
+from tests.telephony.conftest import ACCOUNT, MESSAGES_PATH, accept_message, reject_message, sends
 
 
 @pytest.fixture
@@ -71,6 +71,26 @@ def test_21610_from_twilio_fails_the_message_and_opts_the_participant_out(agent_
     message = db.session.query(Message).one()
     db.session.refresh(caller)
     assert (message.status, message.error_code, caller.sms_opt_out) == ("failed", 21610, True)
+
+
+def test_agents_see_the_providers_error_code_but_never_the_account(agent_client, twilio, sms_case, make):
+    reject_message(twilio, 400, 21606, f"The From phone number is not a valid number for account {ACCOUNT}")
+    response = reply(agent_client, sms_case)
+    message = db.session.query(Message).one()
+    assert message.status == "failed" and ACCOUNT not in message.error_message
+    page = agent_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The text could not be sent: the SMS provider refused the message (code 21606)" in page
+    assert "(the SMS provider refused the message (code 21606))" in page
+    assert ACCOUNT not in page and "not a valid number" not in page
+
+
+def test_an_unreachable_provider_is_recorded_without_the_account_in_its_url(app, make, hotline, caller, monkeypatch):
+    monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", ACCOUNT)
+    monkeypatch.setitem(app.config, "TWILIO_API_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
+    message = queued(make, hotline, caller)
+    deliver_now(message.id)
+    assert message.error_message.startswith("network") and ACCOUNT not in message.error_message
+    assert message.failure_for_agents == "the SMS provider could not be reached"
 
 
 def test_a_server_error_is_retried_later_with_backoff(agent_client, twilio, sms_case):
