@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
+from requests.exceptions import ConnectTimeout
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -30,6 +31,9 @@ class SendResult:
     error_code: int | None = None
     error_message: str | None = None
     transient: bool = False
+    # The request may have reached Twilio and the message been accepted (no answer came, or a 5xx): before it
+    # is sent again, Twilio is asked whether it has it (see helpdesk.jobs.outbox).
+    uncertain: bool = False
 
 
 class _BaseUrlHttpClient(TwilioHttpClient):
@@ -43,6 +47,11 @@ class _BaseUrlHttpClient(TwilioHttpClient):
         if url.startswith(TWILIO_API):
             url = self.base_url + url[len(TWILIO_API):]
         return super().request(method, url, *args, **kwargs)
+
+
+def _never_sent(error: OSError) -> bool:
+    """No connection was made, so nothing reached Twilio (refused, or timed out while connecting)."""
+    return isinstance(error, ConnectTimeout) or "NewConnectionError" in str(error)
 
 
 def _without_account(text: str) -> str:
@@ -64,9 +73,10 @@ class TwilioGateway:
         except TwilioRestException as exc:
             transient = exc.status >= 500 or exc.status == 429
             return SendResult(error_code=exc.code or exc.status, error_message=_without_account(str(exc.msg)),
-                              transient=transient)
+                              transient=transient, uncertain=exc.status >= 500)
         except OSError as exc:  # connection refused, reset, timed out (requests' errors are OSErrors)
-            return SendResult(error_message=_without_account(f"network: {exc}"), transient=True)
+            return SendResult(error_message=_without_account(f"network: {exc}"), transient=True,
+                              uncertain=not _never_sent(exc))
         return SendResult(sid=message.sid, status=message.status or "queued")
 
     def find_sent(self, from_number: str, to_number: str, body: str, since: datetime) -> list[SendResult] | None:

@@ -1,7 +1,10 @@
+import json
 import sys
+import time
 from datetime import timedelta
 
 import pytest
+from werkzeug import Response
 
 from helpdesk.database import unit_of_work, utcnow
 from helpdesk.errors import Conflict
@@ -97,13 +100,35 @@ def test_a_server_error_is_retried_later_with_backoff(agent_client, twilio, sms_
     reject_message(twilio, 503, 20503, "Service unavailable")
     reply(agent_client, sms_case)
     message = db.session.query(Message).one()
-    assert message.status == "pending" and message.attempts == 1
+    assert message.status == "sending" and message.attempts == 1  # Twilio may have taken it despite the 503
     assert message.next_attempt_at > utcnow() + timedelta(seconds=20)
     time_passes(message)
     accept_message(twilio, status="sent")
     assert deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0}
     db.session.refresh(message)
     assert (message.status, message.attempts) == ("sent", 2)
+    assert [request.method for request, _ in twilio.log] == ["POST", "GET", "POST"]  # asked before sending again
+
+
+def test_a_send_left_unanswered_is_looked_up_at_twilio_not_sent_again(app, twilio, make, hotline, caller,
+                                                                      monkeypatch):
+    """Twilio took the text but its answer came after the client gave up: the next attempt finds it."""
+    monkeypatch.setitem(app.config, "TWILIO_TIMEOUT", 0.3)
+    slow_sid = "SM" + "5" * 32
+
+    def accept_too_late(request):
+        time.sleep(0.6)
+        return Response(json.dumps({"sid": slow_sid, "status": "queued", "account_sid": ACCOUNT, "body": "",
+                                    "to": "", "from": ""}), status=201, content_type="application/json")
+
+    twilio.expect_oneshot_request(MESSAGES_PATH, method="POST").respond_with_handler(accept_too_late)
+    message = queued(make, hotline, caller)
+    assert deliver_now(message.id) == "retry"
+    assert message.status == "sending" and message.message_sid is None
+    time.sleep(0.4)  # the fake finishes its answer
+    time_passes(message)
+    assert deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0}
+    assert len(sends(twilio)) == 1 and message.message_sid == slow_sid
 
 
 def test_an_unreachable_twilio_is_a_transient_failure(app, make, hotline, caller, monkeypatch):
