@@ -258,7 +258,7 @@ def generate(path: Path, n_cases: int, n_participants: int, end: datetime, fts_t
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
     began = time.perf_counter()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench", "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path.resolve()}", "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as conn:
