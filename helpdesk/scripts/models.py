@@ -24,7 +24,8 @@ class Script(db.Model):
 
     Keys are unique per program: two programs may each have a script ``complaint``, and the scripts for all
     programs (``program_id`` NULL) have a namespace of their own, kept by a partial unique index since NULLs
-    are distinct in a unique constraint. Title, program, category and rank mirror the latest version, so suggesting a script is one indexed query.
+    are distinct in a unique constraint. Title, program, category and rank mirror the latest version, so
+    suggesting a script is one indexed query.
     """
 
     __tablename__ = "call_scripts"
