@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.auth.models import User
@@ -20,14 +20,19 @@ class ScriptEvent(enum.StrEnum):
 
 
 class Script(db.Model):
-    """One script in one locale (``key`` + ``locale``, as in the file name ``<key>.<locale>.yaml``).
+    """One script in one locale (``key`` + ``locale``, as in the file name ``<key>.<locale>.yaml``) of one program.
 
-    Title, program, category and rank mirror the latest version, so suggesting a script is one indexed query.
+    Keys are unique per program: two programs may each have a script ``complaint``, and the scripts for all
+    programs (``program_id`` NULL) have a namespace of their own, kept by a partial unique index since NULLs
+    are distinct in a unique constraint. Title, program, category and rank mirror the latest version, so
+    suggesting a script is one indexed query.
     """
 
     __tablename__ = "call_scripts"
     __table_args__ = (
-        UniqueConstraint("key", "locale"),
+        UniqueConstraint("program_id", "key", "locale"),
+        Index("uq_call_scripts_shared_key_locale", "key", "locale", unique=True,
+              sqlite_where=text("program_id IS NULL"), postgresql_where=text("program_id IS NULL")),
         Index("ix_call_scripts_category_locale", "category", "locale"),
     )
 

@@ -13,7 +13,7 @@ from helpdesk.scripts.models import Script
 from helpdesk.scripts.services.suggest import suggest_script
 from helpdesk.scripts.services.versions import EDITOR, definition_of, latest_version, record_version
 from tests.conftest import csrf_token, login
-from tests.scripts.conftest import DELIVERY
+from tests.scripts.conftest import DELIVERY, save_script
 from tests.scripts.test_views import editor_form, text
 
 
@@ -136,3 +136,46 @@ def test_a_script_of_another_program_and_a_script_that_does_not_exist_answer_ali
     found, not_found = answers(foreign.id), answers(missing)
     assert [status for status, _ in found] == [404] * 7
     assert found == not_found
+
+
+def test_a_manager_saving_the_key_of_another_programs_script_gets_the_answer_of_a_free_key(manager_client, make,
+                                                                                           program):
+    """Keys are unique per program: saving the key of a program the manager does not serve tells them nothing."""
+    other = make.program()
+    save_script(DELIVERY.replace("program: all", f"program: {other.code}"), make.SYSTEM)
+    db.session.commit()
+    token = csrf_token(manager_client, "/scripts/new")
+
+    def save(key):
+        form = {"csrf_token": token, "key": key, "locale": "en", "title": "Parcel", "program": program.code,
+                "category": "reward_delivery", "steps-0-id": "hi", "steps-0-say": "Hi", "steps-0-end": "y",
+                "save": "1"}
+        response = manager_client.post("/scripts/new", data=form, follow_redirects=True)
+        script = db.session.scalar(select(Script).where(Script.key == key, Script.program_id == program.id))
+        page = re.search(r"<main.*</main>", response.get_data(as_text=True), re.S)[0]
+        return response.status_code, re.sub(rf"(/scripts/|script=){script.id}\b", r"\1ID", page.replace(key, "KEY"))
+
+    taken_elsewhere, unused = save("parcel"), save("unused")
+    assert taken_elsewhere == unused and unused[0] == 200
+
+
+def test_two_programs_and_all_programs_each_hold_a_script_with_the_same_key(make, program, delivery_script):
+    other = make.program()
+    mine, theirs = (save_script(DELIVERY.replace("program: all", f"program: {p.code}"), make.SYSTEM).script
+                    for p in (program, other))
+    scripts = db.session.scalars(select(Script).where(Script.key == "parcel", Script.locale == "en"))
+    assert {(s.id, s.program_id) for s in scripts} == {(delivery_script.id, None), (mine.id, program.id),
+                                                       (theirs.id, other.id)}
+    assert save_script(DELIVERY.replace("Parcel missing", "Changed"), make.SYSTEM).script == delivery_script
+    assert (mine.latest_number, theirs.latest_number, delivery_script.latest_number) == (1, 1, 2)
+
+
+def test_the_editor_refuses_a_key_taken_in_the_managers_own_program(manager_client, program, program_script):
+    form = {"csrf_token": csrf_token(manager_client, "/scripts/new"), "key": "parcel", "locale": "en",
+            "title": "Again", "program": program.code, "category": "reward_delivery", "steps-0-id": "hi",
+            "steps-0-say": "Hi", "steps-0-end": "y", "save": "1"}
+    response = manager_client.post("/scripts/new", data=form)
+    assert response.status_code == 422
+    assert f"a script parcel (en) already exists in {program.code}" in text(response)
+    assert saved(program_script.id).title == "Parcel missing"
+

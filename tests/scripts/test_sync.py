@@ -1,5 +1,6 @@
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
@@ -174,3 +175,20 @@ def test_a_manager_cannot_give_a_script_to_a_program_they_do_not_serve(make, pro
     other = make.program()
     with pytest.raises(ValidationError, match="no program"):
         save_from_editor(fileformat.load(MINI.replace("program: all", f"program: {other.code}")), actor=manager)
+
+
+def test_sync_finds_a_script_by_its_program_key_and_locale(folder, make, program):
+    own = save_from_editor(fileformat.load(MINI.replace("program: all", f"program: {program.code}")),
+                           actor=make.SYSTEM).script
+    shared = sync(folder, make).created[0].script
+    assert (shared.program_id, own.program_id, own.latest_number) == (None, program.id, 1)
+    (folder / "mini.en.yaml").write_text(MINI.replace("title: Mini", "title: Changed"))
+    assert sync(folder, make).created[0].script == shared and own.title == "Mini"
+
+
+def test_the_database_keeps_keys_unique_within_a_program_and_within_all_programs(make, program):
+    for program_id in (None, program.id):
+        db.session.add(Script(key="twice", locale="en", title="Twice", program_id=program_id, category="other"))
+        db.session.flush()
+        with pytest.raises(IntegrityError), db.session.begin_nested():
+            db.session.add(Script(key="twice", locale="en", title="Again", program_id=program_id, category="other"))

@@ -103,18 +103,23 @@ def definition_of(version: ScriptVersion) -> Definition:
     return Definition.from_json(version.definition)
 
 
-def record_version(definition: Definition, *, source: str, origin: str, actor: Actor) -> tuple[ScriptVersion, bool]:
-    """A new version of the script ``definition.id`` in its locale, or the latest one when nothing changed.
+def record_version(definition: Definition, *, source: str, origin: str, actor: Actor, script: Script | None = None,
+                   new: bool = False) -> tuple[ScriptVersion, bool]:
+    """A new version of ``script`` (the one the editor changes) or else of the script ``definition.id`` in its
+    locale and program (made when there is none; ``new``: refused when there is one), or the latest version when
+    nothing changed. Keys are unique per program, so nothing is looked up outside the definition's program.
 
     Unchanged means the same text as the latest version or, from a file, as the latest version synced from a
     file (so ``sync`` does not undo an editor's newer version while the file stays as it was).
     """
     program = _program(definition.program, actor)
-    script = db.session.scalar(select(Script).where(Script.key == definition.id, Script.locale == definition.locale))
+    taken = _script_in(program, definition.id, definition.locale)
+    if taken is not None and (new or script not in (None, taken)):
+        raise ValidationError("id", f"a script {definition.id} ({definition.locale}) already exists in "
+                                    f"{program.code if program else 'all programs'}")
+    script = script or taken
     digest = checksum(source)
     if script is not None:
-        if script.program_id is not None and not can_access(actor, script.program_id):
-            raise NotFound("no such script")
         if script.program_id is None:
             _check_shared(actor)
         latest = latest_version(script)
@@ -132,6 +137,12 @@ def record_version(definition: Definition, *, source: str, origin: str, actor: A
     db.session.add(version)
     db.session.flush()
     return version, True
+
+
+def _script_in(program: Program | None, key: str, locale: str) -> Script | None:
+    """The script ``key`` in ``locale`` of ``program`` (None: the one for all programs, a namespace of its own)."""
+    return db.session.scalar(select(Script).where(Script.program_id == (program.id if program else None),
+                                                  Script.key == key, Script.locale == locale))
 
 
 def _program(code: str, actor: Actor) -> Program | None:
@@ -158,11 +169,9 @@ def save_from_editor(document: dict, *, actor: Actor, script: Script | None = No
         raise ValidationError("id", "the id and locale of an existing script cannot change")
     if problems:
         raise ScriptProblems(problems)
-    if script is None and db.session.scalar(select(Script.id).where(Script.key == definition.id,
-                                                                    Script.locale == definition.locale)):
-        raise ValidationError("id", f"a script {definition.id} ({definition.locale}) already exists")
     source = fileformat.dump(fileformat.to_document(definition))
-    version, _ = record_version(definition, source=source, origin=EDITOR, actor=actor)
+    version, _ = record_version(definition, source=source, origin=EDITOR, actor=actor, script=script,
+                                new=script is None)
     return version
 
 
@@ -179,7 +188,7 @@ def copy_script(script: Script, program_code: str, *, actor: Actor) -> ScriptVer
     if program is None or program.id == script.program_id:
         raise ValidationError("program", "choose one of your programs to copy the script into")
     key = copy_key(script, program)
-    if db.session.scalar(select(Script.id).where(Script.key == key, Script.locale == script.locale)):
+    if _script_in(program, key, script.locale) is not None:
         raise ValidationError("program", f"{program.code} has a copy already: {key} ({script.locale})")
     copied = Definition.from_json({**latest_version(script).definition, "id": key, "program": program.code})
     source = fileformat.dump(fileformat.to_document(copied))
