@@ -106,6 +106,7 @@ class Fault:
         self.window: tuple[float, float] | None = None
         self.notes: list[str] = []
         self.killed_at: float | None = None
+        self.run_started = time.monotonic()
 
     @property
     def name(self) -> str | None:
@@ -114,6 +115,7 @@ class Fault:
                 f"sqlite-lock {a.sqlite_lock:g}s" if a.sqlite_lock else f"gateway {a.gateway}" if a.gateway else None)
 
     def run(self, stop: threading.Event) -> None:
+        self.run_started = time.monotonic()
         if self.name is None or stop.wait(self.args.duration * FAULT_AT):
             return
         started = time.monotonic()
@@ -132,7 +134,8 @@ class Fault:
             stop.wait(self.args.fault_seconds)
             self.fake.set_mode("ok")
         self.window = (started, time.monotonic())
-        self.notes.append(f"fault {self.name}: {self.window[1] - started:.1f} s, from {started - T0:.1f} s")
+        self.notes.append(f"fault {self.name}: {self.window[1] - started:.1f} s, "
+                          f"from {started - self.run_started:.1f} s into the run")
 
     def _kill_worker(self, stop: threading.Event) -> None:
         """SIGKILL the worker that is sending a text (the fake holds its answer), start another; and SIGKILL one
@@ -185,9 +188,6 @@ def _children(pid: int) -> list[int]:
 
 
 # --- the run ------------------------------------------------------------------------------------------------------
-
-T0 = time.monotonic()
-
 
 def worker_argv(*extra: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--interval", "1", *extra]
@@ -244,7 +244,8 @@ def percentiles(values: list[float]) -> str:
 
 def report(sent, elapsed: float, fault: Fault, problems: dict[str, list[str]], counts: dict, notes: list[str],
            log_dir: Path, gave_up: Counter) -> int:
-    print(f"\n{len(sent):,} requests in {elapsed:.1f} s: {len(sent) / elapsed:,.1f} requests/s")
+    print(f"\n{len(sent):,} requests in {elapsed:.1f} s: {len(sent) / elapsed:,.1f} requests/s "
+          f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"{'kind':16} {'count':>7} {'non-2xx':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     by_kind = defaultdict(list)
     for s in sent:
@@ -345,13 +346,15 @@ def main() -> int:
         app = create_app({"SQLALCHEMY_DATABASE_URI": database.url, "SECRET_KEY": "load-bench"})
         with app.app_context():
             notes = drain(processes, env, args.drain)
-            kept = fake.fetch()["kept"]
+            log = fake.fetch()
+            kept = log["kept"]
             sent = recorder.sent
             problems = {"calls": load_checks.check_calls(sent), "texts in": load_checks.check_texts(sent),
                         "texts out (fake Twilio's log)": load_checks.check_outbound(kept),
                         "surveys": load_checks.check_surveys(sent),
                         "delivery reports": load_checks.check_delivery_reports(sent)}
-            counts = {**load_checks.summary_counts(), "accepted by the fake Twilio": len(kept)}
+            counts = {**load_checks.summary_counts(), "accepted by the fake Twilio": len(kept),
+                      "refused by it": len(log["refused"])}
             gave_up = load_checks.outbound_failures()
             db.session.remove()
             db.engine.dispose()

@@ -8,6 +8,7 @@ and its parallel status callbacks arrive.
 import http.client
 import json
 import random
+import re
 import threading
 import time
 import uuid
@@ -71,15 +72,21 @@ class Recorder:
                 status, answer = response.status, response.read()
             finally:
                 connection.close()
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset, cut short, timed out
             error = f"{type(exc).__name__}: {exc}"
         if status >= 300:
-            error = answer[:200].decode(errors="replace")
+            error = _gist(answer.decode(errors="replace"))
         sent = Sent(kind, sid, status, started, time.monotonic(), error, dict(data or {}))
         if kind.startswith("api") and 200 <= status < 300:
             sent.data["answer"] = json.loads(answer)
         self.sent.append(sent)
         return sent
+
+
+def _gist(answer: str) -> str:
+    """An error answer in one short line: an HTML page's title, else the text with its spacing collapsed."""
+    title = re.search(r"<title>(.*?)</title>", answer, re.S)
+    return " ".join((title.group(1) if title else answer).split())[:120]
 
 
 class WebhookClient:
@@ -137,6 +144,8 @@ class WebhookClient:
     def text(self) -> None:
         phone, hotline = self.rng.choice(self.people)
         roll = self.rng.random()
+        if roll >= 0.7 and (surveyed := self.sent_messages.pick(self.rng)) is not None:
+            phone, hotline = surveyed["to"], surveyed["from"]  # the answer to a survey (or to an agent's text)
         if roll < 0.01:
             bodies = [OPT_OUT]
         elif roll < 0.02:
@@ -144,7 +153,7 @@ class WebhookClient:
         elif roll < 0.1:  # two texts from one participant at once
             bodies = [self.rng.choice(FREE_TEXTS), self.rng.choice(FREE_TEXTS)]
         else:
-            bodies = [self.rng.choice(SCORE_TEXTS if self.rng.random() < 0.3 else FREE_TEXTS)]
+            bodies = [self.rng.choice(SCORE_TEXTS if roll >= 0.7 else FREE_TEXTS)]
         forms = [{"AccountSid": ACCOUNT, "MessageSid": f"SM{uuid.uuid4().hex}", "SmsSid": "", "From": phone,
                   "To": hotline, "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01"} for body in bodies]
         for form in forms:
