@@ -265,8 +265,9 @@ def report(sent, elapsed: float, fault: Fault, problems: dict[str, list[str]], c
             for (kind, status, error), n in groups.most_common():
                 print(f"  {n:5} x {kind} -> {status or 'no answer'} {error}")
     if fault.window and counted:
-        after = [s for s in counted if s.started > fault.window[1] + 2]
-        print(f"  of which {len(after)} started more than 2 s after the fault ended")
+        during = [s for s in counted if s.ended >= fault.window[0] and s.started <= fault.window[1] + 2]
+        print(f"  of which {len(during)} during the fault (or within 2 s after it), {len(counted) - len(during)} "
+              "outside it")
     if gave_up:
         print("outbound texts given up on, by error code: " + ", ".join(f"{c}: {n}" for c, n in gave_up.items()))
     for check, found in problems.items():
