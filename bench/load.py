@@ -230,8 +230,11 @@ def drain(processes: Processes, env: dict, seconds: float) -> list[str]:
             notes.append(f"drain round {round_number}: {moved} waits (lease, backoff, filing retry) moved to now")
         if not moved and not due_work():
             break
-        subprocess.run(worker_argv("--once"), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=300)
+        with open(processes.log_dir / "drain.log", "ab") as log:
+            done = subprocess.run(worker_argv("--once"), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                  timeout=300)
+        if done.returncode:
+            notes.append(f"drain round {round_number}: flask worker --once failed (see drain.log)")
     return notes
 
 
@@ -300,6 +303,7 @@ def main() -> int:
     faults.add_argument("--gateway", choices=("500", "hang", "21610"))
     parser.add_argument("--fault-seconds", type=float, default=10, help="how long --gateway lasts")
     args = parser.parse_args()
+    args.db = "postgresql" if args.database_url else args.db
     if args.pg_restart and args.db != "postgresql" or args.sqlite_lock and args.db != "sqlite":
         parser.error("--pg-restart needs --db postgresql, --sqlite-lock needs --db sqlite")
 
@@ -307,7 +311,8 @@ def main() -> int:
     work_dir.mkdir(parents=True)
     processes, database, fake_process = Processes(work_dir), None, None
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a shell's background job starts with it ignored
+        signal.signal(signum, signal.default_int_handler)
     try:
         fake_process, fake_url = fake_twilio.start()
         fake = FakeLog(fake_url)
