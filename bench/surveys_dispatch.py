@@ -37,9 +37,9 @@ from helpdesk import create_app  # noqa: E402
 from helpdesk.auth.models import Role, User  # noqa: E402
 from helpdesk.cases.models import Case, Channel, Priority, Status  # noqa: E402
 from helpdesk.extensions import db  # noqa: E402
+from helpdesk.jobs.surveys import dispatch_due_surveys  # noqa: E402
 from helpdesk.participants.models import Participant  # noqa: E402
 from helpdesk.programs.models import DEFAULT_BUSINESS_HOURS, DEFAULT_SLA_TARGETS, Program  # noqa: E402
-from helpdesk.surveys.dispatch import dispatch_due_surveys  # noqa: E402
 from helpdesk.surveys.models import Survey, SurveyDay, SurveyStatus  # noqa: E402
 
 ACCOUNT = "ACbench00000000000000000000000000"

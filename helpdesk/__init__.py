@@ -4,10 +4,13 @@ from pathlib import Path
 
 from flask import Flask
 
+from helpdesk import api, auth, cases, jobs, participants, programs, reports, rewards, scripts, surveys, telephony
 from helpdesk.config import Config, resolve_database_uri, resolve_secret_key
 from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers.
+FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, surveys, reports, api, jobs)
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -21,7 +24,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     resolve_secret_key(app)
     resolve_database_uri(app)
     register_extensions(app)
-    register_blueprints(app)
+    register_features(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_cli(app)
@@ -29,11 +32,9 @@ def create_app(config: type | dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from helpdesk import (
-        database,
-        models,  # noqa: F401  (every model registered before the mappers configure)
-    )
+    from helpdesk import database, models
 
+    models.configure()
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -42,27 +43,9 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from helpdesk import api, auth, cases, participants, programs, reports, rewards, scripts, surveys, telephony
-    from helpdesk.api import reward_orders as _api_reward_orders  # noqa: F401
-    from helpdesk.api import satisfaction as _api_satisfaction  # noqa: F401
-    from helpdesk.api import views as _api_views  # noqa: F401  (the imports attach the routes)
-    from helpdesk.auth import views as _auth_views  # noqa: F401
-    from helpdesk.cases import views as _case_views  # noqa: F401
-    from helpdesk.participants import views as _participant_views  # noqa: F401
-    from helpdesk.programs import views as _program_views  # noqa: F401
-    from helpdesk.reports import views as _report_views  # noqa: F401
-    from helpdesk.rewards import views as _reward_views  # noqa: F401
-    from helpdesk.scripts import views as _script_views  # noqa: F401
-    from helpdesk.surveys import views as _survey_views  # noqa: F401  (also attaches the survey hooks)
-    from helpdesk.telephony import views as _telephony_views  # noqa: F401
-    from helpdesk.telephony import webhooks as _webhooks  # noqa: F401
-
-    for package in (auth, cases, participants, programs, rewards, telephony, scripts, surveys, reports, api):
-        app.register_blueprint(package.bp)
-    app.register_blueprint(telephony.webhooks_bp)
-    csrf.exempt(api.bp)  # token-authenticated, no cookies
-    csrf.exempt(telephony.webhooks_bp)  # signed by Twilio instead
+def register_features(app: Flask) -> None:
+    for feature in FEATURES:
+        feature.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -80,20 +63,6 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from helpdesk.api.cli import api_token_cli
-    from helpdesk.auth.cli import users_cli
     from helpdesk.demo_data import demo_data_command
-    from helpdesk.rewards.cli import orders_cli
-    from helpdesk.scripts.cli import scripts_cli
-    from helpdesk.surveys.cli import surveys_cli
-    from helpdesk.surveys.worker import worker_command
-    from helpdesk.telephony.cli import sms_cli
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(api_token_cli)
     app.cli.add_command(demo_data_command)
-    app.cli.add_command(orders_cli)
-    app.cli.add_command(sms_cli)
-    app.cli.add_command(scripts_cli)
-    app.cli.add_command(surveys_cli)
-    app.cli.add_command(worker_command)

@@ -85,13 +85,19 @@ def lock_row(model, *conditions):
     On PostgreSQL ``FOR NO KEY UPDATE``: it queues lockers of the row as ``FOR UPDATE`` would, but not the
     inserts of rows that refer to it (a foreign key takes ``KEY SHARE``), which would deadlock with them. On
     SQLite the unit of work holds the database's write lock already."""
-    return db.session.scalars(select(model).where(*conditions).with_for_update(key_share=True)
+    return db.session.scalars(select(model).where(*conditions).with_for_update(key_share=True, of=model)
                               .execution_options(populate_existing=True)).one_or_none()
 
 
 def search_key() -> String:
     """A lower-cased look-up column compared byte-wise, so prefix ranges use the index on PostgreSQL too."""
     return String(120).with_variant(String(120, collation="C"), "postgresql")
+
+
+def skip_locked(query):
+    """A claim's query: on PostgreSQL, rows another worker holds are left to it rather than waited for (on SQLite
+    the unit of work holds the database's write lock already)."""
+    return query.with_for_update(skip_locked=True) if db.session.get_bind().dialect.name == "postgresql" else query
 
 
 def refresh_query_statistics(connection) -> bool:

@@ -15,12 +15,12 @@ from helpdesk.auth.services import create_user
 from helpdesk.cases.services import open_case, take_case, timeline, update_case
 from helpdesk.cases.sla import set_due_times
 from helpdesk.extensions import db
+from helpdesk.jobs.surveys import dispatch_due_surveys
 from helpdesk.participants.services import upsert_participant
 from helpdesk.programs.models import Program
 from helpdesk.programs.services import create_program
 from helpdesk.rewards.delivery import escalate_to_vendor, open_delivery_case
 from helpdesk.rewards.orders import upsert_order
-from helpdesk.surveys.dispatch import dispatch_due_surveys
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.settings import update_survey_settings
 from helpdesk.surveys.stats import rebuild_days
@@ -149,6 +149,7 @@ def _orders(program, people, agents, rng: random.Random) -> None:
 def _survey_answers(rng: random.Random) -> None:
     """Send the surveys the resolved demo cases scheduled, answer most of them by SMS as participants would,
     then spread them over the last eight weeks so the dashboard has a trend."""
+    db.session.commit()  # the cases are loaded: the dispatcher commits step by step, as the worker's does
     dispatch_due_surveys(gateway=DevelopmentGateway())
     sent = list(db.session.scalars(select(Survey).where(Survey.status == SurveyStatus.SENT)))
     for survey in sent:

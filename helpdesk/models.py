@@ -1,11 +1,22 @@
-"""Imports every feature's models so metadata (and Alembic autogenerate) sees all tables."""
+"""Every feature's models, so metadata (and Alembic autogenerate) sees all tables."""
 
-from helpdesk.api.models import ApiToken  # noqa: F401
-from helpdesk.auth.models import User, user_programs  # noqa: F401
-from helpdesk.cases.models import Case, CaseEvent  # noqa: F401
-from helpdesk.participants.models import Participant  # noqa: F401
-from helpdesk.programs.models import Program  # noqa: F401
-from helpdesk.rewards.models import DeliveryCase, OrderStatusChange, RewardOrder  # noqa: F401
-from helpdesk.scripts.models import Script, ScriptRun, ScriptVersion  # noqa: F401
-from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings  # noqa: F401
-from helpdesk.telephony.models import Call, Message  # noqa: F401
+from sqlalchemy.orm import configure_mappers
+
+from helpdesk.api.models import ApiToken
+from helpdesk.auth.models import User, user_programs
+from helpdesk.cases.models import Case, CaseEvent
+from helpdesk.participants.models import Participant
+from helpdesk.programs.models import Program
+from helpdesk.rewards.models import DeliveryCase, OrderStatusChange, RewardOrder
+from helpdesk.scripts.models import Script, ScriptRun, ScriptVersion
+from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings
+from helpdesk.telephony.models import Call, Message
+
+__all__ = ["ApiToken", "Call", "Case", "CaseEvent", "DeliveryCase", "Message", "OrderStatusChange", "Participant",
+           "Program", "RewardOrder", "Script", "ScriptRun", "ScriptVersion", "Survey", "SurveyDay", "SurveySettings",
+           "User", "user_programs"]
+
+
+def configure() -> None:
+    """Map every model now (all are imported above), so a broken relationship stops the app from starting."""
+    configure_mappers()

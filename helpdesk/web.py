@@ -1,14 +1,16 @@
 """What every page shares: error pages (JSON under /api), template filters, the program-timezone clock."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, flash, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from helpdesk.database import utcnow
-from helpdesk.errors import HelpdeskError, ValidationError
-from helpdesk.extensions import db
+from helpdesk.database import unit_of_work, utcnow
+from helpdesk.errors import Conflict, HelpdeskError, ValidationError
 from helpdesk.panels import render_slot
 from helpdesk.phones import display_phone
 
@@ -30,22 +32,41 @@ def apply_field_errors(form, error: ValidationError) -> None:
             flash(f"{name.replace('_', ' ').capitalize()} {message}", "error")
 
 
-def save_form(form, change):
-    """The views' one write step: validate ``form``, run ``change()`` (a service call) and commit.
+@dataclass
+class Change:
+    """What a view's change came to: the service's ``result``, or the ``error`` it was refused with (nothing
+    was written then)."""
 
-    Returns what ``change`` returned, or None when the form or the service refused the input; the
-    transaction is then rolled back and the service's field errors are shown on the form.
+    result: Any = None
+    error: ValidationError | Conflict | None = None
+
+
+def run_change(change: Callable[[], Any], form=None) -> Change:
+    """The views' one write step: ``change()`` (the service call) in a unit of work, committed at its end.
+
+    Validate the form and load what it needs before; render or redirect after. A refusal (ValidationError,
+    Conflict) rolls the unit of work back and comes back as ``error``, its field errors shown on ``form``.
+    Objects expire at the commit: what the answer needs of the result (an id, a reference), ``change`` reads
+    and returns, so that nothing is loaded again after the commit.
     """
+    try:
+        with unit_of_work():
+            return Change(result=change())
+    except (ValidationError, Conflict) as exc:
+        if form is not None and isinstance(exc, ValidationError):
+            apply_field_errors(form, exc)
+        return Change(error=exc)
+
+
+def save_form(form, change):
+    """A form's whole write: validate ``form``, then :func:`run_change`. Returns what ``change`` returned, or
+    None when the form or the service refused the input (the reasons are shown on the form)."""
     if not form.validate_on_submit():
         return None
-    try:
-        result = change()
-    except ValidationError as exc:
-        db.session.rollback()
-        apply_field_errors(form, exc)
-        return None
-    db.session.commit()
-    return result
+    done = run_change(change, form)
+    if isinstance(done.error, Conflict):
+        flash(f"Not saved: {done.error.message}", "error")
+    return done.result
 
 
 def _wants_json() -> bool:

@@ -1,5 +1,14 @@
-"""The blueprint; its routes live in views.py, imported by create_app."""
+"""API v1 for the programs' own systems: bearer tokens, JSON, the contract in docs/openapi.yaml."""
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+def init_app(app: Flask) -> None:
+    from helpdesk.api import reward_orders, satisfaction, views
+    from helpdesk.api.cli import api_token_cli
+    from helpdesk.extensions import csrf
+
+    for routes in (views, reward_orders, satisfaction):
+        app.register_blueprint(routes.bp)
+        csrf.exempt(routes.bp)  # token-authenticated, no cookies
+    app.cli.add_command(api_token_cli)

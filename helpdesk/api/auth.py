@@ -1,12 +1,21 @@
 """Bearer-token authentication for API v1: every request names its token, which becomes the acting ``actor``."""
 
-from flask import g, request
+from flask import Blueprint, g, request
 
 from helpdesk.api.models import ApiToken
-from helpdesk.api.services import authenticate_token
+from helpdesk.api.services import authenticate_token, last_use_is_stale, record_token_use
+from helpdesk.database import unit_of_work, utcnow
 from helpdesk.web import json_error
 
 REALM = 'Bearer realm="helpdesk-api"'
+PREFIX = "/api/v1"
+
+
+def token_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint of API v1 routes, each of which needs a token."""
+    bp = Blueprint(name, import_name, url_prefix=PREFIX)
+    bp.before_request(require_token)
+    return bp
 
 
 def require_token():
@@ -17,6 +26,10 @@ def require_token():
     token = authenticate_token(plain.strip())
     if token is None:
         return _unauthorized("invalid_token", "the API token is not valid", f'{REALM}, error="invalid_token"')
+    now = utcnow()
+    if last_use_is_stale(token, now):
+        with unit_of_work():  # its own short write, at most once a minute per token
+            record_token_use(token, now)
     g.api_token = token
     return None
 

@@ -8,27 +8,26 @@ import json
 
 from flask import request
 
-from helpdesk.api import bp
-from helpdesk.api.auth import current_actor
+from helpdesk.api.auth import current_actor, token_blueprint
 from helpdesk.api.lookups import program_at
 from helpdesk.api.parsing import BadRequest, json_body, wrong_json_types
 from helpdesk.api.serializers import timestamp
+from helpdesk.database import unit_of_work
 from helpdesk.errors import NotFound, ValidationError
-from helpdesk.extensions import db
 from helpdesk.rewards.models import RewardOrder
 from helpdesk.rewards.orders import (
-    CREATED,
     FIELDS,
-    UNCHANGED,
-    UPDATED,
+    BatchCheck,
+    Outcome,
+    Result,
     apply_orders,
-    clean_order,
-    clean_order_ref,
     find_order,
     status_histories,
     upsert_order,
 )
 from helpdesk.validation import FieldErrors
+
+bp = token_blueprint("api_reward_orders", __name__)
 
 ORDER = {name: int if name == "points_spent" else str for name in FIELDS}
 BULK_ITEM = {"order_ref": str, **ORDER}
@@ -68,19 +67,17 @@ def reward_orders_show(code, order_ref):
     order = find_order(program, order_ref) if len(order_ref) <= MAX_REF and "\x00" not in order_ref else None
     if order is None:
         raise NotFound(f"no reward order {order_ref[:64]!r} in program {program.code}")
-    payload = order_json(order)
-    db.session.commit()
-    return payload
+    return order_json(order)
 
 
 @bp.put("/programs/<code>/reward-orders/<order_ref>")
 def reward_orders_upsert(code, order_ref):
     program = program_at(code, actor=current_actor())
     body = json_body(ORDER)
-    order, outcome = upsert_order(program, order_ref, body, actor=current_actor(), source="API")
-    payload = order_json(order)
-    db.session.commit()
-    return payload, 201 if outcome == CREATED else 200
+    with unit_of_work():
+        order, result = upsert_order(program, order_ref, body, actor=current_actor(), source="API")
+        payload = order_json(order)
+    return payload, 201 if result == Result.CREATED else 200
 
 
 @bp.post("/programs/<code>/reward-orders:bulk")
@@ -90,27 +87,21 @@ def reward_orders_bulk(code):
     items = _json_array()
     results: list[dict] = [{}] * len(items)
     valid: list[tuple[int, dict]] = []
-    first_index: dict[str, int] = {}
+    check = BatchCheck()
     for index, item in enumerate(items):
-        clean = _checked_item(item)
-        if "error" not in clean and clean["order_ref"] in first_index:
-            clean = {"error": _invalid({"order_ref": f"duplicate of item {first_index[clean['order_ref']]}"})}
+        clean = _checked_item(item, index, check)
         if "error" in clean:
             ref = item.get("order_ref") if isinstance(item, dict) and isinstance(item.get("order_ref"), str) else None
-            results[index] = {"index": index, "order_ref": ref, "result": "rejected", "error": clean["error"]}
+            results[index] = {"index": index, "order_ref": ref, "result": Result.REJECTED, "error": clean["error"]}
         else:
-            first_index[clean["order_ref"]] = index
             valid.append((index, clean))
-    outcomes = apply_orders(program, [clean for _, clean in valid], actor=current_actor(),
-                            source="API bulk") if valid else []
-    for (index, clean), outcome in zip(valid, outcomes, strict=True):
-        result = {"index": index, "order_ref": clean["order_ref"], "result": outcome}
-        if outcome not in (CREATED, UPDATED, UNCHANGED):
-            field, _, message = outcome.partition(": ")
-            result = {**result, "result": "rejected", "error": _invalid({field: message})}
-        results[index] = result
-    summary = {name: sum(r["result"] == name for r in results) for name in (CREATED, UPDATED, UNCHANGED, "rejected")}
-    db.session.commit()
+    if valid:
+        with unit_of_work():
+            outcomes = apply_orders(program, [clean for _, clean in valid], actor=current_actor(), source="API bulk")
+        for (index, clean), outcome in zip(valid, outcomes, strict=True):
+            results[index] = {"index": index, "order_ref": clean["order_ref"], "result": outcome.result,
+                              **({"error": _invalid(outcome.errors)} if outcome.errors else {})}
+    summary = {result.value: sum(r["result"] == result for r in results) for result in Result}
     return {"summary": summary, "results": results}
 
 
@@ -126,7 +117,7 @@ def _json_array() -> list:
     return body
 
 
-def _checked_item(item) -> dict:
+def _checked_item(item, index: int, check: BatchCheck) -> dict:
     """The cleaned order, or ``{"error": ...}`` saying what is wrong with this item alone."""
     if not isinstance(item, dict):
         return {"error": {"code": "not_object", "message": "the item must be a JSON object"}}
@@ -136,12 +127,9 @@ def _checked_item(item) -> dict:
     errors = FieldErrors()
     for name in sorted(set(item) - set(BULK_ITEM)):
         errors.add(name[:64], "is not a field of this request")
-    order_ref = clean_order_ref(item.get("order_ref"), errors)
-    clean = clean_order(item, errors)
-    if errors.fields:
-        return {"error": _invalid(errors.fields)}
-    return {**clean, "order_ref": order_ref}
+    clean = check.check(item, f"item {index}", errors)
+    return {"error": _invalid(errors.fields)} if clean is None else clean
 
 
 def _invalid(fields: dict[str, str]) -> dict:
-    return {"code": "invalid", "message": "; ".join(f"{k}: {v}" for k, v in fields.items()), "fields": fields}
+    return {"code": "invalid", "message": Outcome(Result.REJECTED, fields).reason, "fields": fields}

@@ -7,13 +7,13 @@ is a 422 naming the argument.
 
 from flask import request
 
-from helpdesk.api import bp
-from helpdesk.api.auth import current_actor
+from helpdesk.api.auth import current_actor, token_blueprint
 from helpdesk.api.lookups import program_at
 from helpdesk.errors import ValidationError
-from helpdesk.extensions import db
 from helpdesk.reports.periods import parse_period, today_in
 from helpdesk.reports.queries import Figures, summary
+
+bp = token_blueprint("api_satisfaction", __name__)
 
 
 def summary_json(figures: Figures) -> dict:
@@ -37,6 +37,4 @@ def satisfaction_summary():
         raise ValidationError("program", "is required")
     program = program_at(code, actor=current_actor())  # unknown, too long or hidden from the token: 404
     period = parse_period(request.args.get("from"), request.args.get("to"), today=today_in(program), required=True)
-    payload = summary_json(summary(program, period))
-    db.session.commit()
-    return payload
+    return summary_json(summary(program, period))

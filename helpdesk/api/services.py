@@ -2,12 +2,11 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from helpdesk.api.models import ApiToken
-from helpdesk.database import utcnow
 from helpdesk.extensions import db
 from helpdesk.programs.models import Program
 from helpdesk.validation import FieldErrors
@@ -34,8 +33,17 @@ def create_api_token(name: str, program: Program | None = None) -> tuple[ApiToke
 def authenticate_token(plain: str) -> ApiToken | None:
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
-    now = utcnow()
-    if token is not None and (token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION):
-        token.last_used_at = now  # at most once a minute: concurrent requests do not queue on the row lock
-    return token
+    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+
+
+def last_use_is_stale(token: ApiToken, now: datetime) -> bool:
+    """Whether the token's last use is worth writing: at most once a minute, so reads do not write."""
+    return token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION
+
+
+def record_token_use(token: ApiToken, now: datetime) -> None:
+    """Stamp the token's last use, unless a concurrent request just did."""
+    db.session.execute(update(ApiToken).where(
+        ApiToken.id == token.id,
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_PRECISION),
+    ).values(last_used_at=now).execution_options(synchronize_session=False))

@@ -1,5 +1,11 @@
-"""The blueprint; its routes live in views.py, imported by create_app."""
+"""Staff accounts: sign-in, roles, the programs each user serves. The pages live in views.py."""
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("auth", __name__)
+
+def init_app(app: Flask) -> None:
+    from helpdesk.auth import views
+    from helpdesk.auth.cli import users_cli
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(users_cli)

@@ -40,7 +40,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    programs: Mapped[list[Program]] = relationship(secondary=user_programs, lazy="selectin", order_by=Program.code)
+    programs: Mapped[list[Program]] = relationship(secondary=user_programs, order_by=Program.code)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -1,6 +1,7 @@
 """Staff users: creation and password check."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from helpdesk.auth.models import Role, User
 from helpdesk.extensions import db
@@ -54,4 +55,5 @@ def update_user(user: User, *, name, role, active: bool, programs: list[Program]
 
 
 def list_users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.name)))
+    return list(db.session.scalars(select(User).options(selectinload(User.programs))
+                                   .order_by(User.active.desc(), User.name)))

@@ -1,9 +1,8 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from helpdesk.auth import bp
 from helpdesk.auth.access import admin_required
 from helpdesk.auth.forms import LoginForm, UserForm
 from helpdesk.auth.models import User
@@ -13,6 +12,8 @@ from helpdesk.forms import choices
 from helpdesk.programs.models import Program
 from helpdesk.programs.services import visible_programs
 from helpdesk.web import save_form
+
+bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to continue."
@@ -74,10 +75,10 @@ def users():
 @admin_required
 def new_user():
     form = _user_form()
-    user = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                                               password=form.password.data, programs=_chosen_programs(form)))
-    if user is not None:
-        flash(f"User {user.email} created.", "success")
+    email = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                                                password=form.password.data, programs=_chosen_programs(form)).email)
+    if email is not None:
+        flash(f"User {email} created.", "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
 
@@ -86,10 +87,10 @@ def new_user():
 @admin_required
 def edit_user(user_id):
     user = db.get_or_404(User, user_id)
-    form = _user_form(user)
+    form, email = _user_form(user), user.email
     if save_form(form, lambda: update_user(user, name=form.name.data, role=form.role.data, active=form.active.data,
                                            programs=_chosen_programs(form), password=form.password.data,
                                            actor=current_user)):
-        flash(f"User {user.email} saved.", "success")
+        flash(f"User {email} saved.", "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200

@@ -1,5 +1,9 @@
-"""The blueprint; its routes live in views.py, imported by create_app."""
+"""Cases: queues, the case page, the one service path through which a case changes. Pages in views.py."""
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("cases", __name__)
+
+def init_app(app: Flask) -> None:
+    from helpdesk.cases import views
+
+    app.register_blueprint(views.bp)

@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 
 from helpdesk.auth.models import User
 from helpdesk.database import IntEnumType, UTCDateTime, utcnow
@@ -112,9 +112,9 @@ class Case(db.Model):
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    program: Mapped[Program] = relationship(lazy="joined", innerjoin=True)
-    participant: Mapped[Participant | None] = relationship(lazy="joined")
-    assignee: Mapped[User | None] = relationship(lazy="joined")
+    program: Mapped[Program] = relationship()
+    participant: Mapped[Participant | None] = relationship()
+    assignee: Mapped[User | None] = relationship()
 
     @validates("status")
     def _mirror_open(self, key, status):
@@ -129,12 +129,16 @@ class Case(db.Model):
         return f"<Case {self.program_id}-{self.number}>"
 
 
+# What a page showing cases reads with them, in the same statement: lists and the case page pass these.
+CASE_PAGE_LOADS = (joinedload(Case.program, innerjoin=True), joinedload(Case.participant), joinedload(Case.assignee))
+
 # Highest priority first, oldest first within a priority: one index walk for the "priority" sort.
 Index("ix_cases_open_priority", Case.is_open, Case.priority.desc(), Case.id)
 
 
 class EventKind(enum.StrEnum):
-    """Kinds of timeline entries. Features add theirs here (calls, messages, script runs, survey results)."""
+    """The case's own timeline entries. Other features declare theirs (``TelephonyEvent``...) and write them
+    with ``log_activity``; ``CaseEvent.kind`` stores the value."""
 
     CREATED = "created"
     NOTE = "note"
@@ -143,19 +147,6 @@ class EventKind(enum.StrEnum):
     CATEGORY = "category"
     ASSIGNEE = "assignee"
     PARTICIPANT = "participant"
-    SCRIPT_RUN = "script_run"
-    CALLBACK_SCHEDULED = "callback_scheduled"
-    DELIVERY_OPENED = "delivery_opened"
-    ORDER_LINKED = "order_linked"
-    ISSUE_TYPE = "issue_type"
-    VENDOR_ESCALATED = "vendor_escalated"
-    VENDOR_ANSWERED = "vendor_answered"
-    DELIVERY_RESOLVED = "delivery_resolved"
-    SURVEY_ANSWERED = "survey_answered"
-    SURVEY_UNCLEAR = "survey_unclear"
-    SURVEY_COMMENT = "survey_comment"
-    SERVICE_RECOVERY = "service_recovery"
-    SERVICE_RECOVERY_DONE = "service_recovery_done"
 
 
 class CaseEvent(db.Model):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from helpdesk.actors import Actor
 from helpdesk.auth.models import User
-from helpdesk.cases.models import Case, Category, Priority, Status
+from helpdesk.cases.models import CASE_PAGE_LOADS, Case, Category, Priority, Status
 from helpdesk.database import utcnow
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
@@ -122,7 +122,8 @@ def list_cases(queue: str, filters: CaseFilters, *, actor: Actor, sort: str | No
     if cursor:
         direction, values = decode_cursor(cursor, types)
         query = query.where(key.after(values, reverse=direction == "prev"))
-    rows = list(db.session.scalars(query.order_by(*key.order_by(reverse=direction == "prev")).limit(limit + 1)))
+    query = query.options(*CASE_PAGE_LOADS).order_by(*key.order_by(reverse=direction == "prev"))
+    rows = list(db.session.scalars(query.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     if direction == "prev":

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, text, union
 
 from helpdesk.actors import Actor
-from helpdesk.cases.models import Case
+from helpdesk.cases.models import CASE_PAGE_LOADS, Case
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.participants.services import name_key
@@ -111,7 +111,7 @@ def _cases(query: str, programs, visible, participants: list[Participant], limit
         return []
     ids = _first_of_each([(_in_scope(select(Case.id).where(c), Case.program_id, visible), [Case.id.desc()])
                           for c in conditions], limit)
-    stmt = select(Case).where(Case.id.in_(ids)).order_by(Case.id.desc()).limit(limit)
+    stmt = select(Case).options(*CASE_PAGE_LOADS).where(Case.id.in_(ids)).order_by(Case.id.desc()).limit(limit)
     return list(db.session.scalars(stmt))
 
 

@@ -1,12 +1,12 @@
 """Cases: the one path through which a case is opened and changed, each change written to its timeline."""
 
-from collections.abc import Callable
+from enum import StrEnum
 
 from sqlalchemy import select, update
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.auth.models import Role, User, user_programs
-from helpdesk.cases.models import Case, CaseEvent, Category, Channel, EventKind, Priority, Status
+from helpdesk.cases.models import CASE_PAGE_LOADS, Case, CaseEvent, Category, Channel, EventKind, Priority, Status
 from helpdesk.cases.sla import refresh_next_deadline, set_due_times
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound, ValidationError
@@ -14,6 +14,7 @@ from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.participants.services import create_participant
 from helpdesk.programs.models import Program
+from helpdesk.signals import case_status_changed, resolution_requested
 from helpdesk.validation import FieldErrors
 
 MAX_DESCRIPTION = 10_000
@@ -31,14 +32,9 @@ TRANSITIONS: dict[Status, set[Status]] = {
 
 UNCHANGED = object()
 
-# Checks features add before a case may become resolved or closed: ``guard(case)`` returns why not, or None.
-resolution_guards: list[Callable[[Case], str | None]] = []
-# Called after a case's status changed, in the same transaction: ``listener(case, old, new, actor)``.
-status_listeners: list[Callable[[Case, Status, Status, Actor], None]] = []
-
 
 def get_case(case_id: int, *, actor: Actor) -> Case:
-    case = db.session.get(Case, case_id)
+    case = db.session.get(Case, case_id, options=CASE_PAGE_LOADS)
     if case is None or not can_access(actor, case.program_id):
         raise NotFound("no such case")
     return case
@@ -115,8 +111,8 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
     if new_status is not None and new_status != case.status and new_status not in TRANSITIONS[case.status]:
         raise Conflict(_transition_refusal(case.status, new_status))
     if new_status in (Status.RESOLVED, Status.CLOSED) and new_status != case.status:
-        for guard in resolution_guards:
-            if reason := guard(case):
+        for _receiver, reason in resolution_requested.send(case):
+            if reason:
                 raise Conflict(reason)
     if case.status == Status.CLOSED and (new_priority or new_category or assignee is not UNCHANGED
                                          or participant is not UNCHANGED):
@@ -147,15 +143,15 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
     refresh_next_deadline(case)
     db.session.flush()
     if case.status != old_status:
-        for listener in status_listeners:
-            listener(case, old_status, case.status, actor)
+        case_status_changed.send(case, old=old_status, new=case.status, actor=actor)
     return case
 
 
-def log_activity(case: Case, kind: str, *, actor: Actor, body: str = "", is_public: bool = False,
+def log_activity(case: Case, kind: StrEnum, *, actor: Actor, body: str = "", is_public: bool = False,
                  responds: bool = False, **data) -> CaseEvent:
     """Write a feature's activity (a call, a message, a script run, a survey answer) to the case timeline.
 
+    ``kind`` is a member of the feature's own enum of timeline entries (``TelephonyEvent.CALL``...).
     Features never add CaseEvent rows themselves: this keeps ``updated_at`` and the history in step.
     ``responds`` marks the activity as a response to the participant (an answered call, an SMS reply),
     which stops the first-response clock.
@@ -166,7 +162,7 @@ def log_activity(case: Case, kind: str, *, actor: Actor, body: str = "", is_publ
     if responds and case.first_response_at is None:
         case.first_response_at = case.updated_at
         refresh_next_deadline(case)
-    event = CaseEvent(case_id=case.id, kind=str(kind), body=body, is_public=is_public, data=data,
+    event = CaseEvent(case_id=case.id, kind=kind.value, body=body, is_public=is_public, data=data,
                       created_at=case.updated_at, **_author(actor))
     db.session.add(event)
     db.session.flush()

@@ -1,7 +1,6 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from helpdesk.cases import bp
 from helpdesk.cases.forms import (
     CATEGORY_CHOICES,
     PRIORITY_CHOICES,
@@ -11,6 +10,7 @@ from helpdesk.cases.forms import (
     NewCaseForm,
     NoteForm,
 )
+from helpdesk.cases.models import Case
 from helpdesk.cases.queues import (
     QUEUES,
     SORT_LABELS,
@@ -29,12 +29,14 @@ from helpdesk.cases.services import (
     timeline,
     update_case,
 )
+from helpdesk.database import lock_row
 from helpdesk.errors import Conflict, ValidationError
-from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.participants.services import find_by_external_id, get_participant
-from helpdesk.programs.services import get_program, visible_programs
-from helpdesk.web import apply_field_errors, save_form
+from helpdesk.programs.services import visible_programs
+from helpdesk.web import run_change, save_form
+
+bp = Blueprint("cases", __name__)
 
 BADGE_QUEUES = ("mine", "unassigned", "breaching")
 NEW_PARTICIPANT_FIELDS = ("external_id", "first_name", "last_name", "phone", "email")
@@ -72,14 +74,14 @@ def search_page():
     return render_template("cases/search.html", result=result)
 
 
-def _assignee_choices(case):
-    return choices([("", "Unassigned")] + [(str(u.id), u.name) for u in assignable_users(case.program)])
+def _assignee_choices(users):
+    return choices([("", "Unassigned")] + [(str(u.id), u.name) for u in users])
 
 
 def _case_forms(case):
     update_form = CaseUpdateForm(status=case.status.value, priority=case.priority.key,
                                  assignee=str(case.assignee_id or ""))
-    update_form.assignee.choices = _assignee_choices(case)
+    update_form.assignee.choices = _assignee_choices(assignable_users(case.program))
     return {"note_form": NoteForm(), "update_form": update_form, "link_form": LinkParticipantForm()}
 
 
@@ -98,20 +100,17 @@ def case_page(case_id):
     return _render_case(get_case(case_id, actor=current_user))
 
 
-def _mutate(case, form, change):
-    """Run one change of a case: commit and go back to the case, or show the form again with the reason."""
-    try:
-        change()
-    except ValidationError as exc:
-        db.session.rollback()
-        apply_field_errors(form, exc)
-        return _render_case(get_case(case.id, actor=current_user), 422, **{_form_key(form): form})
-    except Conflict as exc:
-        db.session.rollback()
-        flash(f"Not changed: {exc.message}", "error")
-        return _render_case(get_case(case.id, actor=current_user), 409)
-    db.session.commit()
-    return redirect(url_for("cases.case_page", case_id=case.id))
+def _mutate(case_id, form, change):
+    """Run one change of a case (``change(case)``, given the case read afresh and locked inside the unit of
+    work): go back to the case, or show the form again with the reason."""
+    done = run_change(lambda: change(lock_row(Case, Case.id == case_id)), form)
+    if done.error is None:
+        return redirect(url_for("cases.case_page", case_id=case_id))
+    case = get_case(case_id, actor=current_user)
+    if isinstance(done.error, Conflict):
+        flash(f"Not changed: {done.error.message}", "error")
+        return _render_case(case, 409)
+    return _render_case(case, 422, **{_form_key(form): form})
 
 
 def _form_key(form) -> str:
@@ -124,28 +123,28 @@ def add_note(case_id):
     form = NoteForm()
     if not form.validate_on_submit():
         return _render_case(case, 422, note_form=form)
-    return _mutate(case, form, lambda: update_case(case, actor=current_user, note=form.body.data,
-                                                    note_public=form.public.data))
+    return _mutate(case_id, form, lambda case: update_case(case, actor=current_user, note=form.body.data,
+                                                            note_public=form.public.data))
 
 
 @bp.route("/cases/<int:case_id>/update", methods=["POST"])
 def change_case(case_id):
     case = get_case(case_id, actor=current_user)
+    users = assignable_users(case.program)
     form = CaseUpdateForm()
-    form.assignee.choices = _assignee_choices(case)
+    form.assignee.choices = _assignee_choices(users)
     if not form.validate_on_submit():
         return _render_case(case, 422, update_form=form)
-    users = {str(u.id): u for u in assignable_users(case.program)}
-    assignee = users.get(form.assignee.data) if form.assignee.data else None
-    return _mutate(case, form, lambda: update_case(
+    assignee = next((u for u in users if str(u.id) == form.assignee.data), None)
+    return _mutate(case_id, form, lambda case: update_case(
         case, actor=current_user, status=form.status.data, priority=form.priority.data,
         assignee=assignee if assignee != case.assignee else UNCHANGED))
 
 
 @bp.route("/cases/<int:case_id>/take", methods=["POST"])
 def take(case_id):
-    case = get_case(case_id, actor=current_user)
-    return _mutate(case, NoteForm(), lambda: take_case(case, actor=current_user))
+    get_case(case_id, actor=current_user)
+    return _mutate(case_id, NoteForm(), lambda case: take_case(case, actor=current_user))
 
 
 @bp.route("/cases/<int:case_id>/participant", methods=["POST"])
@@ -155,13 +154,13 @@ def link_participant(case_id):
     if not form.validate_on_submit():
         return _render_case(case, 422, link_form=form)
 
-    def link():
+    def link(case):
         participant = find_by_external_id(case.program, form.external_id.data.strip())
         if participant is None:
             raise ValidationError("external_id", f"no participant with this member id in {case.program.code}")
         update_case(case, actor=current_user, participant=participant)
 
-    return _mutate(case, form, link)
+    return _mutate(case_id, form, link)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -177,13 +176,20 @@ def new_case():
         participant = get_participant(int(participant_ref), actor=current_user)
         form.participant_id.data = str(participant.id)
         form.program.data = participant.program.code
-    case = save_form(form, lambda: open_case_for_caller(
-        get_program(form.program.data, actor=current_user), participant=participant,
-        new_participant={k: getattr(form, k).data for k in NEW_PARTICIPANT_FIELDS},
-        channel=form.channel.data, category=form.category.data, priority=form.priority.data,
-        subject=form.subject.data, description=form.description.data or "", actor=current_user))
-    if case is not None:
-        flash(f"Case {case.reference} opened.", "success")
-        return redirect(url_for("cases.case_page", case_id=case.id))
+
+    def open_new_case():
+        program = next(p for p in programs if p.code == form.program.data)  # the form checked the choice
+        case = open_case_for_caller(
+            program, participant=participant,
+            new_participant={k: getattr(form, k).data for k in NEW_PARTICIPANT_FIELDS},
+            channel=form.channel.data, category=form.category.data, priority=form.priority.data,
+            subject=form.subject.data, description=form.description.data or "", actor=current_user)
+        return case.id, case.reference
+
+    opened = save_form(form, open_new_case)
+    if opened is not None:
+        case_id, reference = opened
+        flash(f"Case {reference} opened.", "success")
+        return redirect(url_for("cases.case_page", case_id=case_id))
     status = 422 if request.method == "POST" else 200
     return render_template("cases/new.html", form=form, participant=participant), status

@@ -1,5 +1,9 @@
-"""The blueprint; its routes live in views.py, imported by create_app."""
+"""Participants of the loyalty programs: search and the participant's page. Pages in views.py."""
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("participants", __name__, url_prefix="/participants")
+
+def init_app(app: Flask) -> None:
+    from helpdesk.participants import views
+
+    app.register_blueprint(views.bp)

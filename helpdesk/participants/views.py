@@ -1,9 +1,10 @@
-from flask import current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from helpdesk.cases.queues import CaseFilters, list_cases
-from helpdesk.participants import bp
 from helpdesk.participants.services import get_participant
+
+bp = Blueprint("participants", __name__, url_prefix="/participants")
 
 
 @bp.route("/<int:participant_id>")

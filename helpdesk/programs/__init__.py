@@ -1,5 +1,9 @@
-"""The blueprint; its routes live in views.py, imported by create_app."""
+"""Loyalty programs: hotline numbers, business hours, SLAs. Pages in views.py."""
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("programs", __name__, url_prefix="/programs")
+
+def init_app(app: Flask) -> None:
+    from helpdesk.programs import views
+
+    app.register_blueprint(views.bp)

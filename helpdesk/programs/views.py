@@ -1,12 +1,13 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required, manager_required
-from helpdesk.programs import bp
 from helpdesk.programs.forms import ProgramForm, ProgramSettingsForm
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, WEEKDAYS
 from helpdesk.programs.services import SLA_KINDS, create_program, get_program, update_program_settings, visible_programs
 from helpdesk.web import save_form
+
+bp = Blueprint("programs", __name__, url_prefix="/programs")
 
 
 @bp.route("/")
@@ -19,12 +20,12 @@ def index():
 @admin_required
 def create():
     form = ProgramForm()
-    program = save_form(form, lambda: create_program(
+    code = save_form(form, lambda: create_program(
         code=form.code.data, name=form.name.data, hotline_number=form.hotline_number.data,
-        timezone=form.timezone.data, locale=form.locale.data, actor=current_user))
-    if program is not None:
-        flash(f"Program {program.code} created.", "success")
-        return redirect(url_for("programs.settings", code=program.code))
+        timezone=form.timezone.data, locale=form.locale.data, actor=current_user).code)
+    if code is not None:
+        flash(f"Program {code} created.", "success")
+        return redirect(url_for("programs.settings", code=code))
     return render_template("programs/index.html", programs=visible_programs(current_user), form=form), 422
 
 
@@ -38,7 +39,7 @@ def settings(code):
             locale=form.locale.data, business_hours=form.business_hours(), sla_targets=form.sla_targets(),
             greetings=form.greetings(), on_duty_numbers=form.on_duty_numbers.data, actor=current_user)):
         flash("Settings saved. New deadlines apply to cases opened from now on.", "success")
-        return redirect(url_for("programs.settings", code=program.code))
+        return redirect(url_for("programs.settings", code=code))
     status = 422 if request.method == "POST" else 200
     return render_template("programs/settings.html", program=program, form=form, weekdays=WEEKDAYS,
                            priorities=list(DEFAULT_SLA_TARGETS), sla_kinds=SLA_KINDS), status

@@ -1,5 +1,9 @@
-"""The program manager's satisfaction dashboard. Routes live in views.py, imported by create_app."""
+"""The program manager's satisfaction dashboard. Pages in views.py."""
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+def init_app(app: Flask) -> None:
+    from helpdesk.reports import views
+
+    app.register_blueprint(views.bp)

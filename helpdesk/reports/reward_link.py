@@ -7,7 +7,7 @@ from sqlalchemy import select
 from helpdesk.cases.models import Case
 from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
-from helpdesk.reports.weekly import Series, counts_per_window, local_bounds
+from helpdesk.reports.series import Series, counts_per_window, local_bounds
 
 try:
     from helpdesk.rewards.models import DeliveryCase, RewardOrder, delivery_case_orders

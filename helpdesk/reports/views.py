@@ -3,21 +3,19 @@
 import csv
 import io
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.programs.services import visible_programs
-from helpdesk.reports import bp, charts
+from helpdesk.reports import charts
 from helpdesk.reports.periods import Period, parse_period, today_in
 from helpdesk.reports.queries import dashboard, responses
-from helpdesk.reports.reward_link import delivery_series
-from helpdesk.reports.weekly import ranked_changes, signal_sources
+from helpdesk.reports.weekly import ranked_changes
 from helpdesk.web import local_time
 
-if delivery_series not in signal_sources:
-    signal_sources.append(delivery_series)
+bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 CSV_COLUMNS = ("case", "sent_at", "status", "score", "answered_at", "comment", "comment_at", "agent", "category",
                "script_version", "follow_up")

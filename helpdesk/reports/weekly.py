@@ -4,35 +4,23 @@ Every source gives weekly series for the five 7-day windows ending today (progra
 CSAT per category (satisfied of responses) and counts such as cases opened per category. Each series'
 last window is compared with the 4 before it and the changes are ranked by how surprising they are: a
 z-score against the earlier weeks (binomial for rates, Poisson for counts), so a big swing on a handful of
-answers ranks below a steady drift on hundreds. Features add sources to ``signal_sources``.
+answers ranks below a steady drift on hundreds. The sources are ``SOURCES``.
 """
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import and_, case, func, select
+from datetime import date, timedelta
 
 from helpdesk.cases.models import Case, Category
-from helpdesk.extensions import db
 from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import Figures, agent_names, daily
+from helpdesk.reports.reward_link import delivery_series
+from helpdesk.reports.series import Series, counts_per_window, local_bounds
 
 WEEKS_BEFORE = 4
 MIN_VOLUME = 5  # fewer answers or cases than this in the week (or the weeks before) say nothing yet
 SHOWN = 12
-
-
-@dataclass(frozen=True)
-class Series:
-    """One measure over the windows, oldest first: (numerator, denominator) per window; counts have 1s."""
-
-    label: str
-    kind: str  # "rate" (a percentage of the denominator) or "count"
-    windows: list[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -72,7 +60,7 @@ def change_of(series: Series) -> Change | None:
 
 def ranked_changes(program: Program, today: date, limit: int = SHOWN) -> list[Change]:
     windows = windows_ending(today)
-    changes = [change_of(s) for source in signal_sources for s in source(program, windows)]
+    changes = [change_of(s) for source in SOURCES for s in source(program, windows)]
     changes = [c for c in changes if c is not None and abs(c.surprise) >= 1]
     return sorted(changes, key=lambda c: abs(c.surprise), reverse=True)[:limit]
 
@@ -111,24 +99,6 @@ def _survey_label(dimension: str, key: str, names: dict[str, str]) -> str:
     return f"with script {key}" if key else "without a script"
 
 
-def local_bounds(program: Program, windows: list[Period]) -> list[tuple[datetime, datetime]]:
-    """Each window as UTC instants from its first local midnight to the one after its last day."""
-    tz = ZoneInfo(program.timezone)
-
-    def midnight(day: date) -> datetime:
-        return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
-
-    return [(midnight(w.start), midnight(w.end + timedelta(days=1))) for w in windows]
-
-
-def counts_per_window(column, key, filters, bounds) -> dict:
-    """``{key: [count per window]}`` in one GROUP BY: a conditional sum per window."""
-    sums = [func.sum(case((and_(column >= lo, column < hi), 1), else_=0)) for lo, hi in bounds]
-    rows = db.session.execute(select(key, *sums).where(*filters, column >= bounds[0][0], column < bounds[-1][1])
-                              .group_by(key))
-    return {row[0]: [int(n or 0) for n in row[1:]] for row in rows}
-
-
 def case_series(program: Program, windows: list[Period]) -> list[Series]:
     """Cases opened per category."""
     counts = counts_per_window(Case.created_at, Case.category, [Case.program_id == program.id],
@@ -137,4 +107,4 @@ def case_series(program: Program, windows: list[Period]) -> list[Series]:
             for category, per_window in counts.items()]
 
 
-signal_sources: list[Callable[[Program, list[Period]], list[Series]]] = [survey_series, case_series]
+SOURCES = (survey_series, case_series, delivery_series)

@@ -1,5 +1,22 @@
-"""The blueprint; its routes live in views.py, imported by create_app."""
+"""Reward orders from the loyalty platform and the delivery cases opened about them. Pages in views.py."""
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("rewards", __name__, url_prefix="/rewards")
+
+def init_app(app: Flask) -> None:
+    from helpdesk.panels import register_panel
+    from helpdesk.rewards import panels, views
+    from helpdesk.rewards.cli import orders_cli
+    from helpdesk.rewards.delivery import require_resolution
+    from helpdesk.rewards.merge_fields import ORDER_FIELDS, order_merge_values
+    from helpdesk.scripts.merge_fields import register_merge_namespace
+    from helpdesk.signals import resolution_requested
+
+    app.register_blueprint(views.bp)
+    register_panel(app, "participant_panel", "rewards/panel_participant.html", panels.participant_orders, order=20)
+    register_panel(app, "participant_page", "rewards/panel_participant_page.html", panels.participant_page_orders,
+                   order=20)
+    register_panel(app, "case_main", "rewards/panel_case.html", panels.case_delivery, order=10)
+    register_merge_namespace(app, "order", fields=ORDER_FIELDS, resolve=order_merge_values)
+    resolution_requested.connect(require_resolution)
+    app.cli.add_command(orders_cli)

@@ -2,7 +2,7 @@
 
 Every step writes the case timeline through :func:`log_activity` and changes the case's status through
 :func:`update_case`. A delivery case cannot become resolved or closed, on any path, before a resolution is
-recorded: :func:`require_resolution` is registered as one of the case service's resolution guards.
+recorded: :func:`require_resolution` answers the ``resolution_requested`` signal (connected by ``init_app``).
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 
 from helpdesk.actors import Actor, can_access
-from helpdesk.cases.models import Case, Category, EventKind, Status
-from helpdesk.cases.services import log_activity, open_case, resolution_guards, update_case
+from helpdesk.cases.models import Case, Category, Status
+from helpdesk.cases.services import log_activity, open_case, update_case
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound
 from helpdesk.extensions import db
@@ -21,6 +21,7 @@ from helpdesk.rewards.models import (
     IssueType,
     OrderStatus,
     Resolution,
+    RewardEvent,
     RewardOrder,
     RewardType,
     delivery_case_orders,
@@ -37,13 +38,9 @@ def delivery_of(case: Case) -> DeliveryCase | None:
 
 
 def require_resolution(case: Case) -> str | None:
-    """The resolution guard: a delivery case without a recorded resolution may not be resolved or closed."""
+    """Answers ``resolution_requested``: a delivery case needs its resolution recorded to be resolved or closed."""
     delivery = delivery_of(case)
     return NEEDS_RESOLUTION if delivery is not None and delivery.resolution is None else None
-
-
-if require_resolution not in resolution_guards:
-    resolution_guards.append(require_resolution)
 
 
 def program_today(program) -> date:
@@ -87,7 +84,7 @@ def open_delivery_case(order: RewardOrder, *, issue_type, actor: Actor, channel:
                      description=description, actor=actor)
     _start_delivery(case, order, issue)
     _link(case, order)
-    log_activity(case, EventKind.DELIVERY_OPENED, actor=actor, issue_type=issue.value, order_ref=order.order_ref,
+    log_activity(case, RewardEvent.DELIVERY_OPENED, actor=actor, issue_type=issue.value, order_ref=order.order_ref,
                  reward_name=order.reward_name, vendor=order.vendor)
     return case
 
@@ -111,7 +108,7 @@ def link_order(case: Case, order: RewardOrder, *, actor: Actor, issue_type=None)
     _refuse_second_open_case(order)
     _link(case, order)
     db.session.expire(delivery, ["orders"])
-    log_activity(case, EventKind.ORDER_LINKED, actor=actor, order_ref=order.order_ref, reward_name=order.reward_name,
+    log_activity(case, RewardEvent.ORDER_LINKED, actor=actor, order_ref=order.order_ref, reward_name=order.reward_name,
                  issue_type=delivery.issue_type.value)
     return delivery
 
@@ -136,7 +133,7 @@ def change_issue_type(case: Case, issue_type, *, actor: Actor) -> DeliveryCase:
     issue = errors.choice("issue_type", issue_type, IssueType)
     errors.raise_if_any()
     if issue != delivery.issue_type:
-        log_activity(case, EventKind.ISSUE_TYPE, actor=actor, old=delivery.issue_type.value, new=issue.value)
+        log_activity(case, RewardEvent.ISSUE_TYPE, actor=actor, old=delivery.issue_type.value, new=issue.value)
         delivery.issue_type = issue
     return delivery
 
@@ -158,7 +155,7 @@ def escalate_to_vendor(case: Case, *, answer_due, vendor_reference=None, vendor=
     delivery.vendor, delivery.vendor_reference = vendor, reference
     delivery.escalated_at, delivery.answer_due_at = now, due_at
     delivery.answered_at = delivery.vendor_answer = None
-    log_activity(case, EventKind.VENDOR_ESCALATED, actor=actor, body=note, vendor=vendor, vendor_reference=reference,
+    log_activity(case, RewardEvent.VENDOR_ESCALATED, actor=actor, body=note, vendor=vendor, vendor_reference=reference,
                  answer_due=due_at.astimezone(tz).date().isoformat())
     if case.status != Status.PENDING_VENDOR:
         update_case(case, actor=actor, status=Status.PENDING_VENDOR)
@@ -176,7 +173,7 @@ def record_vendor_answer(case: Case, *, answer, vendor_reference=None, actor: Ac
     errors.raise_if_any()
     delivery.answered_at, delivery.vendor_answer = utcnow(), answer
     delivery.vendor_reference = reference or delivery.vendor_reference
-    log_activity(case, EventKind.VENDOR_ANSWERED, actor=actor, body=answer, vendor=delivery.vendor,
+    log_activity(case, RewardEvent.VENDOR_ANSWERED, actor=actor, body=answer, vendor=delivery.vendor,
                  vendor_reference=delivery.vendor_reference, late=delivery.answered_at > delivery.answer_due_at)
     if case.status == Status.PENDING_VENDOR:
         update_case(case, actor=actor, status=Status.OPEN)
@@ -206,7 +203,7 @@ def resolve_delivery_case(case: Case, *, resolution, tracking_number=None, carri
     reshipped = kind in (Resolution.RESHIPPED, Resolution.REPLACEMENT) and tracking
     delivery.resolution_tracking_number = tracking or None
     delivery.resolution_carrier = (carrier or _first_carrier(delivery)) if reshipped else None
-    log_activity(case, EventKind.DELIVERY_RESOLVED, actor=actor, body=note or "", resolution=kind.value,
+    log_activity(case, RewardEvent.DELIVERY_RESOLVED, actor=actor, body=note or "", resolution=kind.value,
                  tracking_number=delivery.resolution_tracking_number, carrier=delivery.resolution_carrier,
                  refund_points=points)
     update_case(case, actor=actor, status=Status.RESOLVED)

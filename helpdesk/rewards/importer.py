@@ -17,7 +17,7 @@ from helpdesk.actors import Actor
 from helpdesk.database import unit_of_work
 from helpdesk.errors import ValidationError
 from helpdesk.programs.models import Program
-from helpdesk.rewards.orders import CREATED, FIELDS, UNCHANGED, UPDATED, apply_orders, clean_order, clean_order_ref
+from helpdesk.rewards.orders import FIELDS, BatchCheck, Outcome, Result, apply_orders
 from helpdesk.validation import FieldErrors
 
 COLUMNS = ("order_ref", *FIELDS)
@@ -37,9 +37,8 @@ class ImportSummary:
     def rows(self) -> int:
         return self.created + self.updated + self.unchanged + self.rejected
 
-    def count(self, outcome: str) -> None:
-        name = outcome if outcome in (CREATED, UPDATED, UNCHANGED) else "rejected"
-        setattr(self, name, getattr(self, name) + 1)
+    def count(self, result: Result) -> None:
+        setattr(self, result.value, getattr(self, result.value) + 1)
 
     def __str__(self) -> str:
         return (f"{self.rows:,} rows: {self.created:,} created, {self.updated:,} updated, "
@@ -83,9 +82,9 @@ def import_orders(program: Program, stream: IO[bytes], *, actor: Actor, source: 
         header = _checked_header(reader)
         batch = _Batch(program, actor, source, rejected, on_chunk,
                        ImportSummary(ignored_columns=[name for name in header if name not in COLUMNS]))
-        first_line: dict[str, int] = {}  # order_ref -> the line it was first seen on
+        check = BatchCheck()
         for line, row in _records(reader):
-            item = row if isinstance(row, str) else _check_row(row, len(header), line, first_line)
+            item = row if isinstance(row, str) else _check_row(row, len(header), line, check)
             batch.add(line, row, item)
             if batch.rows_since_flush >= chunk_size:
                 batch.flush()
@@ -122,10 +121,10 @@ class _Batch:
                 outcomes = apply_orders(self.program, [item for _, _, item in self.valid], actor=self.actor,
                                         source=self.source, participant_ids=self.participant_ids)
             for (line, row, _), outcome in zip(self.valid, outcomes, strict=True):
-                if outcome in (CREATED, UPDATED, UNCHANGED):
-                    self.summary.count(outcome)
+                if outcome.errors:
+                    self._reject(line, row, outcome.reason)
                 else:
-                    self._reject(line, row, outcome)
+                    self.summary.count(outcome.result)
             self.valid.clear()
         self.rows_since_flush = 0
         if self.on_chunk is not None:
@@ -133,7 +132,7 @@ class _Batch:
 
     def _reject(self, line: int, row: dict, reason: str) -> None:
         self.rejected.write(line, row, reason)
-        self.summary.count(reason)
+        self.summary.count(Result.REJECTED)
 
 
 def _checked_header(reader: csv.DictReader) -> list[str]:
@@ -164,7 +163,7 @@ def _records(reader: csv.DictReader):
         yield line, row
 
 
-def _check_row(row: dict, width: int, line: int, first_line: dict[str, int]) -> dict | str:
+def _check_row(row: dict, width: int, line: int, check: BatchCheck) -> dict | str:
     """The cleaned order, or why the row is rejected."""
     extra = row.pop(None, None)
     if extra is not None or None in row.values():
@@ -173,14 +172,8 @@ def _check_row(row: dict, width: int, line: int, first_line: dict[str, int]) -> 
     if _has_bad_bytes("".join(row.values())):
         return NOT_UTF8
     errors = FieldErrors()
-    order_ref = clean_order_ref(row.get("order_ref"), errors)
-    item = clean_order(row, errors)
-    if errors.fields:
-        return "; ".join(f"{name}: {message}" for name, message in errors.fields.items())
-    if order_ref in first_line:
-        return f"order_ref: duplicate of line {first_line[order_ref]}"
-    first_line[order_ref] = line
-    return {**item, "order_ref": order_ref}
+    item = check.check(row, f"line {line}", errors)
+    return Outcome(Result.REJECTED, errors.fields).reason if item is None else item
 
 
 _BAD_BYTES = re.compile("[\udc80-\udcff]")

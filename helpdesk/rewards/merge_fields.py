@@ -10,7 +10,6 @@ from sqlalchemy import select
 from helpdesk.extensions import db
 from helpdesk.rewards.models import RewardOrder, delivery_case_orders
 from helpdesk.rewards.orders import recent_orders
-from helpdesk.scripts.merge_fields import register_merge_namespace
 
 ORDER_FIELDS = ("reference", "reward_name", "order_date", "vendor", "carrier", "tracking_number",
                 "expected_delivery")
@@ -39,7 +38,3 @@ def order_merge_values(case, agent=None) -> dict:
             "order_date": order.ordered_at.astimezone(tz).date().isoformat(), "vendor": order.vendor,
             "carrier": order.carrier, "tracking_number": order.tracking_number,
             "expected_delivery": order.expected_delivery.isoformat() if order.expected_delivery else None}
-
-
-def register_order_merge_fields() -> None:
-    register_merge_namespace("order", fields=ORDER_FIELDS, resolve=order_merge_values)

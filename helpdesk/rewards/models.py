@@ -60,6 +60,17 @@ class Resolution(_Labelled):
     NO_ACTION = "no_action"
 
 
+class RewardEvent(enum.StrEnum):
+    """Timeline entries of reward-delivery cases. Shown by cases/events/<value>.html."""
+
+    DELIVERY_OPENED = "delivery_opened"
+    ORDER_LINKED = "order_linked"
+    ISSUE_TYPE = "issue_type"
+    VENDOR_ESCALATED = "vendor_escalated"
+    VENDOR_ANSWERED = "vendor_answered"
+    DELIVERY_RESOLVED = "delivery_resolved"
+
+
 class RewardOrder(db.Model):
     """One redemption on the loyalty platform, known here by its ``order_ref`` (unique within the program)."""
 

@@ -5,8 +5,9 @@ An upsert is keyed by ``order_ref`` within the program. A row whose fields all e
 order was loaded with is kept on the order itself).
 """
 
+import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -37,8 +38,46 @@ FIELDS = ("participant_external_id", "reward_sku", "reward_name", "reward_type",
 STORED = ("participant_id", "reward_sku", "reward_name", "reward_type", "points_spent", "ordered_at", "status",
           "vendor", "carrier", "tracking_number", "expected_delivery", "shipping_address")
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 NOW = func.current_timestamp()  # UTC on SQLite; a timestamptz on PostgreSQL
+
+
+class Result(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one order of a batch; a rejected one says why, per field."""
+
+    result: Result
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{name}: {message}" for name, message in self.errors.items())
+
+
+class BatchCheck:
+    """The check each order of a batch passes before :func:`apply_orders` (the CSV import's rows, the API's bulk
+    items): its fields cleaned, and an ``order_ref`` given earlier in the same batch refused."""
+
+    def __init__(self):
+        self._first: dict[str, str] = {}  # order_ref -> where it was first given ("line 2", "item 0")
+
+    def check(self, data: dict, position: str, errors: FieldErrors) -> dict | None:
+        """The cleaned order, or None with the reasons in ``errors`` (which may hold some already)."""
+        order_ref = clean_order_ref(data.get("order_ref"), errors)
+        clean = clean_order(data, errors)
+        if errors.fields:
+            return None
+        if order_ref in self._first:
+            errors.add("order_ref", f"duplicate of {self._first[order_ref]}")
+            return None
+        self._first[order_ref] = position
+        return {**clean, "order_ref": order_ref}
 
 
 def clean_order_ref(value, errors: FieldErrors) -> str | None:
@@ -125,10 +164,10 @@ def parse_date(value) -> date | None:
 
 
 def apply_orders(program: Program, items: list[dict], *, actor: Actor, source: str,
-                 participant_ids: dict[str, int] | None = None) -> list[str]:
+                 participant_ids: dict[str, int] | None = None) -> list[Outcome]:
     """Upsert cleaned orders (each with ``order_ref``; no reference twice) with a few queries in all.
 
-    Returns, per item, ``created``, ``updated``, ``unchanged`` or the reason it was rejected.
+    Returns each item's :class:`Outcome`: created, updated, unchanged, or rejected (an unknown participant).
     ``participant_ids`` (external id -> id) is filled as participants are looked up; an import passes the same
     dict for all its chunks, so a participant is looked up once. If another writer creates one of the orders
     meanwhile, the batch is read and written once more (it then finds that order and updates it).
@@ -147,7 +186,7 @@ def apply_orders(program: Program, items: list[dict], *, actor: Actor, source: s
     raise AssertionError("unreachable")
 
 
-def _write(program: Program, items: list[dict], participants: dict[str, int], change: dict) -> list[str]:
+def _write(program: Program, items: list[dict], participants: dict[str, int], change: dict) -> list[Outcome]:
     orders = RewardOrder.__table__
     existing = {row.order_ref: row for row in db.session.execute(
         select(orders.c.order_ref, orders.c.id, *(orders.c[name] for name in STORED))
@@ -158,24 +197,24 @@ def _write(program: Program, items: list[dict], participants: dict[str, int], ch
     for item in items:
         participant_id = participants.get(item["participant_external_id"])
         if participant_id is None:
-            outcomes.append(f"participant_external_id: no participant {item['participant_external_id']!r} "
-                            f"in program {program.code}")
+            outcomes.append(Outcome(Result.REJECTED, {"participant_external_id": (
+                f"no participant {item['participant_external_id']!r} in program {program.code}")}))
             continue
         values = {name: participant_id if name == "participant_id" else item[name] for name in STORED}
         row = existing.get(item["order_ref"])
         if row is None:
             inserts.append({**values, "program_id": program_id, "order_ref": item["order_ref"],
                             "created_by": change["changed_by"], "created_via": change["source"]})
-            outcomes.append(CREATED)
+            outcomes.append(_CREATED)
         elif row[2:] == tuple(values.values()):  # every stored field equal
-            outcomes.append(UNCHANGED)
+            outcomes.append(_UNCHANGED)
         elif row.status != values["status"]:
             moved.append({**values, "_id": row.id})
             history.append({**change, "order_id": row.id, "old_status": row.status, "status": values["status"]})
-            outcomes.append(UPDATED)
+            outcomes.append(_UPDATED)
         else:
             edited.append({**values, "_id": row.id})
-            outcomes.append(UPDATED)
+            outcomes.append(_UPDATED)
     # Core executemany (the ORM's bulk insert goes row by row here); the database's clock stamps the rows, which
     # spares converting the same moment once per row.
     if inserts:
@@ -186,6 +225,9 @@ def _write(program: Program, items: list[dict], participants: dict[str, int], ch
     if history:
         db.session.execute(insert(OrderStatusChange.__table__).values(changed_at=NOW), history)
     return outcomes
+
+
+_CREATED, _UPDATED, _UNCHANGED = Outcome(Result.CREATED), Outcome(Result.UPDATED), Outcome(Result.UNCHANGED)
 
 
 def _participant_ids(program: Program, external_ids: set[str], known: dict[str, int] | None) -> dict[str, int]:
@@ -199,19 +241,20 @@ def _participant_ids(program: Program, external_ids: set[str], known: dict[str, 
     return known
 
 
-def upsert_order(program: Program, order_ref, data: dict, *, actor: Actor, source: str) -> tuple[RewardOrder, str]:
+def upsert_order(program: Program, order_ref, data: dict, *, actor: Actor, source: str
+                 ) -> tuple[RewardOrder, Result]:
     """Create or update one order; returns it and ``created``, ``updated`` or ``unchanged``."""
     errors = FieldErrors()
     order_ref = clean_order_ref(order_ref, errors)
     clean = clean_order(data, errors)
     errors.raise_if_any()
     outcome = apply_orders(program, [{**clean, "order_ref": order_ref}], actor=actor, source=source)[0]
-    if outcome not in (CREATED, UPDATED, UNCHANGED):
-        field, _, message = outcome.partition(": ")
-        raise ValidationError(field, message)
-    order = find_order(program, order_ref)
-    db.session.refresh(order)  # bulk writes bypass the identity map
-    return order, outcome
+    if outcome.errors:
+        raise ValidationError(outcome.errors)
+    order = db.session.scalar(  # read afresh: bulk writes bypass the identity map
+        select(RewardOrder).where(RewardOrder.program_id == program.id, RewardOrder.order_ref == order_ref)
+        .execution_options(populate_existing=True))
+    return order, outcome.result
 
 
 def find_order(program: Program, order_ref: str) -> RewardOrder | None:

@@ -4,7 +4,6 @@ from helpdesk.actors import can_access
 from helpdesk.cases.models import Category
 from helpdesk.database import utcnow
 from helpdesk.forms import choices
-from helpdesk.panels import register_panel
 from helpdesk.rewards.delivery import delivery_of, open_cases_by_order, program_today, suggested_issue
 from helpdesk.rewards.forms import EscalationForm, IssueTypeForm, LinkOrderForm, ResolutionForm, VendorAnswerForm
 from helpdesk.rewards.models import IssueType
@@ -53,7 +52,3 @@ def case_delivery(case, actor) -> dict | None:
                     "resolution_form": ResolutionForm()}
     return context
 
-
-register_panel("participant_panel", "rewards/panel_participant.html", participant_orders, order=20)
-register_panel("participant_page", "rewards/panel_participant_page.html", participant_page_orders, order=20)
-register_panel("case_main", "rewards/panel_case.html", case_delivery, order=10)

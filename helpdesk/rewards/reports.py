@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Float, and_, case, cast, func, null, select
+from sqlalchemy.orm import joinedload
 
 from helpdesk.actors import Actor
 from helpdesk.cases.models import Case
@@ -73,6 +74,7 @@ def open_delivery_case_list(*, actor: Actor, program: Program | None = None, ven
     if issue_type is not None:
         query = query.where(DeliveryCase.issue_type == issue_type)
     query = _program_filter(query, DeliveryCase.program_id, actor, program)
+    query = query.options(joinedload(DeliveryCase.case).joinedload(Case.assignee))
     return list(db.session.scalars(query.order_by(Case.created_at, Case.id).limit(limit)))
 
 

@@ -5,18 +5,16 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
+from helpdesk.cases.models import Case
 from helpdesk.cases.services import get_case
-from helpdesk.database import utcnow
-from helpdesk.errors import Conflict, NotFound, ValidationError
-from helpdesk.extensions import db
+from helpdesk.database import lock_row, utcnow
+from helpdesk.errors import NotFound, ValidationError
 from helpdesk.forms import choices
 from helpdesk.programs.services import get_program, visible_programs
-from helpdesk.rewards import bp
-from helpdesk.rewards import panels as _panels  # noqa: F401  (registers the reward panels)
 from helpdesk.rewards.delivery import (
     change_issue_type,
     escalate_to_vendor,
@@ -37,7 +35,6 @@ from helpdesk.rewards.forms import (
     VendorAnswerForm,
 )
 from helpdesk.rewards.importer import import_orders, rejected_file
-from helpdesk.rewards.merge_fields import register_order_merge_fields
 from helpdesk.rewards.models import IssueType
 from helpdesk.rewards.orders import get_order
 from helpdesk.rewards.reports import (
@@ -47,12 +44,12 @@ from helpdesk.rewards.reports import (
     problem_rewards,
     problem_rewards_csv,
 )
-from helpdesk.web import apply_field_errors
+from helpdesk.web import apply_field_errors, run_change
+
+bp = Blueprint("rewards", __name__, url_prefix="/rewards")
 
 REJECTED_NAME = re.compile(r"^(\d+)-([0-9a-f]{32})$")
 REPORT_DAYS = 90
-
-register_order_merge_fields()
 
 
 def _case_page(case_id: int):
@@ -60,20 +57,16 @@ def _case_page(case_id: int):
 
 
 def _run(case_id: int, form, change):
-    """Apply one delivery change posted from the case page, commit, and go back there; say why if refused."""
+    """Apply one delivery change posted from the case page (``change(case)``, given the case read afresh and
+    locked inside the unit of work) and go back there; say why if refused."""
     if not form.validate_on_submit():
         flash(f"Not changed: {_reasons(form, form.errors)}", "error")
-    else:
-        try:
-            change()
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(f"Not changed: {_reasons(form, {k: [v] for k, v in exc.fields.items()})}", "error")
-        except Conflict as exc:
-            db.session.rollback()
-            flash(f"Not changed: {exc.message}", "error")
-        else:
-            db.session.commit()
+        return _case_page(case_id)
+    error = run_change(lambda: change(lock_row(Case, Case.id == case_id))).error
+    if isinstance(error, ValidationError):
+        flash(f"Not changed: {_reasons(form, {k: [v] for k, v in error.fields.items()})}", "error")
+    elif error is not None:
+        flash(f"Not changed: {error.message}", "error")
     return _case_page(case_id)
 
 
@@ -92,16 +85,20 @@ def open_case_for_order(order_id):
     form = OpenDeliveryCaseForm()
     if not form.validate_on_submit():
         abort(400, "The form was not valid; reload the page and try again.")
-    try:
-        case = open_delivery_case(order, issue_type=form.issue_type.data or suggested_issue(order),
-                                  actor=current_user)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(f"Not opened: {exc.message}", "error")
-        return redirect(url_for("participants.participant_page", participant_id=order.participant_id), 303)
-    db.session.commit()
-    flash(f"Delivery case {case.reference} opened for order {order.order_ref}.", "success")
-    return _case_page(case.id)
+    issue_type = form.issue_type.data or suggested_issue(order)
+    order_ref, participant_id = order.order_ref, order.participant_id
+    done = run_change(lambda: _id_and_reference(open_delivery_case(order, issue_type=issue_type,
+                                                                   actor=current_user)))
+    if done.error is not None:
+        flash(f"Not opened: {done.error.message}", "error")
+        return redirect(url_for("participants.participant_page", participant_id=participant_id), 303)
+    case_id, reference = done.result
+    flash(f"Delivery case {reference} opened for order {order_ref}.", "success")
+    return _case_page(case_id)
+
+
+def _id_and_reference(case) -> tuple[int, str]:
+    return case.id, case.reference
 
 
 @bp.route("/cases/<int:case_id>/orders", methods=["POST"])
@@ -112,7 +109,7 @@ def link_case_order(case_id):
     order = get_order(int(order_id), actor=current_user) if order_id.isdigit() and len(order_id) < 10 else None
     if order is None:
         abort(404)
-    return _run(case.id, form, lambda: link_order(case, order, actor=current_user,
+    return _run(case.id, form, lambda case: link_order(case, order, actor=current_user,
                                                   issue_type=form.issue_type.data or None))
 
 
@@ -120,14 +117,14 @@ def link_case_order(case_id):
 def change_issue(case_id):
     case = get_case(case_id, actor=current_user)
     form = IssueTypeForm()
-    return _run(case.id, form, lambda: change_issue_type(case, form.issue_type.data, actor=current_user))
+    return _run(case.id, form, lambda case: change_issue_type(case, form.issue_type.data, actor=current_user))
 
 
 @bp.route("/cases/<int:case_id>/escalation", methods=["POST"])
 def escalate(case_id):
     case = get_case(case_id, actor=current_user)
     form = EscalationForm()
-    return _run(case.id, form, lambda: escalate_to_vendor(
+    return _run(case.id, form, lambda case: escalate_to_vendor(
         case, answer_due=form.answer_due.data, vendor=form.vendor.data, vendor_reference=form.vendor_reference.data,
         note=form.escalation_note.data, actor=current_user))
 
@@ -136,7 +133,7 @@ def escalate(case_id):
 def vendor_answer(case_id):
     case = get_case(case_id, actor=current_user)
     form = VendorAnswerForm()
-    return _run(case.id, form, lambda: record_vendor_answer(
+    return _run(case.id, form, lambda case: record_vendor_answer(
         case, answer=form.answer.data, vendor_reference=form.answer_reference.data, actor=current_user))
 
 
@@ -144,7 +141,7 @@ def vendor_answer(case_id):
 def resolve(case_id):
     case = get_case(case_id, actor=current_user)
     form = ResolutionForm()
-    return _run(case.id, form, lambda: resolve_delivery_case(
+    return _run(case.id, form, lambda case: resolve_delivery_case(
         case, resolution=form.resolution.data, tracking_number=form.tracking_number.data, carrier=form.carrier.data,
         refund_points=form.refund_points.data, note=form.resolution_note.data, actor=current_user))
 

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from helpdesk.actors import SystemActor
-from helpdesk.extensions import db
+from helpdesk.database import unit_of_work
 from helpdesk.scripts.checker import REQUIRED_LOCALES, check_directory
 from helpdesk.scripts.services.versions import ScriptProblems, sync_directory
 
@@ -48,12 +48,11 @@ def check_command(directory):
 def sync_command(directory):
     """Load the script files: a changed file becomes a new version, an unchanged one changes nothing."""
     try:
-        result = sync_directory(_directory(directory), actor=SystemActor("scripts sync"),
-                                required_locales=_required_locales(), display_root=Path.cwd())
+        with unit_of_work():
+            result = sync_directory(_directory(directory), actor=SystemActor("scripts sync"),
+                                    required_locales=_required_locales(), display_root=Path.cwd())
     except ScriptProblems as exc:
-        db.session.rollback()
         _report(exc.problems)
-    db.session.commit()
     for version in result.created:
         click.echo(f"{version.script.key}.{version.script.locale}: version {version.number}")
     click.echo(f"{len(result.created)} new version(s), {len(result.unchanged)} unchanged")

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import yaml
 
+MAX_DEPTH = 20  # lists and mappings inside each other; a script has 7 (steps › step › ask › options › option)
 FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*)\.(?P<locale>[a-z]{2})\.ya?ml$")
 
 
@@ -53,11 +54,20 @@ class LocatedList(list):
 
 
 class _Loader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):  # scripts need no aliases, and nested ones can explode in memory
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in scripts",
                                               self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:  # composing recurses: thousands of levels would exhaust Python's stack
+            raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels (a script needs "
+                                              "about 7)", self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_mapping(loader, node):

@@ -1,14 +1,20 @@
 """Merge fields: the registry of namespaces (``participant.first_name``...) and the sandboxed renderer.
 
-Script text is untrusted. Three locks keep it inert:
+Script text is untrusted: it is data, never markup. Four locks keep it inert:
 
 1. ``merge_fields_in`` accepts only text and ``{{ namespace.field }}`` of registered fields; anything else
    (filters, calls, loops, arithmetic, dunder access) is refused, and a refused text renders as plain text.
-2. Rendering uses Jinja2's ``SandboxedEnvironment`` with autoescape, no globals, no loader, arithmetic refused,
+2. The literal text around the fields is escaped like the values: Jinja outputs template text as it is (its
+   autoescape covers expressions only), so before compiling every piece of template text becomes a constant
+   expression. ``<img src=x {{ participant.first_name }} onerror=…>`` shows as text, tag and all.
+3. Rendering uses Jinja2's ``SandboxedEnvironment`` with autoescape, no globals, no loader, arithmetic refused,
    and attribute look-up limited to the registered namespaces' values.
-3. A missing value renders as a visible placeholder such as ``[participant.first_name]``, never an error.
+4. A missing value renders as a visible placeholder such as ``[participant.first_name]``, never an error.
 
-Features add namespaces with ``register_merge_namespace`` (e.g. the reward orders feature adds ``order``).
+There is no markup in scripts: line breaks are kept as written (the pages show them with ``pre-wrap``).
+
+Features add namespaces to the app with ``register_merge_namespace`` in their ``init_app``: the call-scripts
+feature its own four (``participant``, ``case``, ``program``, ``agent``), the reward orders feature ``order``.
 """
 
 import logging
@@ -16,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask import Flask, current_app
 from jinja2 import TemplateSyntaxError, Undefined, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
@@ -32,18 +39,16 @@ class MergeNamespace:
     resolve: Callable  # (case, agent) -> {field: value}; a missing or None value shows as a placeholder
 
 
-_namespaces: dict[str, MergeNamespace] = {}
-
-
-def register_merge_namespace(name: str, *, fields, resolve: Callable) -> None:
-    """Make ``{{ name.field }}`` available to scripts; ``resolve(case, agent)`` returns the values for a case."""
+def register_merge_namespace(app: Flask, name: str, *, fields, resolve: Callable) -> None:
+    """Make ``{{ name.field }}`` available to the app's scripts; ``resolve(case, agent)`` gives a case's values."""
     if not name.isidentifier() or name.startswith("_"):
         raise ValueError(f"merge namespace {name!r} must be a plain identifier")
-    _namespaces[name] = MergeNamespace(name, tuple(fields), resolve)
+    app.extensions.setdefault("merge_namespaces", {})[name] = MergeNamespace(name, tuple(fields), resolve)
 
 
 def namespaces() -> dict[str, MergeNamespace]:
-    return dict(_namespaces)
+    """The current app's namespaces by name."""
+    return current_app.extensions.get("merge_namespaces", {})
 
 
 class RefusedTemplate(ValueError):
@@ -139,7 +144,12 @@ def merge_fields_in(text: str) -> list[tuple[str, str, int]]:
 
 @lru_cache(maxsize=8192)
 def _compiled(text: str):
-    return SANDBOX.from_string(text)
+    """``text`` as a template whose literal pieces are constants, which autoescape escapes like the values."""
+    tree = SANDBOX.parse(text)
+    for output in tree.find_all(nodes.Output):
+        output.nodes = [nodes.Const(part.data, lineno=part.lineno) if isinstance(part, nodes.TemplateData) else part
+                        for part in output.nodes]
+    return SANDBOX.from_string(tree)
 
 
 def render_text(text: str, values: dict[str, dict]) -> Markup:
@@ -150,9 +160,10 @@ def render_text(text: str, values: dict[str, dict]) -> Markup:
         fields = _parse(text)
     except RefusedTemplate:
         return escape(text)
-    if any(ns not in _namespaces or name not in _namespaces[ns].fields for ns, name, _ in fields):
+    known = namespaces()
+    if any(ns not in known or name not in known[ns].fields for ns, name, _ in fields):
         return escape(text)
-    context = {name: _Values(name, values.get(name) or {}) for name in _namespaces}
+    context = {name: _Values(name, values.get(name) or {}) for name in known}
     return Markup(_compiled(text).render(context))
 
 
@@ -161,13 +172,22 @@ def resolve_values(case, agent) -> dict[str, dict]:
     if case is None:
         return {"agent": _agent(None, agent)}
     values = {}
-    for ns in _namespaces.values():
+    for ns in namespaces().values():
         try:
             values[ns.name] = ns.resolve(case, agent) or {}
         except Exception:  # another feature's resolver must not take the case page down
             log.exception("merge namespace %r failed to resolve", ns.name)
             values[ns.name] = {}
     return values
+
+
+def register_builtin_namespaces(app: Flask) -> None:
+    register_merge_namespace(app, "participant", resolve=_participant,
+                             fields=("first_name", "last_name", "full_name", "member_id", "points_balance", "email",
+                                     "phone"))
+    register_merge_namespace(app, "case", fields=("number", "category", "subject"), resolve=_case)
+    register_merge_namespace(app, "program", fields=("name", "hotline_number"), resolve=_program)
+    register_merge_namespace(app, "agent", fields=("first_name",), resolve=_agent)
 
 
 def _participant(case, agent) -> dict:
@@ -193,11 +213,3 @@ def _program(case, agent) -> dict:
 
 def _agent(case, agent) -> dict:
     return {"first_name": getattr(agent, "first_name", None)}
-
-
-register_merge_namespace("participant", resolve=_participant,
-                         fields=("first_name", "last_name", "full_name", "member_id", "points_balance", "email",
-                                 "phone"))
-register_merge_namespace("case", fields=("number", "category", "subject"), resolve=_case)
-register_merge_namespace("program", fields=("name", "hotline_number"), resolve=_program)
-register_merge_namespace("agent", fields=("first_name",), resolve=_agent)

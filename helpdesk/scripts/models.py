@@ -12,6 +12,13 @@ from helpdesk.extensions import db
 from helpdesk.programs.models import Program
 
 
+class ScriptEvent(enum.StrEnum):
+    """Timeline entries of script runs. Shown by cases/events/<value>.html."""
+
+    SCRIPT_RUN = "script_run"
+    CALLBACK_SCHEDULED = "callback_scheduled"
+
+
 class Script(db.Model):
     """One script in one locale (``key`` + ``locale``, as in the file name ``<key>.<locale>.yaml``).
 

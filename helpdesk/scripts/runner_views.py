@@ -4,15 +4,13 @@ Without JavaScript: every answer, back, restart and finish is a form post that r
 a reload shows the run where it is. An invalid answer shows the case page again with the message in the panel.
 """
 
-from flask import current_app, flash, g, make_response, redirect, request, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
 from flask_login import current_user
 
-from helpdesk.cases.models import Status
+from helpdesk.cases.models import Case, Status
 from helpdesk.cases.services import get_case
+from helpdesk.database import lock_row
 from helpdesk.errors import Conflict, ValidationError
-from helpdesk.extensions import db
-from helpdesk.panels import register_panel
-from helpdesk.scripts import bp
 from helpdesk.scripts.merge_fields import render_text, resolve_values
 from helpdesk.scripts.rendering import render_step
 from helpdesk.scripts.services.runs import (
@@ -27,6 +25,9 @@ from helpdesk.scripts.services.runs import (
 )
 from helpdesk.scripts.services.suggest import script_choices, suggest_script
 from helpdesk.scripts.services.versions import definition_of, get_script
+from helpdesk.web import run_change
+
+bp = Blueprint("script_runs", __name__)
 
 
 def runner_panel(case, actor) -> dict | None:
@@ -54,8 +55,6 @@ def runner_panel(case, actor) -> dict | None:
             "error": g.get("script_error")}
 
 
-register_panel("case_main", "scripts/_runner.html", runner_panel, order=10)
-
 
 def _back_to_case(case_id: int):
     return redirect(url_for("cases.case_page", case_id=case_id, _anchor="script-runner"))
@@ -63,21 +62,16 @@ def _back_to_case(case_id: int):
 
 def _move(case_id: int, change):
     """Run one move of the runner and commit; a refused answer re-renders the case page with the reason."""
-    case = get_case(case_id, actor=current_user)
-    try:
-        change(case)
-    except ValidationError as exc:
-        db.session.rollback()
-        g.script_error = "; ".join(exc.fields.values())
+    get_case(case_id, actor=current_user)
+    error = run_change(lambda: change(lock_row(Case, Case.id == case_id))).error
+    if isinstance(error, ValidationError):
+        g.script_error = "; ".join(error.fields.values())
         g.script_answer = request.form.get("answer")
         response = make_response(current_app.view_functions["cases.case_page"](case_id=case_id))
         response.status_code = 422
         return response
-    except Conflict as exc:
-        db.session.rollback()
-        flash(f"Script: {exc.message}", "error")
-        return _back_to_case(case_id)
-    db.session.commit()
+    if error is not None:
+        flash(f"Script: {error.message}", "error")
     return _back_to_case(case_id)
 
 

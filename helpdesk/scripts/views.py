@@ -2,17 +2,15 @@
 
 from datetime import timedelta
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
-from helpdesk.database import utcnow
+from helpdesk.database import unit_of_work, utcnow
 from helpdesk.errors import ValidationError
-from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.programs.services import visible_programs
-from helpdesk.scripts import bp, fileformat
-from helpdesk.scripts import runner_views as _runner_views  # noqa: F401  (the case-page runner's routes and panel)
+from helpdesk.scripts import fileformat
 from helpdesk.scripts.checker import check_document
 from helpdesk.scripts.forms import ScriptForm, form_data
 from helpdesk.scripts.schema import Problem
@@ -20,16 +18,22 @@ from helpdesk.scripts.services.effectiveness import script_effectiveness
 from helpdesk.scripts.services.preview import preview_steps, sample_case
 from helpdesk.scripts.services.versions import (
     ScriptProblems,
+    copy_script,
     definition_of,
     diff_with_previous,
+    editable_script,
     export_name,
     get_script,
     get_version,
     latest_version,
+    may_change_shared,
     save_from_editor,
     versions_of,
     visible_scripts,
 )
+from helpdesk.web import run_change
+
+bp = Blueprint("scripts", __name__)
 
 DEFAULT_DAYS, MAX_DAYS = 90, 3650
 
@@ -37,14 +41,33 @@ DEFAULT_DAYS, MAX_DAYS = 90, 3650
 @bp.route("/scripts")
 @manager_required
 def index():
-    return render_template("scripts/index.html", scripts=visible_scripts(current_user))
+    return render_template("scripts/index.html", scripts=visible_scripts(current_user),
+                           may_change_shared=may_change_shared(current_user))
 
 
 @bp.route("/scripts/<int:script_id>")
 @manager_required
 def script_page(script_id):
     script = get_script(script_id, actor=current_user)
-    return render_template("scripts/script.html", script=script, versions=versions_of(script))
+    targets = [p for p in visible_programs(current_user) if p.id != script.program_id]
+    return render_template("scripts/script.html", script=script, versions=versions_of(script), targets=targets,
+                           may_change_shared=may_change_shared(current_user))
+
+
+@bp.route("/scripts/<int:script_id>/copy", methods=["POST"])
+@manager_required
+def copy(script_id):
+    """A copy of the script for one of the manager's programs, opened in the editor."""
+    script = get_script(script_id, actor=current_user)
+    try:
+        with unit_of_work():
+            version = copy_script(script, request.form.get("program", ""), actor=current_user)
+    except ValidationError as exc:
+        flash(f"Not copied: {'; '.join(exc.fields.values())}.", "error")
+        return redirect(url_for("scripts.script_page", script_id=script_id))
+    flash(f"Copied into {version.script.program_label} as {version.script.key} ({version.script.locale}); "
+          "change it here.", "success")
+    return redirect(url_for("scripts.edit", script_id=version.script_id))
 
 
 @bp.route("/scripts/<int:script_id>/versions/<int:number>/export")
@@ -71,7 +94,11 @@ def new():
 @bp.route("/scripts/<int:script_id>/edit", methods=["GET", "POST"])
 @manager_required
 def edit(script_id):
-    return _editor(get_script(script_id, actor=current_user))
+    return _editor(editable_script(script_id, actor=current_user))
+
+
+def _saved(version) -> tuple[int, str]:
+    return version.script_id, f"{version.script.key} ({version.script.locale}) as version {version.number}"
 
 
 def _editor(script):
@@ -80,8 +107,9 @@ def _editor(script):
         form = ScriptForm(data=form_data(fileformat.to_document(definition_of(latest_version(script)))))
     else:
         form = ScriptForm()
-    form.program.choices = choices([("all", "All programs"),
-                                    *((p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user))])
+    shared = [("all", "All programs")] if may_change_shared(current_user) else []
+    programs = [(p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user)]
+    form.program.choices = choices([*shared, *programs])
     if script is not None:
         form.key.data, form.locale.data = script.key, script.locale
     problems, preview, case, status = [], None, None, 200
@@ -90,19 +118,15 @@ def _editor(script):
         if form.validate_on_submit():
             document = form.to_document()
             if "save" in request.form:
-                try:
-                    version = save_from_editor(document, actor=current_user, script=script)
-                except ScriptProblems as exc:
-                    db.session.rollback()
-                    problems = exc.problems
-                except ValidationError as exc:
-                    db.session.rollback()
-                    problems = [Problem((field,), message) for field, message in exc.fields.items()]
+                done = run_change(lambda: _saved(save_from_editor(document, actor=current_user, script=script)))
+                if isinstance(done.error, ScriptProblems):
+                    problems = done.error.problems
+                elif done.error is not None:  # a ValidationError: saving raises no Conflict
+                    problems = [Problem((field,), message) for field, message in done.error.fields.items()]
                 else:
-                    db.session.commit()
-                    flash(f"Saved {version.script.key} ({version.script.locale}) as version {version.number}.",
-                          "success")
-                    return redirect(url_for("scripts.script_page", script_id=version.script_id))
+                    script_id, saved = done.result
+                    flash(f"Saved {saved}.", "success")
+                    return redirect(url_for("scripts.script_page", script_id=script_id))
             definition, found = check_document(document)
             problems = problems or found
             status = 422 if problems else 200

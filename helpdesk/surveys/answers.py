@@ -10,15 +10,14 @@ from contextlib import suppress
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from helpdesk.cases.models import EventKind
 from helpdesk.cases.services import log_activity
-from helpdesk.database import utcnow
+from helpdesk.database import lock_row, utcnow
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.surveys.dispatch import mark_sent
-from helpdesk.surveys.models import LOW_SCORES, FollowUp, Survey, SurveyStatus
+from helpdesk.surveys.models import LOW_SCORES, FollowUp, Survey, SurveyEvent, SurveyStatus
 from helpdesk.surveys.replies import parse_score
 from helpdesk.surveys.scheduling import SURVEYS
 from helpdesk.surveys.stats import count_answer
@@ -32,7 +31,8 @@ def take_reply(message: Message, *, now: datetime | None = None) -> bool:
     now = now or utcnow()
     participant_id = message.participant_id
     survey = open_survey(participant_id, now)
-    if survey is not None and _lock(survey) in (SurveyStatus.SENT, SurveyStatus.SENDING):
+    if survey is not None and lock_row(Survey, Survey.id == survey.id).status in (SurveyStatus.SENT,
+                                                                                 SurveyStatus.SENDING):
         return _take_score(survey, message, now)
     survey = awaiting_comment(participant_id, now)
     if survey is not None:
@@ -77,16 +77,17 @@ def _take_score(survey: Survey, message: Message, now: datetime) -> bool:
     case = survey.case
     if score is None:
         survey.re_asked = True
-        log_activity(case, EventKind.SURVEY_UNCLEAR, actor=SURVEYS, body=message.body, message_id=message.id)
+        log_activity(case, SurveyEvent.SURVEY_UNCLEAR, actor=SURVEYS, body=message.body, message_id=message.id)
         _answer(survey, "re_ask")
         return True
     survey.status, survey.score, survey.answered_at = SurveyStatus.ANSWERED, score, now
     db.session.flush()
     count_answer(survey)
-    log_activity(case, EventKind.SURVEY_ANSWERED, actor=SURVEYS, body=message.body, score=score, message_id=message.id)
+    log_activity(case, SurveyEvent.SURVEY_ANSWERED, actor=SURVEYS, body=message.body, score=score,
+                 message_id=message.id)
     if score in LOW_SCORES:
         survey.follow_up = FollowUp.OPEN
-        log_activity(case, EventKind.SERVICE_RECOVERY, actor=SURVEYS, score=score)
+        log_activity(case, SurveyEvent.SERVICE_RECOVERY, actor=SURVEYS, score=score)
     _answer(survey, "thanks")
     return True
 
@@ -94,16 +95,8 @@ def _take_score(survey: Survey, message: Message, now: datetime) -> bool:
 def _take_comment(survey: Survey, message: Message, now: datetime) -> None:
     _attach(message, survey)
     survey.comment, survey.comment_at = message.body.replace("\x00", ""), now
-    log_activity(survey.case, EventKind.SURVEY_COMMENT, actor=SURVEYS, body=survey.comment, score=survey.score,
+    log_activity(survey.case, SurveyEvent.SURVEY_COMMENT, actor=SURVEYS, body=survey.comment, score=survey.score,
                  message_id=message.id)
-
-
-def _lock(survey: Survey) -> SurveyStatus:
-    """Take the survey row before changing it (a concurrent sync or reply waits); its status as of now."""
-    db.session.execute(update(Survey).where(Survey.id == survey.id).values(status=Survey.status)
-                       .execution_options(synchronize_session=False))
-    db.session.refresh(survey)
-    return survey.status
 
 
 def _attach(message: Message, survey: Survey) -> None:

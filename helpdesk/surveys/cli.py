@@ -3,8 +3,9 @@
 import click
 from flask.cli import AppGroup
 
-from helpdesk.extensions import db
-from helpdesk.surveys.dispatch import DispatchTotals, dispatch_due_surveys
+from helpdesk.database import unit_of_work
+from helpdesk.jobs.surveys import dispatch_due_surveys
+from helpdesk.surveys.dispatch import DispatchTotals
 from helpdesk.surveys.stats import rebuild_days
 
 surveys_cli = AppGroup("surveys", help="Satisfaction surveys by SMS.")
@@ -26,6 +27,6 @@ def dispatch_command(batch):
 @click.option("--program-id", type=int, default=None, help="Only this program (default: all).")
 def rebuild_stats_command(program_id):
     """Recompute the dashboard's daily totals from the surveys."""
-    rows = rebuild_days(program_id)
-    db.session.commit()
+    with unit_of_work():
+        rows = rebuild_days(program_id)
     click.echo(f"Rebuilt {rows} daily totals.")

@@ -1,21 +1,19 @@
-"""Sending due surveys through the SMS outbox, safely from any number of dispatchers at once.
+"""Sending due surveys through the SMS outbox, safely from any number of dispatchers at once. The steps only
+flush; :mod:`helpdesk.jobs.surveys` runs each in a unit of work of its own.
 
-1. Claim: one statement moves a batch of due surveys from scheduled to sending (``FOR UPDATE SKIP LOCKED`` on
-   PostgreSQL; on SQLite the statement is an atomic compare-and-set that takes the write lock first). In the
-   same transaction each claimed survey gets its question as an outbound message (``send_sms``). Killed
-   before this commit, nothing happened; after it, every claimed survey has exactly one message.
-2. Deliver: each message is claimed again in the outbox's own way (a compare-and-set on the row), handed to
-   the gateway with no transaction open, and the outcome recorded with ``deliver()`` in a short transaction
-   that marks the survey sent (counted on the dashboard) or failed (see delivery.py). A transient failure
-   leaves the message pending with backoff; the worker's outbox pass retries it.
-3. Sync: surveys whose message a later attempt delivered or failed take that outcome; sent surveys past the
-   reply window expire.
-
-The one window that can duplicate a text is a crash between the gateway accepting it and step 2's record:
-Twilio's API offers no idempotency key, so the outbox resends after its lease (at-least-once delivery).
+1. Claim (:func:`claim_due_surveys`): one statement moves a batch of due surveys from scheduled to sending
+   (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; on SQLite the unit of work holds the write lock). In the same
+   transaction each claimed survey gets its question as an outbound message (``send_sms``), already claimed
+   in the outbox's way for this dispatcher. Killed before this commit, nothing happened; after it, every
+   claimed survey has exactly one message.
+2. Deliver: each message is sent like any in the outbox (:mod:`helpdesk.jobs.outbox`), and the outcome
+   recorded with :func:`follow_message` in the same transaction, which marks the survey sent (counted on the
+   dashboard) or failed. A transient failure leaves the message pending with backoff; the worker's outbox
+   pass retries it. A message claimed but not sent (a stop request) is given back with :func:`release`.
+3. Sync (:func:`sync_outcomes`): surveys whose message a later attempt delivered or failed take that outcome;
+   sent surveys past the reply window expire (:func:`expire_unanswered`).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,7 +22,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload
 
-from helpdesk.database import utcnow
+from helpdesk.database import skip_locked, utcnow
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.surveys.models import Survey, SurveyStatus
@@ -32,10 +30,9 @@ from helpdesk.surveys.scheduling import SURVEYS
 from helpdesk.surveys.settings import SurveyRules, rules_for
 from helpdesk.surveys.stats import count_sent
 from helpdesk.surveys.texts import survey_text
-from helpdesk.telephony.delivery import deliver_claimed, renew
+from helpdesk.telephony.delivery import Claim
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import CLAIM_LEASE, send_sms
-from helpdesk.telephony.twilio_adapter import current_gateway
 
 
 @dataclass
@@ -57,45 +54,18 @@ class DispatchTotals:
 
 
 @dataclass(frozen=True)
-class _Queued:
-    message_id: int
-    survey_id: int
-    claimed_until: datetime  # the message's lease
-    text: tuple[str, str, str]  # from, to, body
-    timezone: str
+class QueuedQuestion:
+    """A claimed survey's question, in the outbox and claimed for this dispatcher."""
+
+    claim: Claim
+    timezone: str  # the program's: the day the survey counts on
 
 
-def dispatch_due_surveys(*, batch: int | None = None, gateway=None, now: datetime | None = None,
-                         progress: Callable[[DispatchTotals], None] | None = None,
-                         should_stop: Callable[[], bool] = lambda: False) -> DispatchTotals:
-    """Send every survey due by ``now`` (default: the current time), then sync outcomes and expire old ones."""
-    batch = batch or current_app.config["SURVEY_DISPATCH_BATCH"]
-    gateway = gateway or current_gateway()
-    totals = DispatchTotals()
-    db.session.commit()  # the claim must be the first statement of its transaction
-    while not should_stop():
-        queued = claim_due_surveys(batch, now or utcnow(), totals)
-        db.session.commit()
-        if not queued:
-            break
-        for done, item in enumerate(queued):
-            if should_stop():
-                release(queued[done:])  # back to the outbox, for the next pass of any worker
-                break
-            _deliver_one(item, gateway, totals)
-        if progress:
-            progress(totals)
-    totals.synced = sync_outcomes(now or utcnow())
-    totals.expired = expire_unanswered(now or utcnow())
-    db.session.commit()
-    return totals
-
-
-def claim_due_surveys(limit: int, now: datetime, totals: DispatchTotals) -> list[_Queued]:
+def claim_due_surveys(limit: int, now: datetime, totals: DispatchTotals) -> list[QueuedQuestion]:
     """Claim up to ``limit`` due surveys and put each one's question in the outbox, already claimed for this
     dispatcher (status ``sending`` with the outbox's lease), so that no other worker sends it meanwhile."""
-    due = _skip_locked(select(Survey.id).where(Survey.status == SurveyStatus.SCHEDULED, Survey.due_at <= now)
-                       .order_by(Survey.due_at).limit(limit))
+    due = skip_locked(select(Survey.id).where(Survey.status == SurveyStatus.SCHEDULED, Survey.due_at <= now)
+                      .order_by(Survey.due_at).limit(limit))
     claimed = db.session.scalars(
         update(Survey).where(Survey.id.in_(due.scalar_subquery()), Survey.status == SurveyStatus.SCHEDULED)
         .values(status=SurveyStatus.SENDING).returning(Survey.id)
@@ -111,8 +81,8 @@ def claim_due_surveys(limit: int, now: datetime, totals: DispatchTotals) -> list
         message = _queue_question(survey, rules[program.id], totals)
         if message is not None:
             message.status, message.next_attempt_at = "sending", lease
-            queued.append(_Queued(message.id, survey.id, lease, (message.from_number, message.to_number,
-                                                                  message.body), program.timezone))
+            text = message.from_number, message.to_number, message.body
+            queued.append(QueuedQuestion(Claim(message.id, text, lease), program.timezone))
     db.session.flush()
     return queued
 
@@ -140,32 +110,13 @@ def _queue_question(survey: Survey, rules: SurveyRules, totals: DispatchTotals) 
     return message
 
 
-def _deliver_one(item: _Queued, gateway, totals: DispatchTotals) -> None:
-    """Send one claimed question; a lease about to run out (a slow gateway) is renewed first, or left to the
-    worker that took over."""
-    now = utcnow()
-    expiring = now + timedelta(seconds=2 * current_app.config["TWILIO_TIMEOUT"]) >= item.claimed_until
-    if expiring and not renew(item.message_id, item.claimed_until, now):
-        return
-    outcome = []
-    deliver_claimed(item.message_id, gateway, text=item.text,
-                    after=lambda message: outcome.append(follow_message(message, item.timezone)))
-    if outcome == [SurveyStatus.SENT]:
-        totals.sent += 1
-    elif outcome == [SurveyStatus.FAILED]:
-        totals.failed += 1
-    else:
-        totals.retry += 1
-
-
-def release(items: list[_Queued]) -> None:
-    """Give back claimed messages not sent yet: pending and due, for whichever worker comes next."""
+def release(items: list[QueuedQuestion]) -> None:
+    """Give back claimed questions not sent yet: pending and due, for whichever worker comes next."""
     for item in items:
-        db.session.execute(update(Message).where(Message.id == item.message_id, Message.status == "sending",
-                                                 Message.next_attempt_at == item.claimed_until)
+        db.session.execute(update(Message).where(Message.id == item.claim.message_id, Message.status == "sending",
+                                                 Message.next_attempt_at == item.claim.until)
                            .values(status="pending", next_attempt_at=utcnow())
                            .execution_options(synchronize_session=False))
-    db.session.commit()
 
 
 def follow_message(message: Message, timezone: str | None = None) -> SurveyStatus | None:
@@ -200,8 +151,8 @@ def sync_outcomes(now: datetime, limit: int = 1000) -> int:
     """Sending surveys whose message has an outcome by now (a retry, or the outbox after a crash) take it."""
     done = select(Message.id).where(Message.direction == "outbound",
                                     (Message.message_sid.is_not(None)) | (Message.status == "failed"))
-    ready = _skip_locked(select(Survey.id).where(Survey.status == SurveyStatus.SENDING,
-                                                 Survey.message_id.in_(done)).limit(limit))
+    ready = skip_locked(select(Survey.id).where(Survey.status == SurveyStatus.SENDING,
+                                                Survey.message_id.in_(done)).limit(limit))
     ids = db.session.scalars(  # a write first: these rows are this transaction's until it commits
         update(Survey).where(Survey.id.in_(ready.scalar_subquery()), Survey.status == SurveyStatus.SENDING)
         .values(status=SurveyStatus.SENDING).returning(Survey.id)
@@ -211,13 +162,7 @@ def sync_outcomes(now: datetime, limit: int = 1000) -> int:
         survey = db.session.get(Survey, survey_id, populate_existing=True)
         message = db.session.get(Message, survey.message_id)
         _take_outcome(survey, message, now, message.program.timezone)
-    db.session.commit()
     return len(ids)
-
-
-def _skip_locked(query):
-    """On PostgreSQL, rows another dispatcher holds are left to it rather than waited for."""
-    return query.with_for_update(skip_locked=True) if db.session.get_bind().dialect.name == "postgresql" else query
 
 
 def expire_unanswered(now: datetime) -> int:
@@ -226,5 +171,4 @@ def expire_unanswered(now: datetime) -> int:
         update(Survey).where(Survey.status == SurveyStatus.SENT, Survey.sent_at < now - window)
         .values(status=SurveyStatus.EXPIRED).execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
     return expired

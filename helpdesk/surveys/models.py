@@ -38,6 +38,16 @@ def _enum(enum_class):
     return db.Enum(enum_class, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
+class SurveyEvent(enum.StrEnum):
+    """Timeline entries of surveys and their follow-ups. Shown by cases/events/<value>.html."""
+
+    SURVEY_ANSWERED = "survey_answered"
+    SURVEY_UNCLEAR = "survey_unclear"
+    SURVEY_COMMENT = "survey_comment"
+    SERVICE_RECOVERY = "service_recovery"
+    SERVICE_RECOVERY_DONE = "service_recovery_done"
+
+
 class Survey(db.Model):
     """The one-question SMS survey after a resolved case, from scheduling to the participant's comment.
 

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.auth.models import User
-from helpdesk.cases.models import Case, EventKind
+from helpdesk.cases.models import Case
 from helpdesk.cases.services import log_activity
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound
 from helpdesk.extensions import db
-from helpdesk.surveys.models import FollowUp, Survey
+from helpdesk.surveys.models import FollowUp, Survey, SurveyEvent
 from helpdesk.validation import FieldErrors
 
 MAX_NOTE = 5_000
@@ -52,5 +52,5 @@ def complete_follow_up(survey: Survey, *, note: str, actor: User) -> Survey:
     errors.raise_if_any()
     survey.follow_up, survey.follow_up_note = FollowUp.DONE, note
     survey.follow_up_done_at, survey.follow_up_done_by = utcnow(), actor.display_name
-    log_activity(survey.case, EventKind.SERVICE_RECOVERY_DONE, actor=actor, body=note, score=survey.score)
+    log_activity(survey.case, SurveyEvent.SERVICE_RECOVERY_DONE, actor=actor, body=note, score=survey.score)
     return survey

@@ -1,11 +1,10 @@
 """When a survey goes out: scheduled as its case is resolved, moved out of quiet hours, skipped when it would
 tire the participant, cancelled when the case is reopened first or the participant opts out.
 
-These run inside the transaction that changes the case (the hooks in hooks.py), so the survey row and the
+These run inside the transaction that changes the case (the receivers in hooks.py), so the survey row and the
 case change commit together: the surveys table is the outbox the dispatcher reads.
 """
 
-from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +17,7 @@ from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import LOCALES
 from helpdesk.surveys.models import Survey, SurveyStatus
+from helpdesk.surveys.script_link import latest_script_version
 from helpdesk.surveys.settings import SurveyRules, rules_for
 
 SURVEYS = SystemActor("Satisfaction survey")
@@ -30,9 +30,6 @@ REASONS = {
     "recent_survey": "the participant had a survey recently",
     "reopened": "the case was reopened before the survey went out",
 }
-
-# Features that know which call-script version was run on a case name it here ("Title v3"); first answer wins.
-script_version_sources: list[Callable[[Case], str | None]] = []
 
 
 def out_of_quiet_hours(moment: datetime, timezone: str, quiet_hours: tuple[time, time] | None) -> datetime:
@@ -101,10 +98,8 @@ def _surveyed_since(participant: Participant, since: datetime) -> bool:
 
 
 def script_version_of(case: Case) -> str | None:
-    for source in script_version_sources:
-        if version := source(case):
-            return version[:120]
-    return None
+    version = latest_script_version(case)
+    return version[:120] if version else None
 
 
 def cancel_pending(*, reason: str, case: Case | None = None, participant: Participant | None = None) -> int:

@@ -5,7 +5,6 @@ dimension. Rows are upserted (``INSERT ... ON CONFLICT DO UPDATE`` on SQLite and
 so concurrent transactions never deadlock on them. ``rebuild_days`` recomputes everything from the surveys.
 """
 
-from functools import cache
 
 from sqlalchemy import String, case, cast, delete, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,9 +37,8 @@ def _bump(survey: Survey, increments: dict[str, int]) -> None:
     db.session.execute(_upsert(db.session.get_bind().dialect.name, tuple(increments)), rows)
 
 
-@cache
 def _upsert(dialect: str, incremented: tuple[str, ...]):
-    """``INSERT ... ON CONFLICT DO UPDATE`` adding the new row's counts, built once per kind of change."""
+    """``INSERT ... ON CONFLICT DO UPDATE`` adding the new row's counts."""
     table = SurveyDay.__table__
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return stmt.on_conflict_do_update(

@@ -2,38 +2,31 @@
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
-from helpdesk.database import utcnow
-from helpdesk.errors import Conflict, ValidationError
-from helpdesk.extensions import db
-from helpdesk.panels import register_panel
+from helpdesk.database import lock_row, utcnow
 from helpdesk.programs.services import get_program
 from helpdesk.reports.periods import Period, today_in
 from helpdesk.reports.queries import agent_answers, agent_figures
-from helpdesk.surveys import bp
 from helpdesk.surveys.forms import FollowUpForm, SurveySettingsForm
-from helpdesk.surveys.hooks import register_hooks
+from helpdesk.surveys.models import Survey
 from helpdesk.surveys.recovery import complete_follow_up, get_survey, open_follow_ups, surveys_of_case
 from helpdesk.surveys.scheduling import REASONS
 from helpdesk.surveys.settings import rules_for, settings_of, update_survey_settings
-from helpdesk.web import save_form
+from helpdesk.web import run_change, save_form
+
+bp = Blueprint("surveys", __name__)
 
 MY_SCORES_DAYS = 90
 
-register_hooks()
 
-
-def _case_panel(case, actor):
+def case_panel(case, actor):
     surveys = surveys_of_case(case)
     if not surveys:
         return None
     return {"surveys": surveys, "reasons": REASONS, "form": FollowUpForm(prefix="follow-up")}
-
-
-register_panel("case_side", "surveys/_case_panel.html", _case_panel, order=60)
 
 
 @bp.route("/surveys/recovery")
@@ -47,21 +40,20 @@ def recovery():
 @manager_required
 def follow_up_done(survey_id):
     survey = get_survey(survey_id, actor=current_user)
+    case_id, reference = survey.case_id, survey.case.reference
     form = FollowUpForm(prefix="follow-up")
     if not form.validate_on_submit():
         flash("Write what was done for the participant first.", "error")
     else:
-        try:
-            complete_follow_up(survey, note=form.note.data, actor=current_user)
-        except (ValidationError, Conflict) as exc:
-            db.session.rollback()
-            flash(f"Not saved: {exc.message}", "error")
+        error = run_change(lambda: complete_follow_up(lock_row(Survey, Survey.id == survey_id), note=form.note.data,
+                                                      actor=current_user)).error
+        if error is not None:
+            flash(f"Not saved: {error.message}", "error")
         else:
-            db.session.commit()
-            flash(f"Follow-up on {survey.case.reference} done.", "success")
+            flash(f"Follow-up on {reference} done.", "success")
     if request.form.get("back") == "recovery":
         return redirect(url_for("surveys.recovery"))
-    return redirect(url_for("cases.case_page", case_id=survey.case_id))
+    return redirect(url_for("cases.case_page", case_id=case_id))
 
 
 @bp.route("/surveys/settings/<code>", methods=["GET", "POST"])

@@ -1,9 +1,22 @@
-"""The hotline on Twilio. Two blueprints: staff pages (live calls, call log, simulator) and Twilio's webhooks.
+"""The hotline on Twilio. Two blueprints: staff pages (live calls, call log, simulator; views.py) and Twilio's
+webhooks (webhooks.py).
 
 Nothing outside this package imports ``twilio``; the rest of the app calls ``send_sms`` from ``outbox``.
 """
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("telephony", __name__)
-webhooks_bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+
+def init_app(app: Flask) -> None:
+    from helpdesk.extensions import csrf
+    from helpdesk.panels import register_panel
+    from helpdesk.telephony import views, webhooks
+    from helpdesk.telephony.cli import sms_cli
+    from helpdesk.telephony.conversation import message_status
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(webhooks.bp)
+    csrf.exempt(webhooks.bp)  # signed by Twilio instead
+    register_panel(app, "case_main", "telephony/_sms_panel.html", views.sms_panel, order=30)
+    app.add_template_global(message_status)  # the timeline's "text to the participant" entries show its status
+    app.cli.add_command(sms_cli)

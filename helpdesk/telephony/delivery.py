@@ -1,121 +1,82 @@
-"""Delivering outbox messages one by one, safe with any number of workers on SQLite and on PostgreSQL.
+"""The steps of delivering an outbox message, safe with any number of workers on SQLite and on PostgreSQL.
 
-The same outbox as :mod:`helpdesk.telephony.outbox` (rows, statuses, leases, backoff and outcomes are
-``deliver()``'s), with the steps ordered so that no transaction is open while the gateway is asked and every
-transaction begins with its write:
+Each step only flushes; :mod:`helpdesk.jobs.outbox` runs each in a unit of work of its own and asks the
+gateway between them, with no transaction open:
 
-1. claim: a compare-and-set moves the row to ``sending`` with a lease; commit;
-2. send: read what to send, end the read, ask the gateway;
-3. record: lock the row (a write first), ``deliver()`` records the outcome, ``after(message)`` follows it in
-   the same transaction (a survey becomes sent), commit.
-
-Why this order: on SQLite, a transaction that reads and then writes fails at once with "database is locked"
-when another worker committed in between (a stale WAL snapshot is never waited for). Were the gateway asked
-inside such a transaction, the text would be accepted by Twilio, left claimed, and sent again when its lease
-ended.
+1. :func:`claim_message`: the message becomes ``sending`` with a lease, so no other worker takes it meanwhile;
+2. the gateway sends it (or, for a message whose last lease ran out with no result recorded, first says
+   whether it has it already: :attr:`Claim.unrecorded_since`);
+3. :func:`record`: the outcome goes on the locked row, and ``after(message)`` follows it in the same
+   transaction (a survey becomes sent).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy import select, update
 
-from helpdesk.database import utcnow
+from helpdesk.database import lock_row, skip_locked
 from helpdesk.extensions import db
 from helpdesk.telephony.models import Message
-from helpdesk.telephony.outbox import CLAIM_LEASE, deliver
-from helpdesk.telephony.twilio_adapter import SendResult, current_gateway
+from helpdesk.telephony.outbox import CLAIM_LEASE, record_attempt
+from helpdesk.telephony.twilio_adapter import SendResult
 
 CLAIMABLE = ("pending", "sending")  # sending: only once its lease has run out
 
 
 @dataclass(frozen=True)
-class _Recorded:
-    """A gateway that answers with a send already made, so ``deliver`` records it in a short transaction."""
+class Claim:
+    """A message this worker holds until ``until``, and what to send."""
 
-    result: SendResult
-
-    def send(self, from_number: str, to_number: str, body: str) -> SendResult:
-        return self.result
-
-
-def claim(message_id: int, now: datetime) -> bool:
-    """Take one due message for this worker (compare-and-set, committed); False if another took it."""
-    taken = db.session.execute(
-        update(Message).where(Message.id == message_id, Message.status.in_(CLAIMABLE),
-                              Message.next_attempt_at <= now)
-        .values(status="sending", next_attempt_at=now + CLAIM_LEASE)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return bool(taken)
+    message_id: int
+    text: tuple[str, str, str]  # from, to, body
+    until: datetime
+    # Set when the message was ``sending`` already: an earlier worker may have sent it and failed to record the
+    # result. Twilio is asked for what it has since then before sending again.
+    unrecorded_since: datetime | None = None
 
 
-def renew(message_id: int, claimed_until: datetime, now: datetime) -> bool:
-    """Extend this worker's lease on a message, if it still holds it (compare-and-set, committed)."""
-    renewed = db.session.execute(
-        update(Message).where(Message.id == message_id, Message.status == "sending",
-                              Message.next_attempt_at == claimed_until)
-        .values(next_attempt_at=now + CLAIM_LEASE).execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return bool(renewed)
+def claim_message(now: datetime, message_id: int | None = None) -> Claim | None:
+    """Take the message ``message_id``, or else the outbox's next due one, for this worker until its lease ends;
+    None when it is not due (or another worker holds it)."""
+    due = select(Message).where(Message.status.in_(CLAIMABLE), Message.next_attempt_at <= now)
+    due = due.where(Message.id == message_id) if message_id else due.order_by(Message.next_attempt_at).limit(1)
+    message = db.session.scalars(skip_locked(due).execution_options(populate_existing=True)).one_or_none()
+    if message is None:
+        return None
+    unrecorded_since = message.created_at if message.status == "sending" else None
+    message.status, message.next_attempt_at = "sending", now + CLAIM_LEASE
+    db.session.flush()
+    return Claim(message.id, (message.from_number, message.to_number, message.body), message.next_attempt_at,
+                 unrecorded_since)
 
 
-def deliver_claimed(message_id: int, gateway, after: Callable[[Message], None] | None = None, *,
-                    text: tuple[str, str, str] | None = None) -> str:
-    """Steps 2 and 3 for a message this worker has claimed: "sent", "retry" (backoff) or "failed".
+def hold(claim: Claim, until: datetime) -> bool:
+    """Keep holding a claimed message until ``until``, if this worker still holds it (compare-and-set): to
+    renew a lease, or to ask Twilio again later."""
+    return bool(db.session.execute(
+        update(Message).where(Message.id == claim.message_id, Message.status == "sending",
+                              Message.next_attempt_at == claim.until)
+        .values(next_attempt_at=until).execution_options(synchronize_session=False)
+    ).rowcount)
 
-    ``text`` is (from, to, body) when the caller already has them (it just wrote the message)."""
-    if text is None:
-        message = db.session.get(Message, message_id, populate_existing=True, options=[lazyload("*")])
-        text = message.from_number, message.to_number, message.body
-        db.session.commit()  # no transaction stays open while the gateway is asked
-    result = gateway.send(*text)
-    message = db.session.scalars(  # a write opens the transaction: the row is locked, never a stale read
-        update(Message).where(Message.id == message_id).values(status=Message.status).returning(Message)
-        .options(lazyload("*")).execution_options(populate_existing=True, synchronize_session=False)).one()
-    deliver(message, gateway=_Recorded(result))
+
+def record(message_id: int, result: SendResult, after: Callable[[Message], Any] | None = None) -> str:
+    """What the gateway said about a claimed message, on its locked row: "sent", "retry" (backoff) or
+    "failed"."""
+    message = lock_row(Message, Message.id == message_id)
+    record_attempt(message, result)
     if after is not None:
         after(message)
-    outcome = "sent" if message.message_sid else "retry" if message.status == "pending" else "failed"
-    db.session.commit()  # read nothing after this: the next transaction must begin with its write
-    return outcome
+    return "sent" if message.message_sid else "retry" if message.status == "pending" else "failed"
 
 
-def deliver_now(message_id: int) -> str:
-    """Send a message just committed to the outbox (an agent's reply) right away, the same safe way."""
-    if not claim(message_id, utcnow()):
-        return "taken"  # a worker got to it first
-    return deliver_claimed(message_id, current_gateway())
-
-
-def due_message_ids(limit: int, now: datetime) -> list[int]:
-    ids = db.session.scalars(select(Message.id).where(
-        or_(Message.status == "pending", Message.status == "sending"), Message.next_attempt_at <= now,
-    ).order_by(Message.next_attempt_at).limit(limit)).all()
-    db.session.commit()
-    return list(ids)
-
-
-def deliver_due_outbox(*, gateway=None, batch: int = 100, after: Callable[[Message], None] | None = None,
-                       should_stop: Callable[[], bool] = lambda: False) -> dict[str, int]:
-    """Every outbound text due now (new ones, retries, expired claims), each claimed before it is sent."""
-    gateway = gateway or current_gateway()
-    totals = {"sent": 0, "retry": 0, "failed": 0}
-    seen: set[int] = set()
-    db.session.commit()
-    while not should_stop():
-        ids = [i for i in due_message_ids(batch, utcnow()) if i not in seen]
-        if not ids:
-            return totals
-        for message_id in ids:
-            seen.add(message_id)  # a retry scheduled in this pass waits for the next one
-            if should_stop():
-                break
-            if not claim(message_id, utcnow()):
-                continue
-            totals[deliver_claimed(message_id, gateway, after)] += 1
-    return totals
+def record_found(message_id: int, found: list[SendResult], after: Callable[[Message], Any] | None = None) -> str | None:
+    """Record the first of the messages Twilio has that no other row of the outbox is (a text with the same
+    body sent before); None when there is none, and the message must be sent."""
+    known = set(db.session.scalars(select(Message.message_sid).where(
+        Message.message_sid.in_([result.sid for result in found]))))
+    fresh = [result for result in found if result.sid not in known]
+    return record(message_id, fresh[0], after) if fresh else None

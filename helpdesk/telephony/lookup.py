@@ -1,10 +1,7 @@
 """Index-backed look-ups shared by the webhooks: which program was called, who is calling."""
 
-from functools import lru_cache
-
 import phonenumbers
 from sqlalchemy import Row, and_, bindparam, select
-from sqlalchemy.orm import lazyload
 
 from helpdesk.cases.models import Case, Category, Channel
 from helpdesk.extensions import db
@@ -14,7 +11,6 @@ from helpdesk.programs.models import Program
 MAX_NUMBER = 64
 
 
-@lru_cache(maxsize=4096)  # a pure function; the hotline numbers and repeat callers come back all day
 def e164_or_raw(raw: str | None) -> str:
     """A caller's number in E.164 when it is one; otherwise what Twilio sent ("anonymous", garbage), cut short.
 
@@ -38,27 +34,18 @@ def from_hotline_and_caller(*columns):
             .limit(1))
 
 
-_HOTLINE_AND_CALLER = from_hotline_and_caller(
-    Program.id.label("program_id"), Program.name, Program.locale, Program.greetings, Program.hotline_number,
-    Participant.id.label("participant_id"), Participant.locale.label("participant_locale"))
-
-
 def hotline_and_caller(to_number: str | None, caller: str) -> Row | None:
     """The called program's id, name, locale, greetings and number, with the caller's participant id and
-    locale (None when the number is not a participant's); None for a number that is no program's hotline.
-
-    Webhooks answer while the phone rings, so this is a prepared Core statement run on the session's
-    connection: the ORM layer would add a third to the request's time.
-    """
-    return db.session.connection().execute(
-        _HOTLINE_AND_CALLER, {"hotline": e164_or_raw(to_number), "caller": caller}).first()
+    locale (None when the number is not a participant's); None for a number that is no program's hotline."""
+    return db.session.execute(from_hotline_and_caller(
+        Program.id.label("program_id"), Program.name, Program.locale, Program.greetings, Program.hotline_number,
+        Participant.id.label("participant_id"), Participant.locale.label("participant_locale")),
+        {"hotline": e164_or_raw(to_number), "caller": caller}).first()
 
 
 def latest_open_case(participant_id: int, *, category: Category | None = None,
                      channel: Channel | None = None) -> Case | None:
-    # Lazy here: the webhooks' follow-ups need the case alone, not the program, participant and assignee
-    # that lists of cases join in.
-    query = select(Case).options(lazyload("*")).where(Case.participant_id == participant_id, Case.is_open.is_(True))
+    query = select(Case).where(Case.participant_id == participant_id, Case.is_open.is_(True))
     if category is not None:
         query = query.where(Case.category == category)
     if channel is not None:

@@ -21,6 +21,18 @@ class CallOutcome(enum.StrEnum):
     VOICEMAIL = "voicemail"
 
 
+class TelephonyEvent(enum.StrEnum):
+    """Timeline entries of calls and texts. Shown by cases/events/<value>.html."""
+
+    CALL = "call"
+    CALL_ANSWERED = "call_answered"
+    VOICEMAIL = "voicemail"
+    TRANSCRIPTION = "transcription"
+    CALL_ENDED = "call_ended"
+    SMS_IN = "sms_in"
+    SMS_OUT = "sms_out"
+
+
 class Call(db.Model):
     """One inbound call, identified by Twilio's CallSid (unique: a redelivered webhook finds the same row)."""
 

@@ -1,4 +1,5 @@
-"""Outbound SMS. ``send_sms`` records the message (the outbox); ``deliver`` makes one attempt through the gateway.
+"""Outbound SMS. ``send_sms`` records the message (the outbox); ``record_attempt`` records what one attempt to
+hand it to the gateway gave.
 
 Transient failures (5xx, 429, network) wait with exponential backoff for the next delivery pass;
 permanent ones (other 4xx) are recorded as failed. :mod:`helpdesk.telephony.delivery` claims each row before
@@ -18,9 +19,9 @@ from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.phones import normalize_phone
 from helpdesk.programs.models import Program
-from helpdesk.telephony.models import Message
+from helpdesk.telephony.models import Message, TelephonyEvent
 from helpdesk.telephony.sms import STATUS_RANK, mark_opted_out_on
-from helpdesk.telephony.twilio_adapter import current_gateway
+from helpdesk.telephony.twilio_adapter import SendResult
 from helpdesk.validation import FieldErrors
 
 MAX_SMS = 1600  # Twilio's limit for one message body
@@ -43,13 +44,13 @@ def send_sms(program: Program, to: str, body: str, *, actor: Actor, case: Case |
     db.session.add(message)
     db.session.flush()
     if case is not None:
-        log_activity(case, "sms_out", actor=actor, body=body, is_public=True, responds=True, message_id=message.id)
+        log_activity(case, TelephonyEvent.SMS_OUT, actor=actor, body=body, is_public=True, responds=True,
+                     message_id=message.id)
     return message
 
 
-def deliver(message: Message, gateway=None) -> Message:
-    """One attempt to hand ``message`` to the gateway; records the outcome on the row."""
-    result = (gateway or current_gateway()).send(message.from_number, message.to_number, message.body)
+def record_attempt(message: Message, result: SendResult) -> Message:
+    """The outcome of one attempt to hand ``message`` to the gateway, on its row."""
     message.attempts += 1
     if result.sid:
         message.message_sid = result.sid

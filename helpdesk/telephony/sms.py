@@ -14,7 +14,7 @@ from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 from helpdesk.signals import participant_opted_out, text_received
 from helpdesk.telephony.lookup import e164_or_raw, from_hotline_and_caller, latest_open_case
-from helpdesk.telephony.models import Message
+from helpdesk.telephony.models import Message, TelephonyEvent
 from helpdesk.telephony.twilio_adapter import OPTED_OUT
 from helpdesk.telephony.voice import HOTLINE
 
@@ -108,6 +108,8 @@ def file_message(sid: str) -> Message | None:
         .execution_options(populate_existing=True, synchronize_session=False)).one_or_none()
     if message is None:
         return None
+    if message.participant_id is not None:  # one sender's texts are filed one after the other
+        lock_row(Participant, Participant.id == message.participant_id)
     word = keyword(message.body)
     if word in OPT_OUT_WORDS or word in OPT_IN_WORDS:
         if (participant := message.participant) is not None:
@@ -135,10 +137,9 @@ def file_due_messages(now: datetime | None = None, batch: int = 100) -> int:
 
 def _append_to_case(message: Message) -> None:
     """The sender's open SMS case (by participant, or by number for unknown senders), else a new one."""
-    # At most one open SMS case per sender: its filers queue on the participant's row (the program's for
-    # unknown numbers), and the look-up runs after the lock, seeing what the one before committed.
+    # At most one open SMS case per sender: its filers queue on the participant's row (taken by file_message;
+    # the program's for unknown numbers), so the look-up sees what the one before committed.
     if message.participant_id is not None:
-        lock_row(Participant, Participant.id == message.participant_id)
         case = latest_open_case(message.participant_id, channel=Channel.SMS)
     else:
         lock_row(Program, Program.id == message.program_id)
@@ -149,7 +150,7 @@ def _append_to_case(message: Message) -> None:
                          category=Category.OTHER, subject=f"SMS: {first_line[:180]}",
                          description=f"Text from {message.from_number}", actor=HOTLINE)
     message.case_id = case.id  # written with the timeline entry
-    log_activity(case, "sms_in", actor=HOTLINE, body=message.body, is_public=True, message_id=message.id)
+    log_activity(case, TelephonyEvent.SMS_IN, actor=HOTLINE, body=message.body, is_public=True, message_id=message.id)
     if case.status == Status.PENDING_PARTICIPANT:
         update_case(case, actor=HOTLINE, status=Status.OPEN)
 

@@ -1,14 +1,17 @@
 """The only module that talks to Twilio's REST API: SMS gateways behind one small interface.
 
-``TwilioGateway`` uses the real ``twilio.rest.Client``; ``TWILIO_API_BASE_URL`` points it elsewhere (tests
-use a loopback fake of Twilio's API). ``DevelopmentGateway`` only records, for machines with no account.
+``send`` hands a message over; ``find_sent`` asks what was sent already (Twilio has no idempotency key, so
+a send whose result went unrecorded is found this way before sending again). ``TwilioGateway`` uses the real
+``twilio.rest.Client``; ``TWILIO_API_BASE_URL`` points it elsewhere (tests use a loopback fake of Twilio's
+API). ``DevelopmentGateway`` only records, for machines with no account.
 """
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import current_app
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -58,12 +61,26 @@ class TwilioGateway:
             return SendResult(error_message=f"network: {exc}"[:255], transient=True)
         return SendResult(sid=message.sid, status=message.status or "queued")
 
+    def find_sent(self, from_number: str, to_number: str, body: str, since: datetime) -> list[SendResult] | None:
+        """The messages Twilio has from ``from_number`` to ``to_number`` with this body, sent on ``since``'s day
+        (UTC) or later, newest first; None when Twilio could not be asked (try again later)."""
+        try:
+            found = self.client.messages.list(to=to_number, from_=from_number,
+                                              date_sent_after=since.astimezone(UTC).strftime("%Y-%m-%d"))
+        except (TwilioException, OSError):  # an error answer, a page it could not read, the network
+            return None
+        return [SendResult(sid=message.sid, status=message.status) for message in found if message.body == body]
+
 
 class DevelopmentGateway:
     """No Twilio account: the message is only recorded, as sent, so the phone simulator can show it."""
 
     def send(self, from_number: str, to_number: str, body: str) -> SendResult:
         return SendResult(sid=f"SMdev{uuid.uuid4().hex}", status="sent")
+
+    def find_sent(self, from_number: str, to_number: str, body: str, since: datetime) -> list[SendResult]:
+        """Nothing leaves this machine: there is nothing to find, and sending again reaches nobody."""
+        return []
 
 
 def current_gateway():

@@ -1,7 +1,5 @@
 """TwiML answers for the hotline, built with the twilio SDK."""
 
-from functools import lru_cache
-
 from flask import url_for
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
@@ -23,11 +21,7 @@ def _url(endpoint: str) -> str:
 
 def greeting_and_menu(program_name: str, greetings: dict | None, locale: str) -> str:
     greeting = (greetings or {}).get(locale) or text(locale, "greeting", program=program_name)
-    return _greeting_and_menu(locale, greeting, _url("twilio.voice_menu"))
-
-
-@lru_cache(maxsize=256)  # the same few answers all day; the key holds everything that is in them
-def _greeting_and_menu(locale: str, greeting: str, menu_url: str) -> str:
+    menu_url = _url("twilio.voice_menu")
     response = VoiceResponse()
     with response.gather(num_digits=1, action=menu_url, method="POST", timeout=MENU_TIMEOUT) as gather:
         _say(gather, locale, greeting)

@@ -1,14 +1,16 @@
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required
 from helpdesk.cases.services import assignable_users, get_case
-from helpdesk.errors import Conflict, ValidationError
+from helpdesk.database import lock_row, unit_of_work
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
-from helpdesk.panels import register_panel
+from helpdesk.jobs.outbox import deliver_now
 from helpdesk.programs.services import visible_programs
-from helpdesk.telephony import bp, simulator
+from helpdesk.telephony import simulator
+from helpdesk.telephony.attention import parked_texts, retry_parked_text
 from helpdesk.telephony.calls import (
     call_log,
     get_call,
@@ -17,23 +19,21 @@ from helpdesk.telephony.calls import (
     parse_call_filters,
     take_call,
 )
-from helpdesk.telephony.conversation import case_messages, message_status, reply_number
-from helpdesk.telephony.delivery import deliver_now
+from helpdesk.telephony.conversation import case_messages, reply_number
 from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
-from helpdesk.telephony.models import Message
+from helpdesk.telephony.models import Call, Message
 from helpdesk.telephony.outbox import send_sms
+from helpdesk.web import run_change
+
+bp = Blueprint("telephony", __name__)
 
 
-def _sms_panel(case, actor):
+def sms_panel(case, actor):
     number, reason = reply_number(case)
     messages = case_messages(case)
     if not messages and case.channel.value != "sms" and number is None:
         return None
     return {"messages": messages, "number": number, "reason": reason, "form": SmsReplyForm(prefix="sms")}
-
-
-register_panel("case_main", "telephony/_sms_panel.html", _sms_panel, order=10)
-bp.add_app_template_global(message_status)  # the timeline's "text to the participant" entries show its status
 
 
 @bp.route("/calls/live")
@@ -50,9 +50,11 @@ def live_panel():
 
 @bp.post("/calls/<int:call_id>/take")
 def take(call_id):
-    call = take_call(get_call(call_id, actor=current_user), actor=current_user)
-    db.session.commit()
-    return redirect(url_for("cases.case_page", case_id=call.case_id) if call.case_id else url_for("telephony.live"))
+    get_call(call_id, actor=current_user)
+    done = run_change(lambda: take_call(lock_row(Call, Call.id == call_id), actor=current_user).case_id)
+    if done.error is not None:
+        flash(f"Not taken: {done.error.message}", "error")
+    return redirect(url_for("cases.case_page", case_id=done.result) if done.result else url_for("telephony.live"))
 
 
 @bp.route("/calls")
@@ -75,19 +77,16 @@ def reply(case_id):
     number, reason = reply_number(case)
     if not form.validate_on_submit() or number is None:
         flash(reason or "Type the text message first.", "error")
-        return redirect(url_for("cases.case_page", case_id=case.id))
-    try:
-        message = send_sms(case.program, number, form.body.data, actor=current_user, case=case,
-                           participant=case.participant)
-    except (ValidationError, Conflict) as exc:
-        db.session.rollback()
-        flash(f"Not sent: {exc.message}", "error")
-        return redirect(url_for("cases.case_page", case_id=case.id))
-    db.session.commit()  # recorded before the provider is asked: nothing sent goes unrecorded
-    if deliver_now(message.id) == "failed":
-        message = db.session.get(Message, message.id)
-        flash(f"The text could not be sent: {message.error_message}", "error")
-    return redirect(url_for("cases.case_page", case_id=case.id) + "#sms")
+        return redirect(url_for("cases.case_page", case_id=case_id))
+    # Recorded (committed) before the provider is asked: nothing sent goes unrecorded.
+    done = run_change(lambda: send_sms(case.program, number, form.body.data, actor=current_user, case=case,
+                                       participant=case.participant).id)
+    if done.error is not None:
+        flash(f"Not sent: {done.error.message}", "error")
+        return redirect(url_for("cases.case_page", case_id=case_id))
+    if deliver_now(done.result) == "failed":
+        flash(f"The text could not be sent: {db.session.get(Message, done.result).error_message}", "error")
+    return redirect(url_for("cases.case_page", case_id=case_id) + "#sms")
 
 
 @bp.route("/simulator", methods=["GET", "POST"])
@@ -105,3 +104,18 @@ def phone_simulator():
     replies = simulator.replies_to(form.from_number.data) if form.from_number.data else []
     return render_template("telephony/simulator.html", form=form, exchanges=exchanges, replies=replies,
                            actions=simulator.ACTIONS)
+
+
+@bp.route("/attention")
+@admin_required
+def needs_attention():
+    return render_template("telephony/attention.html", texts=parked_texts())
+
+
+@bp.post("/attention/texts/<int:message_id>/retry")
+@admin_required
+def retry_text(message_id):
+    with unit_of_work():
+        retry_parked_text(message_id)
+    flash("The text will be filed again at the worker's next pass.", "success")
+    return redirect(url_for("telephony.needs_attention"))

@@ -8,7 +8,7 @@ from helpdesk.extensions import db
 from helpdesk.programs.business_hours import is_open_at
 from helpdesk.telephony import twiml
 from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
-from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome
+from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome, TelephonyEvent
 
 HOTLINE = SystemActor("Hotline")
 MAX_INT = 2**31 - 1
@@ -85,7 +85,7 @@ def attach_to_case(call: Call) -> None:
         case = open_case(call.program, participant=call.participant, channel=Channel.PHONE, category=category,
                          subject=SUBJECTS[category], description=f"Call from {call.from_number}", actor=HOTLINE)
     call.case = case
-    log_activity(case, "call", actor=HOTLINE, call_id=call.id, from_number=call.from_number,
+    log_activity(case, TelephonyEvent.CALL, actor=HOTLINE, call_id=call.id, from_number=call.from_number,
                  menu_choice=call.menu_choice)
 
 
@@ -97,7 +97,9 @@ def dial_result(form) -> str:
     if form.get("DialCallStatus") == "completed":
         if call.outcome is None:
             call.outcome = CallOutcome.ANSWERED
-            log_activity(call.case, "call_answered", actor=HOTLINE, responds=True, call_id=call.id)
+            if call.case is None:  # its menu choice never reached us
+                attach_to_case(call)
+            log_activity(call.case, TelephonyEvent.CALL_ANSWERED, actor=HOTLINE, responds=True, call_id=call.id)
         return twiml.goodbye(caller_locale(call))
     return twiml.voicemail(caller_locale(call), closed=False)
 
@@ -120,8 +122,8 @@ def recording_ready(form) -> None:
     call.recording_duration = _int(form.get("RecordingDuration"))
     call.outcome = CallOutcome.VOICEMAIL
     if call.case is not None:
-        log_activity(call.case, "voicemail", actor=HOTLINE, call_id=call.id, recording_url=call.recording_url,
-                     duration=call.recording_duration)
+        log_activity(call.case, TelephonyEvent.VOICEMAIL, actor=HOTLINE, call_id=call.id,
+                     recording_url=call.recording_url, duration=call.recording_duration)
 
 
 def transcription_ready(form) -> None:
@@ -131,7 +133,7 @@ def transcription_ready(form) -> None:
         return
     call.transcription = text
     if call.case is not None:
-        log_activity(call.case, "transcription", actor=HOTLINE, body=text, call_id=call.id)
+        log_activity(call.case, TelephonyEvent.TRANSCRIPTION, actor=HOTLINE, body=text, call_id=call.id)
 
 
 def call_status(form) -> None:
@@ -147,7 +149,7 @@ def call_status(form) -> None:
     call.outcome = call.outcome or CallOutcome.MISSED
     if call.case is None:
         attach_to_case(call)
-    log_activity(call.case, "call_ended", actor=HOTLINE, call_id=call.id, outcome=call.outcome,
+    log_activity(call.case, TelephonyEvent.CALL_ENDED, actor=HOTLINE, call_id=call.id, outcome=call.outcome,
                  duration=call.duration)
 
 

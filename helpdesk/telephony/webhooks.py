@@ -5,11 +5,13 @@ A redelivered request finds its Sid already stored and changes nothing; webhooks
 arriving together queue on its row lock (see :func:`helpdesk.database.lock_row`), so each change is written once.
 """
 
-from flask import Response, request
+from flask import Blueprint, Response, request
 
 from helpdesk.database import unit_of_work
-from helpdesk.telephony import sms, twiml, voice, webhooks_bp
+from helpdesk.telephony import sms, twiml, voice
 from helpdesk.telephony.signatures import twilio_signed
+
+bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 
 # Cut at the edge, whatever a field is: Twilio's longest (a text's Body, a transcription) stay under this.
 MAX_FIELD = 20_000
@@ -50,4 +52,4 @@ def _webhook(service):
 
 
 for _endpoint, _path, _service in WEBHOOKS:
-    webhooks_bp.add_url_rule(_path, _endpoint, _webhook(_service), methods=["POST"])
+    bp.add_url_rule(_path, _endpoint, _webhook(_service), methods=["POST"])

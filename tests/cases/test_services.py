@@ -95,10 +95,11 @@ def test_sla_deadlines_count_only_business_hours(make):
 
 def test_a_features_activity_lands_on_the_timeline_and_touches_the_case(make):
     from helpdesk.cases.services import log_activity
+    from helpdesk.telephony.models import TelephonyEvent
 
     case = make.case()
     before = case.updated_at
-    event = log_activity(case, "call", actor=make.SYSTEM, body="Inbound call, 3 min", duration=180)
+    event = log_activity(case, TelephonyEvent.CALL, actor=make.SYSTEM, body="Inbound call, 3 min", duration=180)
     assert events_of(case)[-1] == "call" and event.data == {"duration": 180} and case.updated_at >= before
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from helpdesk.surveys.dispatch import dispatch_due_surveys
+from helpdesk.jobs.surveys import dispatch_due_surveys
 from tests import factories
 
 pytestmark = pytest.mark.browser

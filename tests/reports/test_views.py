@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from helpdesk.database import utcnow
 from helpdesk.reports.periods import today_in
-from helpdesk.reports.weekly import Series, change_of, ranked_changes
+from helpdesk.reports.series import Series
+from helpdesk.reports.weekly import change_of, ranked_changes
 from tests.conftest import login
 from tests.reports.conftest import PERIOD, add_survey
 

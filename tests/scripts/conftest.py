@@ -97,6 +97,14 @@ def delivery_script(make):
 
 
 @pytest.fixture
+def program_script(make, program):
+    """The delivery script as a script of ``program`` alone, which its managers may change."""
+    script = save_script(DELIVERY.replace("program: all", f"program: {program.code}"), make.SYSTEM).script
+    db.session.commit()
+    return script
+
+
+@pytest.fixture
 def manager(make, program):
     return make.user(role="manager", programs=[program])
 

@@ -101,10 +101,10 @@ def test_every_problem_is_reported_in_one_pass():
                                                                   "mini.en.yaml:16", "mini.en.yaml:17"]
 
 
-def test_a_namespace_registered_by_another_feature_is_known_to_the_check(monkeypatch):
+def test_a_namespace_registered_by_another_feature_is_known_to_the_check(app, monkeypatch):
     text = MINI.replace("Did it work?", "Did {{ loyalty_card.colour }} work?")
     assert "unknown merge field" in problems_of(text)[0]
-    monkeypatch.setitem(merge_fields._namespaces, "loyalty_card",
+    monkeypatch.setitem(app.extensions["merge_namespaces"], "loyalty_card",
                         merge_fields.MergeNamespace("loyalty_card", ("colour",), lambda case, agent: {}))
     assert problems_of(text) == []
 
@@ -145,6 +145,20 @@ def test_the_check_command_prints_file_line_message_and_exits_non_zero(runner, t
     assert result.exit_code == 1
     assert f"{tmp_path}/mini.en.yaml:16: unknown step 'x'" in result.output
     assert "2 problem(s) in the script files" in result.output
+
+
+@pytest.mark.parametrize("nested", [
+    "[" * 5000 + "]" * 5000,  # flow lists
+    "{a: " * 5000 + "1" + "}" * 5000,  # flow mappings
+    "\n" + "".join("  " * level + "-\n" for level in range(2000)),  # block lists
+])
+def test_deep_nesting_is_reported_at_its_line_instead_of_crashing_the_check(runner, tmp_path, nested):
+    write(tmp_path, "mini.en.yaml", MINI.replace("category: points", f"category: points\nrank: {nested}"))
+    write(tmp_path, "mini.pl.yaml", MINI.replace("locale: en", "locale: pl"))
+    result = runner.invoke(args=["scripts", "check", "--dir", str(tmp_path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # a report, not a traceback
+    line = 5 if nested.startswith(("[", "{")) else 25  # the line of the 21st level
+    assert f"{tmp_path}/mini.en.yaml:{line}: YAML syntax: nested deeper than 20 levels" in result.output
 
 
 def test_the_shipped_scripts_pass_the_check(runner):

@@ -93,6 +93,13 @@ def test_html_in_script_text_is_escaped():
     assert str(render_text("<img src=x onerror=alert(1)>", {})) == "&lt;img src=x onerror=alert(1)&gt;"
 
 
+def test_html_around_a_merge_field_is_escaped_too(values):
+    rendered = render_text("<img src=x {{ participant.first_name }} onerror=alert(1)>\n<b>{{ case.subject }}</b>",
+                           values)
+    assert str(rendered).startswith("&lt;img src=x Ewa onerror=alert(1)&gt;\n&lt;b&gt;")
+    assert "<" not in str(rendered).replace('<span class="merge-missing">', "").replace("</span>", "")
+
+
 def test_a_missing_value_shows_a_visible_placeholder_not_an_error(make, program, agent):
     values = resolve_values(make.case(program, participant=None), agent)
     rendered = str(render_text("Hi {{ participant.first_name }}, case {{ case.number }}", values))
@@ -129,7 +136,7 @@ def test_an_editor_submission_with_a_payload_is_refused_and_saves_nothing(client
     manager = make.user(role="manager", programs=[program])
     login(client, manager)
     form = {"csrf_token": csrf_token(client, "/scripts/new"), "key": "evil", "locale": "en", "title": "Evil",
-            "program": "all", "category": "other", "steps-0-id": "start", "steps-0-end": "y",
+            "program": program.code, "category": "other", "steps-0-id": "start", "steps-0-end": "y",
             "steps-0-say": "{{ cycler.__init__.__globals__.os.popen('id').read() }}", "save": "1"}
     response = client.post("/scripts/new", data=form)
     page = response.get_data(as_text=True)

@@ -209,29 +209,29 @@ def editor_form(client, url) -> dict:
     return data
 
 
-def test_the_editor_shows_every_step_of_the_latest_version(manager_client, delivery_script):
-    form = editor_form(manager_client, f"/scripts/{delivery_script.id}/edit")
+def test_the_editor_shows_every_step_of_the_latest_version(manager_client, program_script):
+    form = editor_form(manager_client, f"/scripts/{program_script.id}/edit")
     assert form["title"] == "Parcel missing" and form["steps-0-id"] == "greet"
     assert form["steps-0-branches-0-when"] == "yes" and form["steps-0-branches-0-next"] == "status"
     assert form["steps-1-options"] == "delivered = Delivered\nlost = Lost"
     assert form["steps-9-id"] == ""  # the blank step to fill in
 
 
-def test_saving_in_the_editor_makes_a_new_version(manager_client, delivery_script):
-    url = f"/scripts/{delivery_script.id}/edit"
+def test_saving_in_the_editor_makes_a_new_version(manager_client, program_script):
+    url = f"/scripts/{program_script.id}/edit"
     form = editor_form(manager_client, url)
     form.update({"steps-6-say": "It is on its way, {{ participant.first_name }}.", "save": "1"})
     response = manager_client.post(url, data=form)
     assert response.status_code == 302, text(response)[:2000]
     db.session.expire_all()
-    script = db.session.get(Script, delivery_script.id)
+    script = db.session.get(Script, program_script.id)
     assert script.latest_number == 2
     diff = text(manager_client.get(f"/scripts/{script.id}/versions/2/diff"))
     assert "+    say: It is on its way, {{ participant.first_name }}." in diff
 
 
-def test_an_editor_submission_with_problems_shows_where_and_saves_nothing(manager_client, delivery_script):
-    url = f"/scripts/{delivery_script.id}/edit"
+def test_an_editor_submission_with_problems_shows_where_and_saves_nothing(manager_client, program_script):
+    url = f"/scripts/{program_script.id}/edit"
     form = editor_form(manager_client, url)
     form.update({"steps-2-next": "nowhere", "steps-3-say": "Hi {{ participant.shoe_size }}", "save": "1"})
     response = manager_client.post(url, data=form)
@@ -242,11 +242,11 @@ def test_an_editor_submission_with_problems_shows_where_and_saves_nothing(manage
     assert "step 4 “ordered” › say: unknown merge field {{ participant.shoe_size }}" in page
     assert 'class="invalid-feedback' in page
     db.session.expire_all()
-    assert db.session.get(Script, delivery_script.id).latest_number == 1
+    assert db.session.get(Script, program_script.id).latest_number == 1
 
 
-def test_the_preview_renders_every_step_against_a_sample_case(manager_client, case, delivery_script):
-    url = f"/scripts/{delivery_script.id}/edit"
+def test_the_preview_renders_every_step_against_a_sample_case(manager_client, case, program_script):
+    url = f"/scripts/{program_script.id}/edit"
     form = editor_form(manager_client, url)
     form.update({"sample": case.reference, "preview": "1"})
     response = manager_client.post(url, data=form)
@@ -254,12 +254,12 @@ def test_the_preview_renders_every_step_against_a_sample_case(manager_client, ca
     assert response.status_code == 200 and f"Preview against {case.reference}" in page
     assert "Hello Ewa, this is" in page and f"Your case is {case.reference}." in page
     db.session.expire_all()
-    assert db.session.get(Script, delivery_script.id).latest_number == 1
+    assert db.session.get(Script, program_script.id).latest_number == 1
 
 
-def test_a_sample_case_the_manager_cannot_see_is_refused(manager_client, make, delivery_script):
+def test_a_sample_case_the_manager_cannot_see_is_refused(manager_client, make, program_script):
     foreign = make.case(make.program())
-    url = f"/scripts/{delivery_script.id}/edit"
+    url = f"/scripts/{program_script.id}/edit"
     form = editor_form(manager_client, url)
     form.update({"sample": foreign.reference, "preview": "1"})
     assert f"no case '{foreign.reference}' in your programs" in text(manager_client.post(url, data=form))

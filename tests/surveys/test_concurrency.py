@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from helpdesk.cases.services import update_case
 from helpdesk.extensions import db
-from helpdesk.surveys.dispatch import dispatch_due_surveys
+from helpdesk.jobs.surveys import dispatch_due_surveys
+from helpdesk.jobs.worker import run_pass
 from helpdesk.surveys.models import Survey, SurveyDay, SurveyStatus
-from helpdesk.surveys.worker import run_pass
 from tests import factories
 from tests.conftest import build_app, fresh_database_url
 from tests.surveys.test_dispatch import accept_all

@@ -1,6 +1,7 @@
 """Dispatching due surveys through the SMS outbox to the loopback fake of Twilio's REST API."""
 
 import json
+import sys
 from datetime import timedelta
 
 import pytest
@@ -8,14 +9,15 @@ from werkzeug import Response
 
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
-from helpdesk.surveys import dispatch
-from helpdesk.surveys.dispatch import claim_due_surveys, dispatch_due_surveys
+from helpdesk.jobs import outbox as outbox_jobs
+from helpdesk.jobs.surveys import deliver_question, dispatch_due_surveys
+from helpdesk.jobs.worker import run_pass
+from helpdesk.surveys.dispatch import DispatchTotals, claim_due_surveys
 from helpdesk.surveys.models import SurveyDay, SurveyStatus
-from helpdesk.surveys.worker import run_pass
-from helpdesk.telephony import delivery
 from helpdesk.telephony.models import Message
+from helpdesk.telephony.twilio_adapter import current_gateway
 from tests.surveys.conftest import make_due, resolve, survey_of
-from tests.telephony.conftest import ACCOUNT, MESSAGES_PATH, accept_message, reject_message, sid
+from tests.telephony.conftest import ACCOUNT, MESSAGES_PATH, accept_message, reject_message, sends, sid
 
 
 def accept_all(httpserver):
@@ -25,6 +27,11 @@ def accept_all(httpserver):
         return Response(json.dumps(body), status=201, content_type="application/json")
 
     httpserver.expect_request(MESSAGES_PATH, method="POST").respond_with_handler(created)
+
+
+def lease_runs_out(message: Message) -> None:
+    message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
 
 
 @pytest.fixture
@@ -80,7 +87,7 @@ def test_a_transient_gateway_failure_is_retried_with_backoff_by_the_worker(twili
     assert message.next_attempt_at > utcnow() + timedelta(seconds=20)
     run_pass()  # too early: nothing is sent
     assert len(twilio.log) == 1
-    message.next_attempt_at = utcnow() - timedelta(seconds=1)  # time passes
+    lease_runs_out(message)  # time passes: the retry is due
     accept_message(twilio)
     run_pass()
     db.session.refresh(due_survey)
@@ -105,6 +112,7 @@ def test_twilios_opt_out_refusal_fails_the_survey_and_opts_the_participant_out(t
 
 def test_a_participant_who_opted_out_after_scheduling_is_not_texted(twilio, due_survey, member):
     member.sms_opt_out = True
+    db.session.commit()
     assert dispatch_due_surveys().cancelled == 1
     assert twilio.log == []
     assert (due_survey.status, due_survey.reason) == (SurveyStatus.CANCELLED, "opted_out")
@@ -112,7 +120,7 @@ def test_a_participant_who_opted_out_after_scheduling_is_not_texted(twilio, due_
 
 def test_a_dispatcher_killed_before_committing_its_claim_loses_nothing(twilio, due_survey):
     nested = db.session.begin_nested()
-    claim_due_surveys(10, utcnow(), dispatch.DispatchTotals())
+    claim_due_surveys(10, utcnow(), DispatchTotals())
     nested.rollback()  # the process died inside the claim's transaction
     db.session.refresh(due_survey)
     assert due_survey.status == SurveyStatus.SCHEDULED and db.session.query(Message).count() == 0
@@ -122,15 +130,15 @@ def test_a_dispatcher_killed_before_committing_its_claim_loses_nothing(twilio, d
 
 
 def test_a_dispatcher_killed_after_its_claim_leaves_the_text_in_the_outbox_for_the_worker(twilio, due_survey):
-    [queued] = claim_due_surveys(10, utcnow(), dispatch.DispatchTotals())
+    [queued] = claim_due_surveys(10, utcnow(), DispatchTotals())
     db.session.commit()  # then the process died, before asking the gateway
     accept_all(twilio)
     run_pass()  # its claim still holds: nobody sends the text yet
     assert twilio.log == []
-    db.session.get(Message, queued.message_id).next_attempt_at = utcnow() - timedelta(seconds=1)  # lease over
+    lease_runs_out(db.session.get(Message, queued.claim.message_id))
     run_pass()
     run_pass()
-    assert len(twilio.log) == 1
+    assert len(sends(twilio)) == 1
     db.session.refresh(due_survey)
     assert due_survey.status == SurveyStatus.SENT
 
@@ -142,35 +150,31 @@ def test_a_dispatcher_with_a_slow_gateway_renews_its_claim_before_sending(app, t
 
 
 def test_a_claim_taken_over_by_another_worker_is_not_sent_again(app, twilio, due_survey, monkeypatch):
-    [queued] = claim_due_surveys(10, utcnow(), dispatch.DispatchTotals())
+    [queued] = claim_due_surveys(10, utcnow(), DispatchTotals())
     db.session.commit()
-    db.session.get(Message, queued.message_id).next_attempt_at = utcnow() - timedelta(seconds=1)
+    lease_runs_out(db.session.get(Message, queued.claim.message_id))
     accept_all(twilio)
     run_pass()  # another worker: the lease ran out, it sends the text
     monkeypatch.setitem(app.config, "TWILIO_TIMEOUT", 200)
-    totals = dispatch.DispatchTotals()
-    dispatch._deliver_one(queued, dispatch.current_gateway(), totals)  # the first one wakes up
-    assert len(twilio.log) == 1 and totals.sent == 0
+    totals = DispatchTotals()
+    deliver_question(queued, current_gateway(), totals)  # the first one wakes up
+    assert len(sends(twilio)) == 1 and totals.sent == 0
 
 
-def test_a_dispatcher_killed_while_sending_holds_the_text_until_its_lease_ends(twilio, due_survey, monkeypatch):
-    def die(*args):
-        raise SystemExit("killed")
-
-    recorded = delivery._Recorded
-    monkeypatch.setattr(delivery, "_Recorded", die)  # dies as the gateway answers, before recording
+def test_a_dispatcher_killed_while_sending_leaves_the_text_to_be_found_at_twilio_not_sent_again(twilio, due_survey,
+                                                                                              monkeypatch):
     accept_all(twilio)
-    with pytest.raises(SystemExit):
+    with monkeypatch.context() as patch, pytest.raises(SystemExit):
+        patch.setattr(outbox_jobs, "record", lambda *args: sys.exit("killed"))  # as the gateway answers
         dispatch_due_surveys()
-    monkeypatch.setattr(delivery, "_Recorded", recorded)
-    db.session.rollback()
     message = db.session.get(Message, survey_of(due_survey.case).message_id)
     assert message.status == "sending" and len(twilio.log) == 1
     run_pass()  # another worker: the lease still holds, nothing is sent twice
     assert len(twilio.log) == 1
-    message.next_attempt_at = utcnow() - timedelta(seconds=1)  # the lease ran out: the outbox resends
+    lease_runs_out(message)  # the outbox asks Twilio, which has the text
     run_pass()
-    assert len(twilio.log) == 2 and survey_of(due_survey.case).status == SurveyStatus.SENT
+    assert len(sends(twilio)) == 1 and message.message_sid == twilio.log[0][1].get_json()["sid"]
+    assert survey_of(due_survey.case).status == SurveyStatus.SENT
 
 
 def test_a_survey_unanswered_past_the_reply_window_expires(twilio, due_survey):
@@ -178,6 +182,7 @@ def test_a_survey_unanswered_past_the_reply_window_expires(twilio, due_survey):
     dispatch_due_surveys()
     db.session.refresh(due_survey)
     due_survey.sent_at = utcnow() - timedelta(hours=73)
+    db.session.commit()
     assert dispatch_due_surveys().expired == 1
     db.session.refresh(due_survey)
     assert due_survey.status == SurveyStatus.EXPIRED
@@ -207,6 +212,16 @@ def test_the_dispatch_command_sends_every_due_survey_and_prints_a_summary(runner
     assert result.exit_code == 0, result.output
     assert "Sent 3 surveys, 0 to retry, 0 failed" in result.output
     assert len(twilio.log) == 3
+
+
+def test_the_sms_deliver_command_sends_a_released_question_and_marks_its_survey(runner, twilio, due_survey):
+    accept_all(twilio)
+    calls = iter([False, True])
+    dispatch_due_surveys(should_stop=lambda: next(calls, True))  # stopped: the question back in the outbox
+    result = runner.invoke(args=["sms", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1, to retry later 0, failed 0." in result.output
+    assert len(twilio.log) == 1 and survey_of(due_survey.case).status == SurveyStatus.SENT
 
 
 def test_the_worker_runs_one_pass_with_once(runner, twilio, due_survey):

@@ -1,9 +1,13 @@
 """Twilio as the tests see it: requests signed with the real RequestValidator, and a loopback fake REST API."""
 
 import itertools
+import json
+from datetime import UTC, datetime
+from email.utils import format_datetime
 
 import pytest
 from twilio.request_validator import RequestValidator
+from werkzeug import Response
 
 TOKEN = "test-auth-token"
 ACCOUNT = "ACtest0000000000000000000000000000"
@@ -44,7 +48,39 @@ def twilio(app, httpserver, monkeypatch):
     monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", ACCOUNT)
     monkeypatch.setitem(app.config, "TWILIO_API_BASE_URL", httpserver.url_for("/"))
     monkeypatch.setitem(app.config, "TWILIO_TIMEOUT", 2)
+    list_sent_messages(httpserver)
     return httpserver
+
+
+def list_sent_messages(httpserver):
+    """Twilio's Messages list in the fake: ``GET …/Messages.json?To=…&From=…&DateSent>=…`` answers the messages
+    it accepted (POSTs it answered 201, all sent today), newest first, as one page shaped like Twilio's."""
+    def listed(request):
+        today = datetime.now(UTC)
+        wanted = {"to": request.args.get("To"), "from": request.args.get("From")}
+        messages = [_as_listed(posted, answer, today) for posted, answer in reversed(httpserver.log)
+                    if posted.method == "POST" and posted.path == MESSAGES_PATH and answer.status_code == 201]
+        messages = [m for m in messages if all(m[key] == value for key, value in wanted.items() if value)
+                    and request.args.get("DateSent>", "")[:10] <= today.date().isoformat()]
+        page_uri = f"{MESSAGES_PATH}?PageSize=50&Page=0"
+        return Response(json.dumps({
+            "messages": messages, "end": max(len(messages) - 1, 0), "first_page_uri": page_uri,
+            "next_page_uri": None, "page": 0, "page_size": 50, "previous_page_uri": None, "start": 0,
+            "uri": page_uri}), content_type="application/json")
+
+    httpserver.expect_request(MESSAGES_PATH, method="GET").respond_with_handler(listed)
+
+
+def _as_listed(posted, answer, sent_at: datetime) -> dict:
+    accepted = answer.get_json()
+    return {"sid": accepted["sid"], "account_sid": ACCOUNT, "status": "sent", "to": posted.form["To"],
+            "from": posted.form["From"], "body": posted.form["Body"], "direction": "outbound-api",
+            "date_created": format_datetime(sent_at), "date_sent": format_datetime(sent_at)}
+
+
+def sends(httpserver) -> list:
+    """The messages handed to the fake (its POSTs), leaving out the look-ups."""
+    return [request for request, _ in httpserver.log if request.method == "POST"]
 
 
 def accept_message(httpserver, status="queued"):

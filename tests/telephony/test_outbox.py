@@ -1,15 +1,18 @@
+import sys
 from datetime import timedelta
 
 import pytest
 
-from helpdesk.database import utcnow
+from helpdesk.database import unit_of_work, utcnow
 from helpdesk.errors import Conflict
 from helpdesk.extensions import db
-from helpdesk.telephony.delivery import claim, deliver_due_outbox
+from helpdesk.jobs import outbox as outbox_jobs
+from helpdesk.jobs.outbox import deliver_now, deliver_outbox
+from helpdesk.telephony.delivery import claim_message
 from helpdesk.telephony.models import Message
-from helpdesk.telephony.outbox import deliver, send_sms
+from helpdesk.telephony.outbox import send_sms
 from tests.conftest import csrf_token
-from tests.telephony.conftest import MESSAGES_PATH, accept_message, reject_message
+from tests.telephony.conftest import MESSAGES_PATH, accept_message, reject_message, sends
 
 
 @pytest.fixture
@@ -21,6 +24,24 @@ def sms_case(make, hotline, caller, agent):
 def reply(agent_client, case, body="Your parcel ships today"):
     token = csrf_token(agent_client, "/cases")
     return agent_client.post(f"/cases/{case.id}/sms", data={"sms-body": body, "csrf_token": token})
+
+
+def queued(make, hotline, caller, body="Hello") -> Message:
+    """A text in the outbox, committed as ``send_sms``'s caller commits it."""
+    message = send_sms(hotline, caller.phone, body, actor=make.SYSTEM, participant=caller)
+    db.session.commit()
+    return message
+
+
+def time_passes(message):
+    """Its retry is due, or its lease has run out."""
+    message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+
+def claimed_by_a_worker_that_dies(message):
+    with unit_of_work():
+        assert claim_message(utcnow(), message.id)
 
 
 def test_an_agents_reply_goes_out_through_the_twilio_client(agent_client, twilio, sms_case, hotline, caller):
@@ -58,9 +79,9 @@ def test_a_server_error_is_retried_later_with_backoff(agent_client, twilio, sms_
     message = db.session.query(Message).one()
     assert message.status == "pending" and message.attempts == 1
     assert message.next_attempt_at > utcnow() + timedelta(seconds=20)
-    message.next_attempt_at = utcnow() - timedelta(seconds=1)  # time passes
+    time_passes(message)
     accept_message(twilio, status="sent")
-    assert deliver_due_outbox() == {"sent": 1, "retry": 0, "failed": 0}
+    assert deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0}
     db.session.refresh(message)
     assert (message.status, message.attempts) == ("sent", 2)
 
@@ -68,16 +89,19 @@ def test_a_server_error_is_retried_later_with_backoff(agent_client, twilio, sms_
 def test_an_unreachable_twilio_is_a_transient_failure(app, make, hotline, caller, monkeypatch):
     monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", "ACtest")
     monkeypatch.setitem(app.config, "TWILIO_API_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
-    message = deliver(send_sms(hotline, caller.phone, "Hello", actor=make.SYSTEM, participant=caller))
+    message = queued(make, hotline, caller)
+    assert deliver_now(message.id) == "retry"
     assert message.status == "pending" and message.error_message.startswith("network")
 
 
 def test_retries_stop_after_the_last_attempt(app, twilio, make, hotline, caller):
-    message = send_sms(hotline, caller.phone, "Hello", actor=make.SYSTEM, participant=caller)
+    message = queued(make, hotline, caller)
     for _ in range(app.config["SMS_MAX_ATTEMPTS"]):
         reject_message(twilio, 500, 20500)
-        deliver(message)
+        deliver_now(message.id)
+        time_passes(message)
     assert message.status == "failed" and message.attempts == app.config["SMS_MAX_ATTEMPTS"]
+    assert deliver_outbox()["sent"] == 0 and len(sends(twilio)) == app.config["SMS_MAX_ATTEMPTS"]
 
 
 def test_an_opted_out_participant_is_not_texted(make, hotline, caller):
@@ -88,9 +112,67 @@ def test_an_opted_out_participant_is_not_texted(make, hotline, caller):
 
 def test_a_claimed_message_is_not_claimed_again(make, hotline, caller):
     message = send_sms(hotline, caller.phone, "Hello", actor=make.SYSTEM, participant=caller)
-    assert claim(message.id, utcnow()) and not claim(message.id, utcnow())
+    assert claim_message(utcnow(), message.id) and not claim_message(utcnow(), message.id)
+    assert claim_message(utcnow()) is None  # nor taken as the next due one
 
 
 def test_without_credentials_the_development_gateway_records_the_text(make, hotline, caller):
-    message = deliver(send_sms(hotline, caller.phone, "Hello", actor=make.SYSTEM, participant=caller))
+    message = queued(make, hotline, caller)
+    assert deliver_now(message.id) == "sent"
     assert message.status == "sent" and message.message_sid.startswith("SMdev")
+
+
+def test_a_text_sent_by_a_worker_that_died_before_recording_it_is_found_at_twilio_not_sent_again(
+        twilio, make, hotline, caller, monkeypatch):
+    message = queued(make, hotline, caller)
+    accept_message(twilio)
+    with monkeypatch.context() as patch, pytest.raises(SystemExit):
+        patch.setattr(outbox_jobs, "record", lambda *args: sys.exit("killed"))  # as Twilio answers
+        deliver_now(message.id)
+    assert message.status == "sending" and message.message_sid is None
+    assert deliver_outbox() == {"sent": 0, "retry": 0, "failed": 0}  # its lease holds: nobody sends it
+    time_passes(message)
+    assert deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0}
+    (sent,) = sends(twilio)
+    lookup = twilio.log[-1][0]
+    assert (lookup.method, lookup.args["To"], lookup.args["From"]) == ("GET", caller.phone, hotline.hotline_number)
+    assert lookup.args["DateSent>"] == message.created_at.date().isoformat()
+    assert message.message_sid == twilio.log[0][1].get_json()["sid"] and message.status == "sent"
+
+
+def test_a_text_whose_worker_died_before_sending_it_is_sent_once_its_lease_runs_out(twilio, make, hotline,
+                                                                                   caller):
+    message = queued(make, hotline, caller)
+    claimed_by_a_worker_that_dies(message)
+    time_passes(message)
+    accept_message(twilio)
+    assert deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0}
+    assert [request.method for request, _ in twilio.log] == ["GET", "POST"]  # Twilio had no such text
+    assert message.message_sid == twilio.log[1][1].get_json()["sid"] and message.attempts == 1
+
+
+def test_a_text_is_not_sent_while_twilio_cannot_say_whether_it_has_it(twilio, make, hotline, caller):
+    message = queued(make, hotline, caller)
+    claimed_by_a_worker_that_dies(message)
+    time_passes(message)
+    twilio.expect_oneshot_request(MESSAGES_PATH, method="GET").respond_with_json({"message": "busy"}, status=503)
+    assert deliver_outbox() == {"sent": 0, "retry": 1, "failed": 0}
+    assert sends(twilio) == [] and message.status == "sending"
+    assert utcnow() + timedelta(seconds=30) < message.next_attempt_at <= utcnow() + outbox_jobs.LOOKUP_RETRY
+    time_passes(message)
+    accept_message(twilio)
+    assert deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0}
+    assert len(sends(twilio)) == 1
+
+
+def test_an_earlier_text_with_the_same_words_is_not_taken_for_the_one_that_went_unrecorded(twilio, make, hotline,
+                                                                                         caller):
+    earlier = queued(make, hotline, caller, body="Thank you")
+    accept_message(twilio)
+    assert deliver_now(earlier.id) == "sent"
+    message = queued(make, hotline, caller, body="Thank you")
+    claimed_by_a_worker_that_dies(message)
+    time_passes(message)
+    accept_message(twilio)
+    assert deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0}
+    assert len(sends(twilio)) == 2 and message.message_sid not in (None, earlier.message_sid)

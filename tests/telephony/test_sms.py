@@ -8,6 +8,7 @@ from helpdesk.signals import text_received
 from helpdesk.telephony import sms
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.sms import FILING_RETRY, MAX_BODY, MAX_FILING_ATTEMPTS, TRUNCATED
+from tests.conftest import csrf_token, login
 from tests.telephony.conftest import sid, signed_post
 
 
@@ -200,3 +201,22 @@ def test_an_undelivered_report_with_21610_opts_the_participant_out(client, make,
     db.session.refresh(message)
     db.session.refresh(caller)
     assert (message.status, message.error_code, caller.sms_opt_out) == ("undelivered", 21610, True)
+
+
+def test_an_admin_sees_parked_texts_escaped_and_has_them_filed_again(client, make, hotline, caller):
+    with text_received.connected_to(lambda message: 1 / 0):
+        text(client, hotline, "<b>poison</b>")
+        for attempt in range(2, MAX_FILING_ATTEMPTS + 1):
+            sms.file_due_messages(utcnow() + FILING_RETRY * attempt)
+    login(client, make.user(role="admin"))
+    page = client.get("/attention").get_data(as_text=True)
+    assert "&lt;b&gt;poison&lt;/b&gt;" in page and "ZeroDivisionError" in page
+    (parked,) = db.session.query(Message).filter_by(status="failed").all()
+    response = client.post(f"/attention/texts/{parked.id}/retry", data={"csrf_token": csrf_token(client, "/attention")})
+    assert response.status_code == 302
+    assert sms.file_due_messages() == 1
+    assert [event.body for event in db.session.query(CaseEvent).filter_by(kind="sms_in")] == ["<b>poison</b>"]
+
+
+def test_agents_do_not_see_parked_texts(agent_client):
+    assert agent_client.get("/attention").status_code == 403

@@ -13,13 +13,13 @@ from sqlalchemy import select, update
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.auth.models import User
-from helpdesk.cases.models import Case, Category, EventKind, Status
+from helpdesk.cases.models import Case, Category, Status
 from helpdesk.cases.services import log_activity, open_case, update_case
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.scripts.definition import Action, Definition, Step, parse_answer
-from helpdesk.scripts.models import RunStatus, Script, ScriptRun
+from helpdesk.scripts.models import RunStatus, Script, ScriptEvent, ScriptRun
 from helpdesk.scripts.services.versions import definition_of, latest_version
 
 STALE_AFTER = timedelta(hours=8)
@@ -142,11 +142,11 @@ def finish_run(run: ScriptRun, case: Case, *, step_id: str, apply_action: bool, 
     action = step.action if apply_action else None
     outcome = _apply(action, case, definition, actor) if action else {}
     run.status, run.finished_at = RunStatus.COMPLETED.value, utcnow()
-    log_activity(case, EventKind.SCRIPT_RUN, actor=actor, **_run_record(run, definition, step, action, outcome))
+    log_activity(case, ScriptEvent.SCRIPT_RUN, actor=actor, **_run_record(run, definition, step, action, outcome))
     if action and action.callback_hours:
         due = run.finished_at + timedelta(hours=action.callback_hours)
         local = due.astimezone(ZoneInfo(case.program.timezone)).strftime("%Y-%m-%d %H:%M")
-        log_activity(case, EventKind.CALLBACK_SCHEDULED, actor=actor, due_at=due.isoformat(), due_local=local,
+        log_activity(case, ScriptEvent.CALLBACK_SCHEDULED, actor=actor, due_at=due.isoformat(), due_local=local,
                      body=f"Call the participant back by {local} ({case.program.timezone})")
     if action:
         status = Status.PENDING_PARTICIPANT.value if action.callback_hours else action.status

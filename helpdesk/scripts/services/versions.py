@@ -2,6 +2,9 @@
 
 A version keeps its source text (the file as written, or the editor's export), so any version can be exported
 and diffed against the one before. Cases keep the version their runs used.
+
+Scripts for all programs change what every program's agents read: only admins (and the files' sync) make,
+change or re-scope them. A program's manager copies one into their program instead and changes the copy.
 """
 
 import difflib
@@ -14,7 +17,7 @@ from sqlalchemy import select
 from helpdesk.actors import Actor, can_access
 from helpdesk.auth.models import User
 from helpdesk.database import utcnow
-from helpdesk.errors import NotFound, ValidationError
+from helpdesk.errors import Forbidden, NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.programs.models import Program
 from helpdesk.scripts import fileformat
@@ -23,6 +26,7 @@ from helpdesk.scripts.definition import Definition
 from helpdesk.scripts.models import Script, ScriptVersion
 
 FILE, EDITOR = "file", "editor"
+MAX_KEY = 64
 
 
 class ScriptProblems(ValidationError):
@@ -46,6 +50,26 @@ def get_script(script_id: int, *, actor: Actor) -> Script:
     script = db.session.get(Script, script_id)
     if script is None or (script.program_id is not None and not can_access(actor, script.program_id)):
         raise NotFound("no such script")
+    return script
+
+
+def may_change_shared(actor: Actor) -> bool:
+    """Whether ``actor`` may make, change or re-scope scripts for all programs: admins and the system."""
+    return actor.visible_program_ids() is None
+
+
+def _check_shared(actor: Actor) -> None:
+    if not may_change_shared(actor):
+        raise Forbidden("only an admin can change scripts for all programs; copy the script into your program "
+                        "to change it there")
+
+
+def editable_script(script_id: int, *, actor: Actor) -> Script:
+    """The script ``actor`` is about to change in the editor: NotFound as ``get_script``, Forbidden for a
+    script for all programs unless the actor may change those."""
+    script = get_script(script_id, actor=actor)
+    if script.program_id is None:
+        _check_shared(actor)
     return script
 
 
@@ -91,6 +115,8 @@ def record_version(definition: Definition, *, source: str, origin: str, actor: A
     if script is not None:
         if script.program_id is not None and not can_access(actor, script.program_id):
             raise NotFound("no such script")
+        if script.program_id is None:
+            _check_shared(actor)
         latest = latest_version(script)
         if digest in (latest.checksum, _last_file_checksum(script) if origin == FILE else None):
             return latest, False
@@ -110,6 +136,7 @@ def record_version(definition: Definition, *, source: str, origin: str, actor: A
 
 def _program(code: str, actor: Actor) -> Program | None:
     if code == "all":
+        _check_shared(actor)
         return None
     program = db.session.scalar(select(Program).where(Program.code == code))
     if program is None or not can_access(actor, program.id):
@@ -136,6 +163,27 @@ def save_from_editor(document: dict, *, actor: Actor, script: Script | None = No
         raise ValidationError("id", f"a script {definition.id} ({definition.locale}) already exists")
     source = fileformat.dump(fileformat.to_document(definition))
     version, _ = record_version(definition, source=source, origin=EDITOR, actor=actor)
+    return version
+
+
+def copy_key(script: Script, program: Program) -> str:
+    """The id of ``script``'s copy for ``program``: ``complaint`` copied into AURORA_PL is ``complaint-aurora-pl``."""
+    suffix = "-" + program.code.lower().replace("_", "-")
+    return script.key[:MAX_KEY - len(suffix)] + suffix
+
+
+def copy_script(script: Script, program_code: str, *, actor: Actor) -> ScriptVersion:
+    """A script of the program ``program_code`` with the title, category and steps of ``script``'s latest
+    version, as version 1 of a script of its own; suggested before the original on that program's cases."""
+    program = _program(program_code, actor) if program_code != "all" else None
+    if program is None or program.id == script.program_id:
+        raise ValidationError("program", "choose one of your programs to copy the script into")
+    key = copy_key(script, program)
+    if db.session.scalar(select(Script.id).where(Script.key == key, Script.locale == script.locale)):
+        raise ValidationError("program", f"{program.code} has a copy already: {key} ({script.locale})")
+    copied = Definition.from_json({**latest_version(script).definition, "id": key, "program": program.code})
+    source = fileformat.dump(fileformat.to_document(copied))
+    version, _ = record_version(copied, source=source, origin=EDITOR, actor=actor)
     return version
 
 

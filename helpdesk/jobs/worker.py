@@ -1,9 +1,12 @@
-"""``flask worker``: the background loop. Each pass delivers due SMS (new texts, retries, claims whose worker
-died), files inbound texts left unfiled (see :func:`helpdesk.telephony.sms.file_message`) and dispatches due
-surveys, then sleeps; SIGTERM or Ctrl-C stops it after the message in hand. On starting and then daily it
-refreshes SQLite's query statistics (see :func:`helpdesk.database.refresh_query_statistics`).
-``--once`` runs one pass. SMS go out through :func:`helpdesk.telephony.delivery.deliver_due_outbox`, which is
-safe with several workers on SQLite too (``flask sms deliver`` is not, see that module)."""
+"""``flask worker``: the background loop; any number may run at once, on SQLite as on PostgreSQL.
+
+Each pass delivers the SMS outbox (new texts, retries, texts whose worker died: :mod:`helpdesk.jobs.outbox`),
+files the incoming texts whose filing failed (:func:`helpdesk.telephony.sms.file_due_messages`) and
+dispatches due surveys (:mod:`helpdesk.jobs.surveys`), then sleeps ``WORKER_INTERVAL_SECONDS``. On starting
+and then daily it refreshes SQLite's query statistics (:func:`helpdesk.database.refresh_query_statistics`).
+SIGTERM or Ctrl-C stops it after the message in hand; ``--once`` runs one pass and nothing else. A pass that
+fails (a lost database connection) is logged, and the next one tries again.
+"""
 
 import logging
 import signal
@@ -13,10 +16,10 @@ import time
 import click
 from flask import current_app
 
-from helpdesk.database import refresh_query_statistics
+from helpdesk.database import refresh_query_statistics, unit_of_work
 from helpdesk.extensions import db
-from helpdesk.surveys.dispatch import dispatch_due_surveys, follow_message
-from helpdesk.telephony.delivery import deliver_due_outbox
+from helpdesk.jobs.outbox import deliver_outbox
+from helpdesk.jobs.surveys import dispatch_due_surveys
 from helpdesk.telephony.sms import file_due_messages
 
 log = logging.getLogger(__name__)
@@ -26,7 +29,7 @@ STATISTICS_EVERY_SECONDS = 24 * 3600
 
 def run_pass(should_stop=lambda: False) -> str | None:
     """One pass; what it did, or None when there was nothing to do."""
-    sms = deliver_due_outbox(after=follow_message, should_stop=should_stop)
+    sms = deliver_outbox(should_stop=should_stop)
     filed = file_due_messages()
     surveys = dispatch_due_surveys(should_stop=should_stop)
     if not any(sms.values()) and not filed and not surveys.did_anything:
@@ -37,11 +40,10 @@ def run_pass(should_stop=lambda: False) -> str | None:
 
 def _refresh_statistics() -> None:
     started = time.monotonic()
-    if refresh_query_statistics(db.session.connection()):
-        db.session.commit()
+    with unit_of_work() as session:
+        refreshed = refresh_query_statistics(session.connection())
+    if refreshed:
         click.echo(f"Query statistics refreshed in {time.monotonic() - started:.1f} s.")
-    else:
-        db.session.rollback()
 
 
 @click.command("worker")
@@ -49,7 +51,7 @@ def _refresh_statistics() -> None:
 @click.option("--interval", type=click.FloatRange(0.1, 3600), default=None,
               help="Seconds between passes (default WORKER_INTERVAL_SECONDS).")
 def worker_command(once, interval):
-    """Deliver due SMS and send due surveys, in a loop until SIGTERM or Ctrl-C."""
+    """Deliver due SMS, file texts left unfiled and send due surveys, in a loop until SIGTERM or Ctrl-C."""
     interval = interval or current_app.config["WORKER_INTERVAL_SECONDS"]
     stop = threading.Event()
     if not once and threading.current_thread() is threading.main_thread():
