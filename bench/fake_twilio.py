@@ -7,7 +7,8 @@
   past the app's client timeout; ``hold`` does the same for the next message only and reports the sender's
   TCP port (the bench then kills that process mid-send).
 - ``GET /2010-04-01/Accounts/{sid}/Messages.json?To=&From=&DateSent>=``: the messages it kept that match,
-  one page in the JSON shape twilio-python 9.x parses (``messages`` plus the paging keys).
+  one page in the JSON shape twilio-python 9.x parses (``messages`` plus the paging keys), each with its
+  status: "sent", then after 2 s its :func:`fate`.
 - ``GET /_bench/log``: every message kept, and every POST answered otherwise; ``POST /_bench/mode`` with a JSON
   body ``{"mode": ..., "hang_seconds": ...}`` switches the mode; ``GET /_bench/held`` lists held senders' ports.
 """
@@ -17,6 +18,7 @@ import json
 import multiprocessing
 import threading
 import time
+import zlib
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -86,7 +88,8 @@ class FakeTwilio(BaseHTTPRequestHandler):
         if not url.path.endswith("/Messages.json"):
             return self._answer(404, {"code": 20404, "message": "not found", "status": 404})
         query = {key: values[0] for key, values in parse_qs(url.query).items()}
-        found = [_resource(m, "sent") for m in reversed(kept) if _matches(m, query)]  # newest first, like Twilio
+        found = [_resource(m, fate(m["sid"]) if m["at"] < time.time() - 2 else "sent")
+                 for m in reversed(kept) if _matches(m, query)]  # newest first, like Twilio
         self._answer(200, {"messages": found, "end": max(len(found) - 1, 0), "first_page_uri": url.path,
                            "next_page_uri": None, "page": 0, "page_size": len(found), "previous_page_uri": None,
                            "start": 0, "uri": self.path})
@@ -117,6 +120,12 @@ def _matches(message: dict, query: dict) -> bool:
             return sent.date() >= since.date()
         return sent >= (since if since.tzinfo else since.replace(tzinfo=UTC))
     return True
+
+
+def fate(sid: str) -> str:
+    """What becomes of a message, decided by its sid: one in ten is undelivered. The delivery reports the
+    bench sends and the status this fake lists agree on it."""
+    return "undelivered" if zlib.crc32(sid.encode()) % 10 == 0 else "delivered"
 
 
 def _resource(message: dict, status: str) -> dict:

@@ -12,12 +12,13 @@ import re
 import threading
 import time
 import uuid
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
+
+from bench.fake_twilio import fate
 
 ACCOUNT = "ACload0000000000000000000000000000"
 TOKEN = "load-bench-auth-token"
@@ -174,8 +175,9 @@ class WebhookClient:
             return
         base = {"AccountSid": ACCOUNT, "MessageSid": message["sid"], "SmsSid": message["sid"], "To": message["to"],
                 "From": message["from"], "ApiVersion": "2010-04-01"}
-        final = {**base, "MessageStatus": "delivered"} if zlib.crc32(message["sid"].encode()) % 10 else \
-            {**base, "MessageStatus": "undelivered", "ErrorCode": "30003"}  # one final status per message
+        final = {**base, "MessageStatus": fate(message["sid"])}
+        if final["MessageStatus"] == "undelivered":
+            final["ErrorCode"] = "30003"
         steps = [{**base, "MessageStatus": "sent"}, final]
         if self.rng.random() < 0.3:
             steps.reverse()
