@@ -9,6 +9,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k login -x"`.
 PYTEST_ARGS ?=
+# pytest-xdist processes, one per core of a 2-core machine; `make test PYTEST_WORKERS=0` runs in one process
+# (for -s, --pdb).
+PYTEST_WORKERS ?= 2
 
 .PHONY: venv run test lint
 
@@ -41,4 +44,4 @@ lint: venv
 
 # TEST_DATABASE_URL from the environment selects PostgreSQL; without it the tests use SQLite files.
 test: venv lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -28,6 +28,7 @@ from sqlalchemy import event, insert  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from helpdesk import create_app  # noqa: E402
+from helpdesk.actors import SystemActor  # noqa: E402
 from helpdesk.api.services import create_api_token  # noqa: E402
 from helpdesk.auth.models import Role, User, user_programs  # noqa: E402
 from helpdesk.cases.models import Case, Category, Channel, Priority, Status  # noqa: E402
@@ -136,7 +137,7 @@ def main() -> int:
     statements = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-        token = create_api_token("bench", None)[1]
+        token = create_api_token("bench", None, actor=SystemActor("bench"))[1]
         db.session.commit()
     client = app.test_client()
     client.post("/login", data={"email": MANAGER, "password": PASSWORD, "csrf_token": csrf(client, "/login")})

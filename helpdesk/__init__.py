@@ -14,7 +14,8 @@ FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, su
 
 
 def create_app(config: type | dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_relative_config=True)
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"),
+                instance_relative_config=True)
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)
@@ -24,6 +25,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     resolve_secret_key(app)
     resolve_database_uri(app)
     register_extensions(app)
+    register_url_converters(app)
     register_features(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -32,15 +34,22 @@ def create_app(config: type | dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from helpdesk import database, models
+    from helpdesk import database, models, security
 
     models.configure()
     db.init_app(app)
     database.init_app(app)
+    security.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    from helpdesk.web import register_url_converters
+
+    register_url_converters(app)  # before the features add their routes, which bind their converters
 
 
 def register_features(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -13,6 +14,13 @@ class Config:
     SESSION_PROTECTION = "strong"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Cookies become Secure on any request that came over HTTPS (helpdesk.security); behind a proxy that
+    # terminates TLS, TRUSTED_PROXIES tells how many proxies' X-Forwarded-* headers to believe.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    PASSWORD_HASH_METHOD = "scrypt:32768:8:1"  # werkzeug's; older hashes are upgraded at the next sign-in
     WTF_CSRF_TIME_LIMIT = None  # a hotline shift is long; the token lives as long as the session
     TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID")
     TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN")
@@ -40,6 +48,7 @@ class TestConfig(Config):
     TWILIO_AUTH_TOKEN = "test-auth-token"
     PUBLIC_BASE_URL = None
     SECRET_KEY = "test-secret-key-not-for-production"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # cheap: sign-ins stay fast in tests
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
 
 

@@ -28,7 +28,9 @@ from sqlalchemy.types import TypeDecorator
 
 from helpdesk.extensions import db
 
-BUSY_TIMEOUT_SECONDS = 5.0
+# How long a writer waits for SQLite's write lock: under the 15 s Twilio waits for a webhook's answer, so a
+# lock held for seconds by another program (a backup, say) delays webhooks rather than fails them.
+BUSY_TIMEOUT_SECONDS = 10.0
 
 
 def utcnow() -> datetime:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import click
+from flask import current_app
 from sqlalchemy import select
 
 from helpdesk.actors import SystemActor
@@ -172,7 +173,10 @@ def _survey_answers(rng: random.Random) -> None:
 @click.option("--cases", default=200, show_default=True, help="Cases per program.")
 @click.option("--seed", default=7, show_default=True)
 def demo_data_command(participants, cases, seed):
-    """Load demo programs, staff, participants and cases, and print the demo logins."""
+    """Load demo programs, staff, participants and cases, and print the demo logins (development only)."""
+    if not current_app.config["DEVELOPMENT"]:
+        raise click.ClickException("demo-data only runs with HELPDESK_ENV=development: it creates staff accounts "
+                                   f"whose password ({DEMO_PASSWORD}) is published.")
     if db.session.scalar(select(Program.id).where(Program.code == "AURORA")):
         click.echo("Demo data is already loaded.")
     else:

@@ -3,7 +3,7 @@
 from sqlalchemy.orm import configure_mappers
 
 from helpdesk.api.models import ApiToken
-from helpdesk.auth.models import User, user_programs
+from helpdesk.auth.models import SignInEvent, SignInThrottle, User, user_programs
 from helpdesk.cases.models import Case, CaseEvent
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
@@ -13,8 +13,8 @@ from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings
 from helpdesk.telephony.models import Call, Message
 
 __all__ = ["ApiToken", "Call", "Case", "CaseEvent", "DeliveryCase", "Message", "OrderStatusChange", "Participant",
-           "Program", "RewardOrder", "Script", "ScriptRun", "ScriptVersion", "Survey", "SurveyDay", "SurveySettings",
-           "User", "user_programs"]
+           "Program", "RewardOrder", "Script", "ScriptRun", "ScriptVersion", "SignInEvent", "SignInThrottle", "Survey",
+           "SurveyDay", "SurveySettings", "User", "user_programs"]
 
 
 def configure() -> None:

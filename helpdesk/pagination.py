@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import and_, or_
 
 from helpdesk.errors import ValidationError
-
-MAX_INT = 2**31 - 1
+from helpdesk.validation import MAX_ID
 
 
 @dataclass
@@ -55,7 +54,7 @@ def decode_cursor(cursor: str, types: list[type]) -> tuple[str, list[Any]]:
         if direction not in ("next", "prev") or len(raw) != len(types):
             raise ValueError
         values = [datetime.fromisoformat(v) if t is datetime else t(v) for v, t in zip(raw, types, strict=True)]
-        if any(isinstance(v, int) and not -MAX_INT <= v <= MAX_INT for v in values):
+        if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in values):
             raise ValueError  # a forged cursor: beyond what any id column holds
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError("cursor", "is not a valid page cursor") from exc

@@ -1,10 +1,14 @@
-"""Collects field errors so a service reports every bad field at once, then raises one ValidationError."""
+"""Checking input: field errors collected so a service reports every bad field at once (one ValidationError), and
+the bounds every id and date keeps, so that no value a column cannot hold reaches a query."""
 
 import re
 from collections.abc import Callable
-from typing import Any
+from datetime import date
+from typing import Any, TypeVar
 
 from helpdesk.errors import ValidationError
+
+T = TypeVar("T")
 
 
 class FieldErrors:
@@ -56,3 +60,31 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         if self.fields:
             raise ValidationError(dict(self.fields))
+
+
+MAX_ID = 2**31 - 1  # the largest value an integer column holds on every database
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def parse_id(text) -> int | None:
+    """A record id from a query argument or form field: ASCII digits from 1 to MAX_ID, else None (no record)."""
+    if not isinstance(text, str) or not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    return int(text) if 1 <= int(text) <= MAX_ID else None
+
+
+def within_years(moment: T) -> T:
+    """``moment`` (a date or datetime) if it falls in the years 1900–2100, else a ValueError saying so: dates
+    outside them are typing errors, and near year 9999 a day's arithmetic overflows."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"must be in the years {FIRST_YEAR}–{LAST_YEAR}")
+    return moment
+
+
+def parse_day(text: str) -> date:
+    """A YYYY-MM-DD date in the years 1900–2100, else a ValueError saying what is wrong."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("is not a date (YYYY-MM-DD)") from None
+    return within_years(day)

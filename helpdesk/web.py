@@ -1,4 +1,4 @@
-"""What every page shares: error pages (JSON under /api), template filters, the program-timezone clock."""
+"""What every page shares: ids in URLs, error pages (JSON under /api), template filters, the program-timezone clock."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,11 +8,25 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, flash, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from helpdesk.database import unit_of_work, utcnow
 from helpdesk.errors import Conflict, HelpdeskError, ValidationError
 from helpdesk.panels import render_slot
 from helpdesk.phones import display_phone
+from helpdesk.validation import MAX_ID
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: 1 to MAX_ID, so a larger number is simply a URL that does not match (404),
+    never a value that overflows the database column."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+def register_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
 
 
 def json_error(status: int, code: str, message: str, fields: dict | None = None):

@@ -1,17 +1,20 @@
 """Shared fixtures: a real database built by the migrations, one rolled-back transaction per test.
 
-``TEST_DATABASE_URL`` selects PostgreSQL (the schema is rebuilt at the start); without it, an SQLite file.
+``TEST_DATABASE_URL`` selects PostgreSQL (that database and its siblings are recreated, see ``fresh_database``);
+without it, SQLite files.
 """
 
 import os
 import re
 import socket
+import sqlite3
+from contextlib import closing
 
 import flask_migrate
 import pytest
-from flask import has_app_context
+from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import URL, NullPool, create_engine, make_url, text
 
 from helpdesk import create_app
 from helpdesk.config import TestConfig
@@ -21,53 +24,87 @@ from tests import factories
 PASSWORD = factories.PASSWORD
 
 
-def fresh_database_url(tmp_path_factory, suffix: str = "") -> str:
-    """An empty database for this run: a new SQLite file, or the PostgreSQL database with its schema dropped."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path_factory.mktemp('db' + suffix) / 'helpdesk.db'}"
-    if suffix:
-        url = _sibling_postgres_database(url, suffix)
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
-def _sibling_postgres_database(url: str, suffix: str) -> str:
-    base, name = url.rsplit("/", 1)
-    sibling = f"{name}{suffix}"
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": sibling}):
-            conn.execute(text(f'CREATE DATABASE "{sibling}"'))
-    engine.dispose()
-    return f"{base}/{sibling}"
-
-
 def build_app(database_url: str, **overrides):
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    """The app in its test configuration on ``database_url`` as it is (:func:`fresh_database` gives a migrated
+    one)."""
+    return create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                       "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+
+
+@pytest.fixture(scope="session")
+def fresh_database(tmp_path_factory):
+    """``fresh_database(suffix="")``: the URL of a new, fully migrated, empty database of its own
+    (``migrated=False``: with no table at all).
+
+    The migrations run once per session, into a template; each fresh database is a copy of it: a new SQLite file,
+    or the PostgreSQL database ``<name><suffix>`` recreated from ``<name>_template``. Under pytest-xdist each
+    worker has databases of its own (``<name>_gw0``, ``<name>_gw0_e2e``…), created as needed.
+    """
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return _postgres_copies(make_url(url))
+    return _sqlite_copies(tmp_path_factory)
+
+
+def _migrate(database_url: str) -> None:
+    app = build_app(database_url)
     with app.app_context():
         flask_migrate.upgrade()
-    return app
+        db.engine.dispose()  # nothing may stay connected to a template
+
+
+def _sqlite_copies(tmp_path_factory):
+    template = tmp_path_factory.mktemp("template") / "helpdesk.db"
+    _migrate(f"sqlite:///{template}")
+
+    def fresh(suffix: str = "", *, migrated: bool = True) -> str:
+        path = tmp_path_factory.mktemp("db" + suffix) / "helpdesk.db"
+        if migrated:
+            with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
+                source.backup(copy)  # a consistent copy, whatever is still in the template's WAL
+        return f"sqlite:///{path}"
+
+    return fresh
+
+
+def _postgres_copies(url: URL):
+    name = url.database + (f"_{os.environ['PYTEST_XDIST_WORKER']}" if "PYTEST_XDIST_WORKER" in os.environ else "")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+    def recreate(database: str, template: str = "template0") -> URL:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
+        return url.set(database=database)
+
+    template = f"{name}_template"
+    _migrate(recreate(template).render_as_string(hide_password=False))
+
+    def fresh(suffix: str = "", *, migrated: bool = True) -> str:
+        database = recreate(name + suffix, template) if migrated else recreate(name + suffix)
+        return database.render_as_string(hide_password=False)
+
+    return fresh
 
 
 class CommittedSetupClient(FlaskClient):
     """A request arrives after the test's setup is committed, as in production, where nothing a request sees is
-    still pending in another's session (the commit is a savepoint, rolled back with the test)."""
+    still pending in another's session (the commit is a savepoint, rolled back with the test). Requests share
+    the test's app context, whose ``g`` is emptied first, as each request in production has its own: the user
+    Flask-Login loaded and the CSRF token Flask-WTF made for an earlier request (of this client or another)
+    are not this one's."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
             db.session.commit()
+            for name in list(g):
+                g.pop(name)
         return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    app = build_app(fresh_database_url(tmp_path_factory))
+def app(fresh_database):
+    app = build_app(fresh_database())
     app.test_client_class = CommittedSetupClient
     with app.app_context():
         db.session.session_factory.configure(join_transaction_mode="create_savepoint")

@@ -7,7 +7,15 @@ from helpdesk.rewards.models import RewardOrder
 from helpdesk.surveys.models import Survey
 
 
-def test_demo_data_loads_once_and_prints_the_sign_ins(runner):
+def test_demo_data_refuses_to_run_outside_development(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "DEVELOPMENT", False)  # HELPDESK_ENV is not "development"
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code != 0 and "HELPDESK_ENV=development" in result.output
+    assert db.session.scalar(select(func.count(Program.id)).where(Program.code == "AURORA")) == 0
+
+
+def test_demo_data_loads_once_and_prints_the_sign_ins(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "DEVELOPMENT", True)
     first = runner.invoke(args=["demo-data", "--participants", "30", "--cases", "40"])
     assert first.exit_code == 0, first.output
     assert "agent@demo.test" in first.output and "demo-password" in first.output

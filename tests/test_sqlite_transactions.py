@@ -12,14 +12,14 @@ from sqlalchemy import select, text
 
 from helpdesk.database import unit_of_work
 from helpdesk.extensions import db
-from tests.conftest import build_app, fresh_database_url
+from tests.conftest import build_app
 
 
 @pytest.fixture
-def sqlite_app(tmp_path_factory):
+def sqlite_app(fresh_database):
     if os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("SQLite's locking; PostgreSQL locks rows as it writes them")
-    url = fresh_database_url(tmp_path_factory, suffix="_locks")
+    url = fresh_database("_locks")
     app = build_app(url)
     yield app, url.removeprefix("sqlite:///")
     with app.app_context():

@@ -9,7 +9,8 @@ from helpdesk.programs.models import Program
 
 
 class ApiToken(db.Model):
-    """A bearer token for API v1. Only its SHA-256 is stored; a program-scoped token sees that program only."""
+    """A bearer token for API v1. Only its SHA-256 is stored; a program-scoped token sees that program only.
+    It works until it expires or is revoked, whichever comes first."""
 
     __tablename__ = "api_tokens"
 
@@ -19,9 +20,16 @@ class ApiToken(db.Model):
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     program: Mapped[Program | None] = relationship(lazy="joined")
 
+    def state(self, now: datetime) -> str:
+        """"revoked", "expired" or "active", as the token lists show it."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "active"
 
     @property
     def display_name(self) -> str:

@@ -34,6 +34,7 @@ def role_required(*roles: Role):
                 abort(403, "Your role does not allow this page.")
             return view(*args, **kwargs)
 
+        wrapped.required_roles = frozenset(roles)  # read by the route-walking security test
         return wrapped
 
     return decorator

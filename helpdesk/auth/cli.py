@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from helpdesk.auth.services import create_user
+from helpdesk.database import unit_of_work
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.programs.models import Program
@@ -28,10 +29,10 @@ def create_user_command(email, role, name, program_codes, password_stdin):
             raise click.ClickException(f"--program: no program {code!r}")
         programs.append(program)
     try:
-        user = create_user(email=email, name=name or email.split("@")[0], role=role, password=password,
-                           programs=programs)
+        with unit_of_work():
+            user = create_user(email=email, name=name or email.split("@")[0], role=role, password=password,
+                               programs=programs)
+            created = f"Created {user.role.value} {user.email}"
     except ValidationError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message) from None
-    db.session.commit()
-    click.echo(f"Created {user.role.value} {user.email}")
+    click.echo(created)

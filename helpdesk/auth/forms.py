@@ -19,6 +19,7 @@ class UserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     role = SelectField("Role", choices=choices((r.value, r.value.capitalize()) for r in Role))
     programs = SelectMultipleField("Programs served", choices=[], coerce=int)
-    password = PasswordField("Password", validators=[Optional(), Length(min=8, max=200)],
-                             description="At least 8 characters. Leave empty to keep the current one.")
+    password = PasswordField("Password", validators=[Optional(), Length(max=200)],
+                             description="At least 12 characters, not a common password. Leave empty to keep "
+                                         "the current one; a new one signs the user out everywhere.")
     active = BooleanField("Active", default=True)

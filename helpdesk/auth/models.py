@@ -1,10 +1,10 @@
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
@@ -25,6 +25,10 @@ user_programs = Table(
 )
 
 
+def _new_session_token() -> str:
+    return secrets.token_hex(32)
+
+
 class User(UserMixin, db.Model):
     """A staff member: agents work cases, managers also see reports and edit scripts, admins manage everything."""
 
@@ -34,6 +38,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(256))
+    # What the session and the remember-me cookie carry (Flask-Login's alternative id): a new one ends them all.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_token)
     role: Mapped[Role] = mapped_column(
         db.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )
@@ -54,11 +60,12 @@ class User(UserMixin, db.Model):
     def display_name(self) -> str:
         return self.name
 
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+    def get_id(self) -> str:
+        return self.session_token
 
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie signed in before stops working at its next request."""
+        self.session_token = _new_session_token()
 
     def visible_program_ids(self) -> set[int] | None:
         """Program ids this user may see; None means every program (admins)."""
@@ -70,3 +77,40 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class SignInEventKind(enum.StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    REFUSED = "refused"  # an attempt while the account or address was locked out: no password was checked
+    ACCOUNT_LOCKED = "account_locked"
+    ADDRESS_LOCKED = "address_locked"
+
+
+class SignInEvent(db.Model):
+    """One sign-in attempt or lock-out, kept for the audit log: the e-mail as typed (an account may not exist),
+    the client's address, the user when the e-mail is theirs."""
+
+    __tablename__ = "sign_in_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[SignInEventKind] = mapped_column(
+        db.Enum(SignInEventKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(45))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted for one account (``account:<e-mail>``) or one client address (``address:<ip>``)
+    in the current window, and the lock-out they led to. Rows are locked while counted, so every worker process
+    and machine shares the count."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,14 +1,13 @@
-"""Staff users: creation and password check."""
+"""Staff users: creation and changes. Signing in is in :mod:`helpdesk.auth.signin`."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from helpdesk.auth.models import Role, User
+from helpdesk.auth.passwords import hash_password, password_problem
 from helpdesk.extensions import db
 from helpdesk.programs.models import Program
 from helpdesk.validation import FieldErrors
-
-MIN_PASSWORD = 8
 
 
 def create_user(*, email, name, role, password, programs: list[Program] = ()) -> User:
@@ -17,39 +16,34 @@ def create_user(*, email, name, role, password, programs: list[Program] = ()) ->
                         pattern_message="is not an email address")
     name = errors.text("name", name, max_length=120)
     role = errors.choice("role", role, Role)
-    if not password or len(password) < MIN_PASSWORD:
-        errors.add("password", f"must have at least {MIN_PASSWORD} characters")
+    if problem := password_problem(password):
+        errors.add("password", problem)
     if email and db.session.scalar(select(User.id).where(User.email == email.lower())):
         errors.add("email", "is already used by another user")
     errors.raise_if_any()
-    user = User(email=email.lower(), name=name, role=role, programs=list(programs))
-    user.set_password(password)
+    user = User(email=email.lower(), name=name, role=role, programs=list(programs),
+                password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (the same answer for every kind of failure)."""
-    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
-    if user is None or not user.active or not user.check_password(password or ""):
-        return None
-    return user
-
-
 def update_user(user: User, *, name, role, active: bool, programs: list[Program], password: str | None,
                 actor: User) -> User:
+    """A new password, another role or deactivation also ends every session the user has."""
     errors = FieldErrors()
     name = errors.text("name", name, max_length=120)
     role = errors.choice("role", role, Role)
-    if password and len(password) < MIN_PASSWORD:
-        errors.add("password", f"must have at least {MIN_PASSWORD} characters")
+    if password and (problem := password_problem(password)):
+        errors.add("password", problem)
     if user.id == actor.id and (not active or role != Role.ADMIN):
         errors.add("role", "you cannot demote or deactivate yourself")
     errors.raise_if_any()
+    if password or role != user.role or (user.active and not active):
+        user.end_sessions()
     user.name, user.role, user.active, user.programs = name, role, active, list(programs)
     if password:
-        user.set_password(password)
+        user.password_hash = hash_password(password)
     db.session.flush()
     return user
 

@@ -1,12 +1,15 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
+from sqlalchemy import select
 
 from helpdesk.auth.access import admin_required
 from helpdesk.auth.forms import LoginForm, UserForm
 from helpdesk.auth.models import User
-from helpdesk.auth.services import authenticate, create_user, list_users, update_user
+from helpdesk.auth.services import create_user, list_users, update_user
+from helpdesk.auth.signin import check_credentials, record_attempt
+from helpdesk.database import unit_of_work
 from helpdesk.extensions import db, login_manager
 from helpdesk.forms import choices
 from helpdesk.programs.models import Program
@@ -21,8 +24,16 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str) -> User | None:
+    """The user whose current session token the session or remember-me cookie carries (see User.get_id)."""
+    return db.session.scalar(select(User).where(User.session_token == session_token, User.active.is_(True)))
+
+
+@user_loaded_from_cookie.connect
+def bind_restored_session(app, user: User) -> None:
+    """A session the remember-me cookie restored is bound to this browser like a sign-in's: without that,
+    strong session protection found no binding at the next request and ended the session and the cookie."""
+    login_user(user, fresh=False)
 
 
 def _safe_next(target: str | None) -> str:
@@ -38,17 +49,22 @@ def login():
         return redirect(url_for("cases.queue"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
+        attempt = check_credentials(form.email.data, form.password.data, address=request.remote_addr)
+        with unit_of_work():
+            outcome = record_attempt(attempt)
+        if outcome.user is not None:
+            login_user(outcome.user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("Wrong email or password.")
+        form.password.errors.append(outcome.message)
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Signing out ends every session of the user, on every device, remember-me cookies included."""
+    with unit_of_work():
+        current_user.end_sessions()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -87,10 +103,23 @@ def new_user():
 @admin_required
 def edit_user(user_id):
     user = db.get_or_404(User, user_id)
-    form, email = _user_form(user), user.email
+    form, email, own = _user_form(user), user.email, user.id == current_user.id
     if save_form(form, lambda: update_user(user, name=form.name.data, role=form.role.data, active=form.active.data,
                                            programs=_chosen_programs(form), password=form.password.data,
                                            actor=current_user)):
+        if own:
+            login_user(user)  # a new password of one's own ends one's other sessions, not this one
         flash(f"User {email} saved.", "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
+@admin_required
+def sign_out_everywhere(user_id):
+    user = db.get_or_404(User, user_id)
+    email = user.email
+    with unit_of_work():
+        user.end_sessions()
+    flash(f"{email} is signed out everywhere.", "success")
+    return redirect(url_for("auth.users"))

@@ -12,6 +12,7 @@ from helpdesk.database import utcnow
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
+from helpdesk.validation import parse_id
 
 QUEUES = {
     "mine": "My cases",
@@ -57,7 +58,9 @@ class CaseFilters:
             if args.get("category"):
                 filters.category = _enum_arg("category", args["category"], Category)
             if args.get("assignee"):
-                filters.assignee_id = 0 if args["assignee"] == "none" else int(args["assignee"])
+                filters.assignee_id = 0 if args["assignee"] == "none" else parse_id(args["assignee"])
+                if filters.assignee_id is None:
+                    raise ValueError
         except ValueError:
             raise ValidationError("assignee", "is not a user") from None
         return filters

@@ -19,6 +19,7 @@ from helpdesk.validation import FieldErrors
 
 MAX_DESCRIPTION = 10_000
 MAX_NOTE = 10_000
+NOT_ASSIGNABLE = "is not an assignable user of this program"  # whatever the reason: no oracle of staff addresses
 
 # Where a case may go from each status. "new" is only ever the first status.
 TRANSITIONS: dict[Status, set[Status]] = {
@@ -208,10 +209,8 @@ def _priority(value, errors: FieldErrors) -> Priority | None:
 
 
 def _check_assignee(user: User, program: Program, errors: FieldErrors) -> None:
-    if not user.active:
-        errors.add("assignee", f"{user.email} is not an active user")
-    elif user.visible_program_ids() is not None and program.id not in user.visible_program_ids():
-        errors.add("assignee", f"{user.email} does not serve program {program.code}")
+    if not user.active or (user.visible_program_ids() is not None and program.id not in user.visible_program_ids()):
+        errors.add("assignee", NOT_ASSIGNABLE)
 
 
 def assignable_users(program: Program) -> list[User]:
@@ -222,12 +221,13 @@ def assignable_users(program: Program) -> list[User]:
 
 
 def find_assignee(email: str | None) -> User | None:
-    """The user behind ``assignee_email`` (None or "" unassigns); an unknown address is a field error."""
+    """The user behind ``assignee_email`` (None or "" unassigns); an unknown address is a field error, the same
+    as for a user who may not take the case, so that the answer does not tell which staff addresses exist."""
     if not email:
         return None
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise ValidationError("assignee_email", f"no user with the address {email!r}")
+        raise ValidationError({"assignee_email": NOT_ASSIGNABLE})
     return user
 
 

@@ -34,6 +34,7 @@ from helpdesk.errors import Conflict, ValidationError
 from helpdesk.forms import choices
 from helpdesk.participants.services import find_by_external_id, get_participant
 from helpdesk.programs.services import visible_programs
+from helpdesk.validation import parse_id
 from helpdesk.web import run_change, save_form
 
 bp = Blueprint("cases", __name__)
@@ -171,9 +172,10 @@ def new_case():
     participant = None
     participant_ref = form.participant_id.data or request.args.get("participant")
     if participant_ref:
-        if not str(participant_ref).isdigit():
+        participant_id = parse_id(str(participant_ref))
+        if participant_id is None:
             abort(404)
-        participant = get_participant(int(participant_ref), actor=current_user)
+        participant = get_participant(participant_id, actor=current_user)
         form.participant_id.data = str(participant.id)
         form.program.data = participant.program.code
 

@@ -40,12 +40,15 @@ class ProgramSettingsForm(FlaskForm):
 
     @classmethod
     def for_program(cls, program, formdata=None):
-        initial = {f"hours_{day}": ", ".join(program.business_hours.get(day, [])) for day in WEEKDAYS}
+        """The form filled from ``program`` as its fields show it (no ``obj=``: it would win over these values,
+        and the on-duty phones would show as a Python list)."""
+        initial = {name: getattr(program, name) for name in ("name", "hotline_number", "timezone", "locale")}
+        initial |= {f"hours_{day}": ", ".join(program.business_hours.get(day, [])) for day in WEEKDAYS}
         initial |= {f"sla_{p}_{k}": program.sla_targets.get(p, {}).get(k) for p in DEFAULT_SLA_TARGETS
                     for k in SLA_KINDS}
         initial |= {f"greeting_{locale}": (program.greetings or {}).get(locale, "") for locale in LOCALES}
         initial["on_duty_numbers"] = "\n".join(program.on_duty_numbers or [])
-        return cls(formdata=formdata, obj=program, data=initial)
+        return cls(formdata=formdata, data=initial)
 
 
 for _day in WEEKDAYS:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from helpdesk.database import utcnow
 from helpdesk.errors import ValidationError
 from helpdesk.programs.models import Program
+from helpdesk.validation import within_years
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 MAX_DAYS = 3 * 366
@@ -40,9 +41,13 @@ def parse_date(name: str, text: str | None) -> date | None:
     if not isinstance(text, str) or not _DATE.match(text):
         raise ValidationError(name, "must be a date as YYYY-MM-DD")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError(name, "is not a date in the calendar") from None
+    try:
+        return within_years(day)
+    except ValueError as exc:
+        raise ValidationError(name, str(exc)) from None
 
 
 def parse_period(start_text: str | None, end_text: str | None, *, today: date, required: bool = False) -> Period:
@@ -57,6 +62,6 @@ def parse_period(start_text: str | None, end_text: str | None, *, today: date, r
     start = start or end - timedelta(weeks=DEFAULT_WEEKS, days=-1)
     if start > end:
         raise ValidationError("from", "must not be after to")
-    if (end - start).days >= MAX_DAYS or end >= date.max - timedelta(days=1):
+    if (end - start).days >= MAX_DAYS:
         raise ValidationError("to", f"must make a period of at most {MAX_DAYS} days")
     return Period(start, end)

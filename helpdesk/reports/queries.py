@@ -137,10 +137,12 @@ def agent_figures(user: User, period: Period) -> Figures:
 
 
 def agent_answers(user: User, limit: int = COMMENTS_SHOWN) -> list[Survey]:
-    """The agent's latest answered surveys, with their comments."""
-    return list(db.session.scalars(
-        select(Survey).where(Survey.agent_id == user.id, Survey.answered_at.is_not(None))
-        .order_by(Survey.answered_at.desc()).limit(limit)))
+    """The agent's latest answered surveys, with their comments, in the programs they still serve."""
+    query = select(Survey).where(Survey.agent_id == user.id, Survey.answered_at.is_not(None))
+    programs = user.visible_program_ids()
+    if programs is not None:
+        query = query.where(Survey.program_id.in_(programs))
+    return list(db.session.scalars(query.order_by(Survey.answered_at.desc()).limit(limit)))
 
 
 @dataclass

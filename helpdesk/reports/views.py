@@ -13,13 +13,13 @@ from helpdesk.reports import charts
 from helpdesk.reports.periods import Period, parse_period, today_in
 from helpdesk.reports.queries import dashboard, responses
 from helpdesk.reports.weekly import ranked_changes
+from helpdesk.spreadsheets import safe_cell
 from helpdesk.web import local_time
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 CSV_COLUMNS = ("case", "sent_at", "status", "score", "answered_at", "comment", "comment_at", "agent", "category",
                "script_version", "follow_up")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _program_and_period():
@@ -71,7 +71,7 @@ def _stream_csv(programs, program, period: Period):
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         for row in responses(program, period):
-            writer.writerow(_safe(value) for value in _csv_row(row, program))
+            writer.writerow(safe_cell(value) for value in _csv_row(row, program))
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -91,11 +91,6 @@ def _csv_row(row, program) -> list:
 
     return [f"{program.code}-{number}", when(sent_at), status.value, score or "", when(answered_at), comment or "",
             when(comment_at), agent or "", category, script or "", follow_up.value if follow_up else ""]
-
-
-def _safe(value):
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 @bp.route("/satisfaction/this-week")

@@ -26,7 +26,7 @@ from helpdesk.rewards.models import (
     RewardType,
     delivery_case_orders,
 )
-from helpdesk.validation import FieldErrors
+from helpdesk.validation import FieldErrors, parse_day
 
 MAX_ANSWER = 10_000
 NEEDS_RESOLUTION = ("a reward-delivery case needs a resolution first: reshipped, replacement, points refunded, "
@@ -248,10 +248,7 @@ def _refund(value, spent: int) -> int:
 def _end_of_day(value, tz: ZoneInfo) -> datetime:
     """The last moment of the day ``value`` (a date or YYYY-MM-DD) in the program's timezone; today or later."""
     if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError("is not a date (YYYY-MM-DD)") from None
+        value = parse_day(value.strip())
     if not isinstance(value, date):
         raise ValueError("is required")
     if value < utcnow().astimezone(tz).date():

@@ -18,6 +18,7 @@ from helpdesk.database import unit_of_work
 from helpdesk.errors import ValidationError
 from helpdesk.programs.models import Program
 from helpdesk.rewards.orders import FIELDS, BatchCheck, Outcome, Result, apply_orders
+from helpdesk.spreadsheets import safe_cell
 from helpdesk.validation import FieldErrors
 
 COLUMNS = ("order_ref", *FIELDS)
@@ -46,7 +47,8 @@ class ImportSummary:
 
 
 class RejectedRows:
-    """The rejected rows as CSV, the file's columns plus ``line`` and ``reason``; opened at the first one."""
+    """The rejected rows as CSV, the file's columns plus ``line`` and ``reason``; opened at the first one. A cell a
+    spreadsheet would run as a formula gets a leading apostrophe, as in every CSV we write."""
 
     def __init__(self, open_file: Callable[[], IO[str]]):
         self._open, self._file, self._writer = open_file, None, None
@@ -56,7 +58,7 @@ class RejectedRows:
             self._file = self._open()
             self._writer = csv.writer(self._file)
             self._writer.writerow(["line", *COLUMNS, "reason"])
-        self._writer.writerow([line, *(row.get(name) or "" for name in COLUMNS), reason])
+        self._writer.writerow([line, *(safe_cell(row.get(name) or "") for name in COLUMNS), safe_cell(reason)])
 
     @property
     def written(self) -> bool:

@@ -19,7 +19,7 @@ from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 from helpdesk.rewards.models import OrderStatus, OrderStatusChange, RewardOrder, RewardType
-from helpdesk.validation import FieldErrors
+from helpdesk.validation import FieldErrors, within_years
 
 MAX_POINTS = 2_000_000_000
 TEXT_FIELDS = {  # name: (max length, required)
@@ -148,7 +148,7 @@ def parse_timestamp(value) -> datetime:
         moment = datetime.fromisoformat(str(value).strip())
     except ValueError:
         raise ValueError("is not an ISO 8601 date or date-time (e.g. 2024-05-01T14:30:00Z)") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return within_years(moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC))
 
 
 def parse_date(value) -> date | None:
@@ -158,9 +158,10 @@ def parse_date(value) -> date | None:
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError("is not an ISO 8601 date (YYYY-MM-DD)") from None
+    return within_years(day)
 
 
 def apply_orders(program: Program, items: list[dict], *, actor: Actor, source: str,

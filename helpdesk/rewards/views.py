@@ -44,6 +44,7 @@ from helpdesk.rewards.reports import (
     problem_rewards,
     problem_rewards_csv,
 )
+from helpdesk.validation import parse_id
 from helpdesk.web import apply_field_errors, run_change
 
 bp = Blueprint("rewards", __name__, url_prefix="/rewards")
@@ -105,8 +106,8 @@ def _id_and_reference(case) -> tuple[int, str]:
 def link_case_order(case_id):
     case = get_case(case_id, actor=current_user)
     form = LinkOrderForm()
-    order_id = form.order_id.data or ""
-    order = get_order(int(order_id), actor=current_user) if order_id.isdigit() and len(order_id) < 10 else None
+    order_id = parse_id(form.order_id.data)
+    order = get_order(order_id, actor=current_user) if order_id else None
     if order is None:
         abort(404)
     return _run(case.id, form, lambda case: link_order(case, order, actor=current_user,

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from helpdesk.validation import within_years
+
 QUESTION_TYPES = ("text", "yes_no", "choice", "number", "date")
 MAX_TEXT_ANSWER = 500
 _NUMBER = r"-?\d+(?:[.,]\d+)?"
@@ -169,9 +171,10 @@ def parse_answer(question: Question, raw) -> str | int | float | None:
     if question.type == "number":
         return _number(text)
     try:
-        return date.fromisoformat(text).isoformat()
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError("must be a date such as 2026-01-31") from None
+    return within_years(day).isoformat()
 
 
 def _number(text: str) -> int | float:

@@ -25,6 +25,7 @@ from helpdesk.scripts.services.runs import (
 )
 from helpdesk.scripts.services.suggest import script_choices, suggest_script
 from helpdesk.scripts.services.versions import definition_of, get_script
+from helpdesk.validation import parse_id
 from helpdesk.web import run_change
 
 bp = Blueprint("script_runs", __name__)
@@ -82,8 +83,8 @@ def _run(case, run_id: int):
 @bp.route("/cases/<int:case_id>/script-runs", methods=["POST"])
 def start(case_id):
     def change(case):
-        script_id = request.form.get("script_id") or request.form.get("choice_id", "")
-        script = get_script(int(script_id), actor=current_user) if script_id.isdigit() else suggest_script(case)
+        script_id = parse_id(request.form.get("script_id") or request.form.get("choice_id", ""))
+        script = get_script(script_id, actor=current_user) if script_id else suggest_script(case)
         if script is None:
             raise Conflict("no script to start")
         start_run(case, script, actor=current_user)

@@ -31,6 +31,7 @@ from helpdesk.scripts.services.versions import (
     versions_of,
     visible_scripts,
 )
+from helpdesk.validation import parse_id
 from helpdesk.web import run_change
 
 bp = Blueprint("scripts", __name__)
@@ -147,10 +148,9 @@ def _editor(script):
 @bp.route("/scripts/effectiveness")
 @manager_required
 def effectiveness():
-    days = request.args.get("days", "")
-    days = min(int(days), MAX_DAYS) if days.isdigit() and int(days) > 0 else DEFAULT_DAYS
-    script_id = request.args.get("script", "")
-    script = get_script(int(script_id), actor=current_user) if script_id.isdigit() else None
+    days = min(parse_id(request.args.get("days")) or DEFAULT_DAYS, MAX_DAYS)
+    script_id = parse_id(request.args.get("script"))
+    script = get_script(script_id, actor=current_user) if script_id else None
     figures = script_effectiveness(actor=current_user, since=utcnow() - timedelta(days=days),
                                    script_id=script.id if script else None)
     return render_template("scripts/effectiveness.html", figures=figures, days=days, script=script,

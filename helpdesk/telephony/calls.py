@@ -15,6 +15,7 @@ from helpdesk.errors import NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
 from helpdesk.telephony.models import CALL_LIST_LOADS, LIVE_CALL_STATUSES, Call, CallOutcome
+from helpdesk.validation import parse_day, parse_id
 
 LIVE_WINDOW = timedelta(hours=2)  # a call whose final status never came is not "live" forever
 LIVE_LIMIT = 50
@@ -91,13 +92,13 @@ def parse_call_filters(args, programs_by_code: dict) -> CallFilters:
     for name in ("day_from", "day_to"):
         if args.get(name):
             try:
-                setattr(filters, name, date.fromisoformat(args[name]))
-            except ValueError:
-                raise ValidationError(name, "is not a date (YYYY-MM-DD)") from None
+                setattr(filters, name, parse_day(args[name]))
+            except ValueError as exc:
+                raise ValidationError(name, str(exc)) from None
     if args.get("agent"):
-        if not args["agent"].isdigit():
+        filters.agent_id = parse_id(args["agent"])
+        if filters.agent_id is None:
             raise ValidationError("agent", "is not a user")
-        filters.agent_id = int(args["agent"])
     if args.get("outcome"):
         try:
             filters.outcome = CallOutcome(args["outcome"])

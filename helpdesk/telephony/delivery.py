@@ -70,7 +70,7 @@ def record(message_id: int, result: SendResult, after: Callable[[Message], Any] 
     record_attempt(message, result)
     if after is not None:
         after(message)
-    return "sent" if message.message_sid else "retry" if message.status == "pending" else "failed"
+    return "sent" if message.message_sid else "failed" if message.status == "failed" else "retry"
 
 
 def record_found(message_id: int, found: list[SendResult], after: Callable[[Message], Any] | None = None) -> str | None:

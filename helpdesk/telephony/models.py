@@ -108,3 +108,11 @@ class Message(db.Model):
 
     program: Mapped[Program] = relationship()
     participant: Mapped[Participant | None] = relationship()
+
+    @property
+    def failure_for_agents(self) -> str | None:
+        """What agents are told about a send that failed: the provider's error code, never its text, which can
+        name the account (admins read the text, without account ids, under Needs attention)."""
+        if self.error_code is not None:
+            return f"the SMS provider refused the message (code {self.error_code})"
+        return "the SMS provider could not be reached" if self.error_message else None

@@ -57,7 +57,8 @@ def record_attempt(message: Message, result: SendResult) -> Message:
         message.status = result.status if STATUS_RANK.get(result.status, 0) > STATUS_RANK["sending"] else "queued"
         message.next_attempt_at = message.error_code = message.error_message = None
     elif result.transient and message.attempts < current_app.config["SMS_MAX_ATTEMPTS"]:
-        message.status = "pending"
+        # An uncertain attempt stays "sending": whoever takes it next asks Twilio before sending it again.
+        message.status = "sending" if result.uncertain else "pending"
         message.next_attempt_at = utcnow() + BACKOFF * 2 ** (message.attempts - 1)
         message.error_code, message.error_message = result.error_code, result.error_message
     else:

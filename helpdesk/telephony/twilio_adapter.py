@@ -6,17 +6,20 @@ a send whose result went unrecorded is found this way before sending again). ``T
 API). ``DevelopmentGateway`` only records, for machines with no account.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
+from requests.exceptions import ConnectTimeout
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 TWILIO_API = "https://api.twilio.com"
 OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
+ACCOUNT_SID = re.compile(r"AC[0-9A-Za-z]{32}")  # as in /Accounts/AC…/Messages.json
 
 
 @dataclass
@@ -28,6 +31,9 @@ class SendResult:
     error_code: int | None = None
     error_message: str | None = None
     transient: bool = False
+    # The request may have reached Twilio and the message been accepted (no answer came, or a 5xx): before it
+    # is sent again, Twilio is asked whether it has it (see helpdesk.jobs.outbox).
+    uncertain: bool = False
 
 
 class _BaseUrlHttpClient(TwilioHttpClient):
@@ -43,6 +49,16 @@ class _BaseUrlHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
+def _never_sent(error: OSError) -> bool:
+    """No connection was made, so nothing reached Twilio (refused, or timed out while connecting)."""
+    return isinstance(error, ConnectTimeout) or "NewConnectionError" in str(error)
+
+
+def _without_account(text: str) -> str:
+    """An error's text as it is stored: the account's SID (in URLs and some messages) left out."""
+    return ACCOUNT_SID.sub("AC…", text)[:255]
+
+
 class TwilioGateway:
     def __init__(self, account_sid: str, auth_token: str, base_url: str, timeout: float,
                  status_callback: str | None):
@@ -56,9 +72,11 @@ class TwilioGateway:
             message = self.client.messages.create(to=to_number, from_=from_number, body=body, **extra)
         except TwilioRestException as exc:
             transient = exc.status >= 500 or exc.status == 429
-            return SendResult(error_code=exc.code or exc.status, error_message=str(exc.msg)[:255], transient=transient)
+            return SendResult(error_code=exc.code or exc.status, error_message=_without_account(str(exc.msg)),
+                              transient=transient, uncertain=exc.status >= 500)
         except OSError as exc:  # connection refused, reset, timed out (requests' errors are OSErrors)
-            return SendResult(error_message=f"network: {exc}"[:255], transient=True)
+            return SendResult(error_message=_without_account(f"network: {exc}"), transient=True,
+                              uncertain=not _never_sent(exc))
         return SendResult(sid=message.sid, status=message.status or "queued")
 
     def find_sent(self, from_number: str, to_number: str, body: str, since: datetime) -> list[SendResult] | None:

@@ -85,7 +85,7 @@ def reply(case_id):
         flash(f"Not sent: {done.error.message}", "error")
         return redirect(url_for("cases.case_page", case_id=case_id))
     if deliver_now(done.result) == "failed":
-        flash(f"The text could not be sent: {db.session.get(Message, done.result).error_message}", "error")
+        flash(f"The text could not be sent: {db.session.get(Message, done.result).failure_for_agents}", "error")
     return redirect(url_for("cases.case_page", case_id=case_id) + "#sms")
 
 

@@ -9,9 +9,11 @@ from helpdesk.programs.business_hours import is_open_at
 from helpdesk.telephony import twiml
 from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
 from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome, TelephonyEvent
+from helpdesk.validation import MAX_ID
 
 HOTLINE = SystemActor("Hotline")
-MAX_INT = 2**31 - 1
+RECORDINGS_AT = "https://api.twilio.com/"  # a recording's address comes from Twilio's API, or is not kept
+MAX_TRANSCRIPTION = 10_000  # characters; a two-minute voicemail's words are far fewer
 MENU = {"1": Category.REWARD_DELIVERY, "2": Category.POINTS, "0": Category.OTHER}
 SUBJECTS = {Category.REWARD_DELIVERY: "Phone call: reward delivery", Category.POINTS: "Phone call: points and account",
             Category.OTHER: "Phone call"}
@@ -118,7 +120,8 @@ def recording_ready(form) -> None:
     sid = (form.get("RecordingSid") or "")[:64]
     if call is None or not sid or call.recording_sid == sid or form.get("RecordingStatus", "completed") != "completed":
         return
-    call.recording_sid, call.recording_url = sid, (form.get("RecordingUrl") or "")[:500]
+    url = form.get("RecordingUrl") or ""
+    call.recording_sid, call.recording_url = sid, url[:500] if url.startswith(RECORDINGS_AT) else None
     call.recording_duration = _int(form.get("RecordingDuration"))
     call.outcome = CallOutcome.VOICEMAIL
     if call.case is not None:
@@ -131,9 +134,9 @@ def transcription_ready(form) -> None:
     text = form.get("TranscriptionText")
     if call is None or call.transcription is not None or form.get("TranscriptionStatus") != "completed" or not text:
         return
-    call.transcription = text
+    call.transcription = text[:MAX_TRANSCRIPTION]
     if call.case is not None:
-        log_activity(call.case, TelephonyEvent.TRANSCRIPTION, actor=HOTLINE, body=text, call_id=call.id)
+        log_activity(call.case, TelephonyEvent.TRANSCRIPTION, actor=HOTLINE, body=call.transcription, call_id=call.id)
 
 
 def call_status(form) -> None:
@@ -159,4 +162,4 @@ def _int(value) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 <= number <= MAX_INT else None
+    return number if 0 <= number <= MAX_ID else None

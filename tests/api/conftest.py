@@ -15,6 +15,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from werkzeug.test import EnvironBuilder
 
 from helpdesk.api.services import create_api_token
+from tests.factories import SYSTEM
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 PREFIX = "/api/v1"
@@ -65,7 +66,7 @@ def issue_token(app):
     """``issue_token()`` for an unscoped token, ``issue_token(program)`` for one limited to that program."""
 
     def issue(program=None, name: str = "loyalty-platform") -> str:
-        return create_api_token(name, program)[1]
+        return create_api_token(name, program, actor=SYSTEM)[1]
 
     return issue
 

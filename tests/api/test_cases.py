@@ -174,6 +174,19 @@ def test_an_assignee_who_is_unknown_or_does_not_serve_the_program_is_a_field_err
         assert set(field_errors(response)) == {"assignee_email"}
 
 
+def test_the_assignee_error_does_not_tell_whether_the_address_belongs_to_staff(api, make, program):
+    """Unknown, serving another program, or deactivated: one answer, so no staff address can be probed."""
+    outsider = make.user(programs=[make.program()])
+    former = make.user(programs=[program])
+    former.active = False
+    case = make.case(program)
+    answers = {email: api.patch(f"/cases/{case.id}", json={"assignee_email": email}).get_json()
+               for email in ("nobody@helpdesk.test", outsider.email, former.email)}
+    assert all(body == {"error": {"code": "invalid", "message": "assignee_email: is not an assignable user of this "
+                                  "program", "fields": {"assignee_email": "is not an assignable user of this "
+                                                                          "program"}}} for body in answers.values())
+
+
 def test_a_note_is_internal_unless_marked_public(api, make, program):
     case = make.case(program)
     api.patch(f"/cases/{case.id}", json={"note": "Called the courier."})

@@ -1,4 +1,5 @@
 from helpdesk.auth.models import User
+from helpdesk.auth.passwords import check_password
 from helpdesk.extensions import db
 from tests.conftest import csrf_token, login
 
@@ -56,7 +57,7 @@ def test_users_create_cli_reads_the_password_from_stdin(runner, program):
                                  "--password-stdin"], input="s3cret-password\n")
     assert result.exit_code == 0, result.output
     user = db.session.query(User).filter_by(email="cli@example.com").one()
-    assert user.check_password("s3cret-password") and user.programs == [program]
+    assert check_password(user.password_hash, "s3cret-password") and user.programs == [program]
 
 
 def test_users_create_cli_refuses_a_short_password(runner):

@@ -64,7 +64,7 @@ def test_an_agent_of_another_program_cannot_see_or_change_a_case(make, agent):
 
 def test_a_case_cannot_be_assigned_to_someone_outside_its_program(make, program):
     outsider = make.user(programs=[make.program()])
-    with pytest.raises(ValidationError, match="does not serve"):
+    with pytest.raises(ValidationError, match="is not an assignable user of this program"):
         update_case(make.case(program), actor=make.SYSTEM, assignee=outsider)
 
 

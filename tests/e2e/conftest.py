@@ -24,7 +24,7 @@ from flask import Flask, url_for
 from werkzeug.serving import make_server
 
 from helpdesk.extensions import db
-from tests.conftest import build_app, fresh_database_url
+from tests.conftest import build_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,9 +67,9 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path_factory):
+def live_server(fresh_database):
     """The app on a fresh database, served over HTTP from a background thread for the length of one test."""
-    app = build_app(fresh_database_url(tmp_path_factory, suffix="_e2e"))
+    app = build_app(fresh_database("_e2e"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -80,7 +80,7 @@ def live_server(tmp_path_factory):
         thread.join(timeout=10)
         server.server_close()
         with app.app_context():
-            db.engine.dispose()  # release PostgreSQL connections before the next test drops the schema
+            db.engine.dispose()  # release PostgreSQL connections before the next test recreates the database
 
 
 @pytest.fixture(scope="session")

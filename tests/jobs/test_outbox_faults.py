@@ -23,14 +23,14 @@ from helpdesk.jobs.outbox import deliver_outbox
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import send_sms
 from tests import factories
-from tests.conftest import build_app, fresh_database_url
+from tests.conftest import build_app
 from tests.telephony.conftest import ACCOUNT, MESSAGES_PATH, list_sent_messages, sends, sid
 
 
 @pytest.fixture
-def outbox_app(tmp_path_factory, httpserver, monkeypatch):
+def outbox_app(fresh_database, httpserver, monkeypatch):
     """An app with one text in its outbox, sending through the loopback fake of Twilio."""
-    url = fresh_database_url(tmp_path_factory, suffix="_outbox")
+    url = fresh_database("_outbox")
     monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.2)
     engine_options = {"connect_args": {"options": "-c lock_timeout=200"}} if url.startswith("postgresql") else {}
     app = build_app(url, TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_API_BASE_URL=httpserver.url_for("/"), TWILIO_TIMEOUT=5,

@@ -7,17 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from helpdesk.extensions import db
-from tests.conftest import build_app, fresh_database_url
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_worker_refreshes_statistics_loops_until_sigterm_and_stops_cleanly(tmp_path_factory):
-    url = fresh_database_url(tmp_path_factory, suffix="_worker")
-    app = build_app(url)  # migrated
-    with app.app_context():
-        db.engine.dispose()
+def test_the_worker_refreshes_statistics_loops_until_sigterm_and_stops_cleanly(fresh_database):
+    url = fresh_database("_worker")
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test", "WORKER_INTERVAL_SECONDS": "0.2"}
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

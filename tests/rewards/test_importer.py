@@ -116,6 +116,18 @@ def test_bad_rows_are_rejected_with_their_reason_and_the_valid_rows_are_imported
     assert list(rejected[0]) == ["line", *COLUMNS, "reason"]
 
 
+def test_formula_cells_of_rejected_rows_are_written_back_neutralised(make, program):
+    participant = make.participant(program)
+    formula = "=cmd|' /C calc'!A0"
+    rows = [csv_row(participant, "+F-1", reward_name=formula, points_spent="lots"),
+            csv_row(participant, "F-2", participant_external_id="@SUM(1+1)")]
+    _, rejected = run_import(program, csv_bytes(rows))
+    assert [(r["order_ref"], r["reward_name"]) for r in rejected] == [("'+F-1", "'" + formula),
+                                                                     ("F-2", "Wireless headphones")]
+    assert rejected[1]["participant_external_id"] == "'@SUM(1+1)"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rejected for cell in row.values())
+
+
 def test_a_row_with_too_few_or_too_many_fields_is_rejected(make, program):
     participant = make.participant(program)
     good = csv_bytes([csv_row(participant, "G-1")]).decode()

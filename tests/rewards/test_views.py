@@ -77,7 +77,7 @@ def test_the_case_page_shows_the_linked_orders_and_the_recent_orders_of_the_part
 def test_escalating_answering_and_resolving_from_the_case_page(agent_client, agent, participant, make_order):
     case = open_delivery_case(make_order(participant), issue_type="not_delivered", actor=agent)
     response = post(agent_client, f"/rewards/cases/{case.id}/escalation",
-                    {"vendor": "GadgetHub", "vendor_reference": "GH-1", "answer_due": "2999-01-01",
+                    {"vendor": "GadgetHub", "vendor_reference": "GH-1", "answer_due": "2099-01-01",
                      "escalation_note": "Where is it?"})
     assert response.status_code == 303
     assert "Record vendor answer" in agent_client.get(f"/cases/{case.id}").get_data(as_text=True)
@@ -109,7 +109,7 @@ def test_a_refused_step_says_why_and_changes_nothing(agent_client, agent, partic
 def test_an_overdue_vendor_answer_is_highlighted_in_the_delivery_case_list(agent_client, agent, participant,
                                                                            make_order):
     case = open_delivery_case(make_order(participant, vendor="SlowShip"), issue_type="late", actor=agent)
-    delivery = escalate_to_vendor(case, answer_due="2999-01-01", actor=agent)
+    delivery = escalate_to_vendor(case, answer_due="2099-01-01", actor=agent)
     delivery.answer_due_at = delivery.escalated_at.replace(year=2000)
     db.session.flush()
     page = agent_client.get("/rewards/delivery-cases").get_data(as_text=True)

@@ -17,7 +17,7 @@ from helpdesk.jobs.surveys import dispatch_due_surveys
 from helpdesk.jobs.worker import run_pass
 from helpdesk.surveys.models import Survey, SurveyDay, SurveyStatus
 from tests import factories
-from tests.conftest import build_app, fresh_database_url
+from tests.conftest import build_app
 from tests.surveys.test_dispatch import accept_all
 from tests.telephony.conftest import ACCOUNT
 
@@ -25,9 +25,9 @@ SURVEYS = 40
 
 
 @pytest.fixture
-def shared_app(tmp_path_factory, httpserver):
+def shared_app(fresh_database, httpserver):
     """An app on its own committed database, texting through the loopback fake of Twilio."""
-    app = build_app(fresh_database_url(tmp_path_factory, suffix="_surveys"), SURVEY_DELAY_MINUTES=0,
+    app = build_app(fresh_database("_surveys"), SURVEY_DELAY_MINUTES=0,
                     SURVEY_QUIET_HOURS="", TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_API_BASE_URL=httpserver.url_for("/"),
                     TWILIO_TIMEOUT=5)
     yield app

@@ -98,3 +98,11 @@ def test_agents_see_their_own_scores_and_comments_only(make, agent_client, agent
     html = agent_client.get("/surveys/mine").get_data(as_text=True)
     assert 'data-figure="sent">1</div>' in html and 'data-figure="average">5.00</div>' in html
     assert "Agent was lovely" in html and "Someone else" not in html
+
+
+def test_my_scores_leave_out_the_programs_the_agent_no_longer_serves(make, agent_client, agent, program):
+    former = make.program()
+    add_survey(make.case(program), sent_at=utcnow(), score=5, comment="Still my program", agent=agent)
+    add_survey(make.case(former), sent_at=utcnow(), score=1, comment="A program I left", agent=agent)
+    html = agent_client.get("/surveys/mine").get_data(as_text=True)
+    assert 'data-figure="sent">1</div>' in html and "Still my program" in html and "A program I left" not in html

@@ -1,7 +1,10 @@
+import json
 import sys
+import time
 from datetime import timedelta
 
 import pytest
+from werkzeug import Response
 
 from helpdesk.database import unit_of_work, utcnow
 from helpdesk.errors import Conflict
@@ -12,7 +15,7 @@ from helpdesk.telephony.delivery import claim_message
 from helpdesk.telephony.models import Message
 from helpdesk.telephony.outbox import send_sms
 from tests.conftest import csrf_token
-from tests.telephony.conftest import MESSAGES_PATH, accept_message, reject_message, sends
+from tests.telephony.conftest import ACCOUNT, MESSAGES_PATH, accept_message, reject_message, sends
 
 
 @pytest.fixture
@@ -73,17 +76,59 @@ def test_21610_from_twilio_fails_the_message_and_opts_the_participant_out(agent_
     assert (message.status, message.error_code, caller.sms_opt_out) == ("failed", 21610, True)
 
 
+def test_agents_see_the_providers_error_code_but_never_the_account(agent_client, twilio, sms_case, make):
+    reject_message(twilio, 400, 21606, f"The From phone number is not a valid number for account {ACCOUNT}")
+    response = reply(agent_client, sms_case)
+    message = db.session.query(Message).one()
+    assert message.status == "failed" and ACCOUNT not in message.error_message
+    page = agent_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The text could not be sent: the SMS provider refused the message (code 21606)" in page
+    assert "(the SMS provider refused the message (code 21606))" in page
+    assert ACCOUNT not in page and "not a valid number" not in page
+
+
+def test_an_unreachable_provider_is_recorded_without_the_account_in_its_url(app, make, hotline, caller, monkeypatch):
+    monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", ACCOUNT)
+    monkeypatch.setitem(app.config, "TWILIO_API_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
+    message = queued(make, hotline, caller)
+    deliver_now(message.id)
+    assert message.error_message.startswith("network") and ACCOUNT not in message.error_message
+    assert message.failure_for_agents == "the SMS provider could not be reached"
+
+
 def test_a_server_error_is_retried_later_with_backoff(agent_client, twilio, sms_case):
     reject_message(twilio, 503, 20503, "Service unavailable")
     reply(agent_client, sms_case)
     message = db.session.query(Message).one()
-    assert message.status == "pending" and message.attempts == 1
+    assert message.status == "sending" and message.attempts == 1  # Twilio may have taken it despite the 503
     assert message.next_attempt_at > utcnow() + timedelta(seconds=20)
     time_passes(message)
     accept_message(twilio, status="sent")
     assert deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0}
     db.session.refresh(message)
     assert (message.status, message.attempts) == ("sent", 2)
+    assert [request.method for request, _ in twilio.log] == ["POST", "GET", "POST"]  # asked before sending again
+
+
+def test_a_send_left_unanswered_is_looked_up_at_twilio_not_sent_again(app, twilio, make, hotline, caller,
+                                                                      monkeypatch):
+    """Twilio took the text but its answer came after the client gave up: the next attempt finds it."""
+    monkeypatch.setitem(app.config, "TWILIO_TIMEOUT", 0.3)
+    slow_sid = "SM" + "5" * 32
+
+    def accept_too_late(request):
+        time.sleep(0.6)
+        return Response(json.dumps({"sid": slow_sid, "status": "queued", "account_sid": ACCOUNT, "body": "",
+                                    "to": "", "from": ""}), status=201, content_type="application/json")
+
+    twilio.expect_oneshot_request(MESSAGES_PATH, method="POST").respond_with_handler(accept_too_late)
+    message = queued(make, hotline, caller)
+    assert deliver_now(message.id) == "retry"
+    assert message.status == "sending" and message.message_sid is None
+    time.sleep(0.4)  # the fake finishes its answer
+    time_passes(message)
+    assert deliver_outbox() == {"sent": 1, "retry": 0, "failed": 0}
+    assert len(sends(twilio)) == 1 and message.message_sid == slow_sid
 
 
 def test_an_unreachable_twilio_is_a_transient_failure(app, make, hotline, caller, monkeypatch):

@@ -10,7 +10,7 @@ from helpdesk.cases.models import Case, CaseEvent, Channel
 from helpdesk.extensions import db
 from helpdesk.telephony.models import Call, Message
 from tests import factories
-from tests.conftest import build_app, fresh_database_url
+from tests.conftest import build_app
 from tests.telephony.conftest import sid, signed_post
 
 HOTLINE = "+48221110000"
@@ -18,8 +18,8 @@ CALLER = "+48601234567"
 
 
 @pytest.fixture
-def racing_app(tmp_path_factory):
-    app = build_app(fresh_database_url(tmp_path_factory, suffix="_races"))
+def racing_app(fresh_database):
+    app = build_app(fresh_database("_races"))
     with app.app_context():
         program = factories.program(country="PL", hotline_number=HOTLINE)
         program.business_hours = {}

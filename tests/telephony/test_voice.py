@@ -7,6 +7,7 @@ from helpdesk.cases.models import Case, CaseEvent, Category, Channel
 from helpdesk.extensions import db
 from helpdesk.programs.models import WEEKDAYS
 from helpdesk.telephony.models import Call
+from tests.conftest import login
 from tests.telephony.conftest import sid, signed_post
 
 
@@ -146,6 +147,36 @@ def test_the_voicemail_recording_and_its_words_land_on_the_case_once(client, hot
     phone_call = db.session.query(Call).one()
     assert (phone_call.outcome, phone_call.recording_duration) == ("voicemail", 14)
     assert kinds(phone_call.case).count("voicemail") == 1 and kinds(phone_call.case).count("transcription") == 1
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.domain)//https://api.twilio.com/",
+                                 "https://api.twilio.com.evil.example/rec/1", "http://api.twilio.com/rec/1",
+                                 " https://api.twilio.com/rec/1", "//evil.example/rec"])
+def test_a_recording_url_not_from_twilios_api_is_not_kept_nor_shown_as_a_link(client, make, hotline, caller, url):
+    params, _ = call(client, hotline)
+    press(client, params, "1")
+    signed_post(client, "/twilio/voice/recording", {**params, "RecordingSid": sid("RE"), "RecordingUrl": url,
+                                                    "RecordingDuration": "14"})
+    db.session.expire_all()
+    phone_call = db.session.query(Call).one()
+    assert phone_call.recording_url is None and phone_call.outcome == "voicemail"
+    login(client, make.user(role="admin"))
+    for page in (f"/cases/{phone_call.case_id}", "/calls"):
+        body = client.get(page).get_data(as_text=True)
+        assert "Voicemail (14 s)" in body or page == "/calls"
+        assert "evil.example" not in body and "javascript:" not in body and 'href="http://api' not in body
+
+
+def test_a_transcription_is_kept_to_10000_characters(client, hotline, caller):
+    params, _ = call(client, hotline)
+    press(client, params, "1")
+    words = {**params, "TranscriptionText": "parcel " * 2_900, "TranscriptionStatus": "completed"}
+    assert signed_post(client, "/twilio/voice/transcription", words).status_code == 204
+    db.session.expire_all()
+    phone_call = db.session.query(Call).one()
+    assert len(phone_call.transcription) == 10_000
+    event = db.session.query(CaseEvent).filter_by(case_id=phone_call.case_id, kind="transcription").one()
+    assert event.body == phone_call.transcription
 
 
 def test_a_caller_who_hangs_up_in_the_menu_is_a_missed_call_on_a_case(client, hotline, caller):
