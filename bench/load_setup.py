@@ -20,6 +20,7 @@ from sqlalchemy import insert, text
 
 from bench.generate import PROGRAMS, participant_rows, program_rows, staff_rows
 from helpdesk import create_app
+from helpdesk.actors import SystemActor
 from helpdesk.api.services import create_api_token
 from helpdesk.auth.models import User, user_programs
 from helpdesk.extensions import db
@@ -29,6 +30,7 @@ from helpdesk.programs.models import Program
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql")
 SEED = 20261211
+BENCH = SystemActor("Load bench")
 
 
 def free_port() -> int:
@@ -214,7 +216,7 @@ def populate(url: str, participants: int) -> tuple[str, list[tuple[str, str]]]:
                 for table in ("programs", "users", "participants"):
                     conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                       f"(SELECT max(id) FROM {table}))"))
-        _, token = create_api_token("load bench")
+        _, token = create_api_token("load bench", actor=BENCH)
         db.session.commit()
         hotlines = {program_id: hotline for program_id, (_, _, hotline, *_) in enumerate(PROGRAMS, start=1)}
         people = [(row["phone"], hotlines[row["program_id"]]) for row in rows if row["phone"]]
