@@ -5,12 +5,11 @@
 Each request is a signed Twilio POST (the real RequestValidator) through the Flask test client, timed
 in-process: a new call from a known participant to ``/twilio/voice/incoming``, a text from a known
 participant to ``/twilio/sms/incoming`` (the first opens an SMS case, the next ones join it), and a bare
-route that returns fixed TwiML, measured in the same run (the three in a shuffled order each round). Two
-times per request: until the answer is ready (what Twilio waits for), then the closing of the response,
-where work that follows the answer runs (filing the text on its case); their sum is all the server does
-for the request. The database is upgraded to the current migrations first; the calls and texts it adds
-stay (run generate.py again for a pristine database). Exits 1 when a median answer is over 10 ms or more
-than 3x the bare route's, or a median whole request is over 10 ms.
+route that returns fixed TwiML, measured in the same run (the three in a shuffled order each round). Each
+webhook does all its work (logging the call, storing and filing the text) before it answers. The database is
+upgraded to the current migrations first; the calls and texts it adds stay (run generate.py again for a
+pristine database). Exits 1 when a webhook's median is over 10 ms (issue 11 withdrew the 3x-a-bare-route
+target: the caller does not hear milliseconds; the ratio is still printed).
 """
 
 import argparse
@@ -35,7 +34,6 @@ from helpdesk.programs.models import Program  # noqa: E402
 
 TOKEN = "bench-auth-token"
 BUDGET_MS = 10.0
-RATIO = 3.0
 FIXED_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello</Say></Response>'
 
 
@@ -62,19 +60,16 @@ def callers(app, count: int) -> list[tuple[str, str]]:
         return [(phone, hotlines[program_id]) for phone, program_id in rows if phone]
 
 
-def timed(client, path: str, params: dict) -> tuple[float, float, float]:
-    """(answer ms, answer CPU ms, ms after the answer) of one request; CPU time is what other work on the
-    machine inflates least."""
+def timed(client, path: str, params: dict) -> tuple[float, float]:
+    """(ms, CPU ms) of one request; CPU time is what other work on the machine inflates least."""
     url = "http://localhost" + path
     headers = {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(url, params)}
     start, cpu = time.perf_counter(), time.process_time()
     response = client.post(path, data=params, headers=headers)
-    answered, cpu = time.perf_counter(), (time.process_time() - cpu) * 1000
-    response.close()  # as the server does once the answer is sent: what follows the answer runs now
-    after = (time.perf_counter() - answered) * 1000
+    elapsed, cpu = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
     if response.status_code not in (200, 204):
         raise SystemExit(f"{path} answered {response.status_code}: {response.get_data(as_text=True)[:200]}")
-    return (answered - start) * 1000, cpu, after
+    return elapsed, cpu
 
 
 def main() -> int:
@@ -102,21 +97,19 @@ def main() -> int:
         order.shuffle(requests)  # no endpoint always runs right after another's work (warm or cold caches)
         for name, path, params in requests:
             samples[name].append(timed(client, path, params))
-    bare = statistics.median(answer for answer, _, _ in samples[bare_route])
-    bare_cpu = statistics.median(cpu for _, cpu, _ in samples[bare_route])
+    bare = statistics.median(ms for ms, _ in samples[bare_route])
+    bare_cpu = statistics.median(cpu for _, cpu in samples[bare_route])
     failed = False
-    print(f"{'endpoint':34} {'answer ms':>10} {'p95 ms':>8} {'x bare':>7} {'cpu ms':>7} {'x bare':>7}"
-          f" {'after ms':>9} {'whole ms':>9}  ({len(people)} requests each)")
+    print(f"{'endpoint':34} {'median ms':>10} {'p95 ms':>8} {'x bare':>7} {'cpu ms':>7} {'x bare':>7}"
+          f"  ({len(people)} requests each)")
     for name, values in samples.items():
-        answers = [answer for answer, _, _ in values]
-        median, p95 = statistics.median(answers), statistics.quantiles(answers, n=20)[18]
-        cpu = statistics.median(cpu for _, cpu, _ in values)
-        after = statistics.median(after for _, _, after in values)
-        whole = statistics.median(answer + after for answer, _, after in values)
-        over = name.startswith("POST") and (median > BUDGET_MS or median > RATIO * bare or whole > BUDGET_MS)
+        times = [ms for ms, _ in values]
+        median, p95 = statistics.median(times), statistics.quantiles(times, n=20)[18]
+        cpu = statistics.median(cpu for _, cpu in values)
+        over = name.startswith("POST") and median > BUDGET_MS
         failed |= over
         print(f"{name:34} {median:10.2f} {p95:8.2f} {median / bare:7.1f} {cpu:7.2f} {cpu / bare_cpu:7.1f}"
-              f" {after:9.2f} {whole:9.2f}{'  OVER BUDGET' if over else ''}")
+              f"{'  OVER BUDGET' if over else ''}")
     return 1 if failed else 0
 
 
