@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from helpdesk.auth.models import User
 from helpdesk.cases.models import Case
@@ -113,7 +114,7 @@ def latest_comments(program: Program, period: Period, limit: int = COMMENTS_SHOW
         select(Survey).where(Survey.program_id == program.id, Survey.score.is_not(None),
                              Survey.comment_at.is_not(None), Survey.sent_day >= period.start,
                              Survey.sent_day <= period.end)
-        .order_by(Survey.score, Survey.comment_at.desc()).limit(limit)))
+        .options(joinedload(Survey.case)).order_by(Survey.score, Survey.comment_at.desc()).limit(limit)))
 
 
 def responses(program: Program, period: Period, chunk: int = 2000) -> Iterator:
@@ -142,7 +143,8 @@ def agent_answers(user: User, limit: int = COMMENTS_SHOWN) -> list[Survey]:
     programs = user.visible_program_ids()
     if programs is not None:
         query = query.where(Survey.program_id.in_(programs))
-    return list(db.session.scalars(query.order_by(Survey.answered_at.desc()).limit(limit)))
+    return list(db.session.scalars(query.options(joinedload(Survey.case)).order_by(Survey.answered_at.desc())
+                                   .limit(limit)))
 
 
 @dataclass

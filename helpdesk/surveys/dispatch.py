@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload
 
 from helpdesk.database import skip_locked, utcnow
 from helpdesk.errors import Conflict, ValidationError
@@ -72,7 +72,7 @@ def claim_due_surveys(limit: int, now: datetime, totals: DispatchTotals) -> list
         .execution_options(synchronize_session=False)
     ).all()
     surveys = db.session.scalars(select(Survey).where(Survey.id.in_(claimed)).order_by(Survey.id)
-                                 .execution_options(populate_existing=True)).all()
+                                 .options(joinedload(Survey.case)).execution_options(populate_existing=True)).all()
     rules, queued, lease = {}, [], now + CLAIM_LEASE
     for survey in surveys:
         program = survey.case.program
@@ -121,7 +121,7 @@ def release(items: list[QueuedQuestion]) -> None:
 
 def follow_message(message: Message, timezone: str | None = None) -> SurveyStatus | None:
     """In the transaction that recorded a delivery attempt: the survey the message carries takes its outcome."""
-    survey = db.session.scalar(select(Survey).where(Survey.message_id == message.id).options(lazyload("*")))
+    survey = db.session.scalar(select(Survey).where(Survey.message_id == message.id))
     if survey is None:
         return None
     return _take_outcome(survey, message, utcnow(), timezone or message.program.timezone)

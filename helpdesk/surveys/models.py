@@ -91,7 +91,7 @@ class Survey(db.Model):
     follow_up_done_by: Mapped[str | None] = mapped_column(String(120))
     follow_up_note: Mapped[str | None] = mapped_column(Text)
 
-    case: Mapped[Case] = relationship(lazy="joined", innerjoin=True)
+    case: Mapped[Case] = relationship()
     participant: Mapped[Participant | None] = relationship()
     agent: Mapped[User | None] = relationship()
 

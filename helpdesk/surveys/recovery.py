@@ -5,6 +5,7 @@ recovery" list shows the open ones of the programs they serve, and each step is 
 """
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.auth.models import User
@@ -26,7 +27,7 @@ def open_follow_ups(*, actor: Actor, limit: int = LIST_LIMIT) -> list[Survey]:
     visible = actor.visible_program_ids()
     if visible is not None:
         query = query.where(Survey.program_id.in_(visible))
-    return list(db.session.scalars(query.order_by(Survey.id).limit(limit)))
+    return list(db.session.scalars(query.options(joinedload(Survey.case)).order_by(Survey.id).limit(limit)))
 
 
 def surveys_of_case(case: Case) -> list[Survey]:
