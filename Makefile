@@ -1,4 +1,4 @@
-# Quickstart on a fresh machine: `make run` (demo server on http://127.0.0.1:5000) and `make test`.
+# Quickstart on a fresh machine: `make run` (demo server on http://127.0.0.1:5000, with its worker) and `make test`.
 
 PYTHON ?= python3
 VENV := .venv
@@ -37,7 +37,8 @@ run: venv
 		echo "Demo data loaded earlier (delete $(DEMO_STAMP) and instance/helpdesk.db to start over)."; \
 		echo "Demo sign-ins (password: demo-password): admin@demo.test, manager@demo.test, agent@demo.test"; \
 	fi
-	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	@# The web app and the worker together (Procfile); one Ctrl-C stops both.
+	HELPDESK_HOST=$(HOST) HELPDESK_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 lint: venv
 	$(BIN)/ruff check .
