@@ -4,13 +4,26 @@ from pathlib import Path
 
 from flask import Flask
 
-from helpdesk import api, auth, cases, jobs, participants, programs, reports, rewards, scripts, surveys, telephony
+from helpdesk import (
+    api,
+    auth,
+    backups,
+    cases,
+    jobs,
+    participants,
+    programs,
+    reports,
+    rewards,
+    scripts,
+    surveys,
+    telephony,
+)
 from helpdesk.config import Config, resolve_database_uri, resolve_secret_key
 from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers.
-FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, surveys, reports, api, jobs)
+FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, surveys, reports, api, jobs, backups)
 
 
 def create_app(config: type | dict | None = None) -> Flask:
