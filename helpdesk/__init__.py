@@ -47,12 +47,13 @@ def create_app(config: type | dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from helpdesk import database, models, security
+    from helpdesk import database, i18n, models, security
 
     models.configure()
     db.init_app(app)
     database.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
