@@ -19,7 +19,7 @@ from helpdesk.cases.queues import (
     default_sort,
     list_cases,
 )
-from helpdesk.cases.search import search
+from helpdesk.cases.search import reference_url, search
 from helpdesk.cases.services import (
     UNCHANGED,
     assignable_users,
@@ -71,6 +71,8 @@ def queue():
 
 @bp.route("/search")
 def search_page():
+    if (url := reference_url(request.args.get("q"), actor=current_user)) is not None:
+        return redirect(url)
     result = search(request.args.get("q"), actor=current_user)
     return render_template("cases/search.html", result=result)
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from helpdesk.actors import Actor, can_access
 from helpdesk.errors import NotFound
 from helpdesk.extensions import db
+from helpdesk.folding import fold
 from helpdesk.participants.models import Participant
 from helpdesk.phones import normalize_phone, region_of
 from helpdesk.programs.models import LOCALES, Program
@@ -15,8 +16,8 @@ MAX_POINTS = 2_000_000_000
 
 
 def name_key(name: str) -> str:
-    """The look-up form of a name: case-folded, so 'KOWALSKA' and 'kowalska' meet."""
-    return name.casefold()[:120]
+    """The look-up form of a name: folded, so 'WIŚNIEWSKA', 'Wiśniewska' and 'wisniewska' meet."""
+    return fold(name)[:120]
 
 
 def get_participant(participant_id: int, *, actor: Actor) -> Participant:
