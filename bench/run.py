@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 import flask_migrate  # noqa: E402
 import phonenumbers  # noqa: E402
 from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy.orm import selectinload  # noqa: E402
 
 from helpdesk import create_app  # noqa: E402
 from helpdesk.auth.models import User  # noqa: E402
@@ -109,7 +110,7 @@ class Subjects:
 
 
 def pick_subjects(depth: int, names: list[str]) -> Subjects:
-    agent = db.session.scalar(select(User).where(User.email == AGENT))
+    agent = db.session.scalar(select(User).options(selectinload(User.programs)).where(User.email == AGENT))
     if agent is None:
         sys.exit(f"no user {AGENT}: build the database with bench/generate.py")
     db.session.expunge(agent)  # its programs are loaded; each timed call starts with an empty session
