@@ -6,7 +6,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton, format_time
+from babel.numbers import format_decimal
+from babel.units import format_unit
 from flask import Flask, flash, jsonify, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -102,25 +107,55 @@ def register_web_errors(app: Flask) -> None:
         return render_template("error.html", status=exc.code, message=exc.description), exc.code
 
 
-def local_time(moment: datetime | None, timezone: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local_time(moment: datetime | None, timezone: str, fmt: str | None = None) -> str:
+    """Date and time in ``timezone``, as the viewer's locale writes them (29.11.2026 14:05, 11/29/2026 2:05 PM);
+    ``fmt``, a strftime format, for files that machines read."""
     if moment is None:
         return ""
-    return moment.astimezone(ZoneInfo(timezone)).strftime(fmt)
+    local = moment.astimezone(ZoneInfo(timezone))
+    if fmt:
+        return local.strftime(fmt)
+    locale = get_locale()
+    return f"{format_skeleton('yMd', local, tzinfo=local.tzinfo, locale=locale)} " \
+           f"{format_time(local, 'short', tzinfo=local.tzinfo, locale=locale)}"
+
+
+def local_date(moment: datetime | None, timezone: str) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return format_skeleton("yMd", local, tzinfo=local.tzinfo, locale=get_locale())
+
+
+def number(value: int | float | None) -> str:
+    """29 990 in Polish, 29,990 in English: points and counts as the viewer reads numbers."""
+    return "" if value is None else format_decimal(value, locale=get_locale())
+
+
+def duration(minutes: int) -> str:
+    """'2 godz. 15 min', '3 дн. 4 ч': the two largest units, in the viewer's language."""
+    days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (mins, "minute")] if hours else [
+        (mins, "minute")]
+    locale = get_locale()
+    return " ".join(format_unit(value, f"duration-{unit}", length="short", locale=locale)
+                    for value, unit in parts if value or len(parts) == 1)
 
 
 def time_left(due: datetime | None, now: datetime | None = None) -> str:
-    """'2h 5m left' or 'overdue 3d 4h': the agent's view of an SLA deadline."""
+    """'2 hr 5 min left' or 'overdue 3 days 4 hr': the agent's view of an SLA deadline."""
     if due is None:
         return ""
     seconds = int((due - (now or utcnow())).total_seconds())
-    minutes = abs(seconds) // 60
-    days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
-    span = f"{days}d {hours}h" if days else f"{hours}h {mins}m" if hours else f"{mins}m"
-    return f"{span} left" if seconds >= 0 else f"overdue {span}"
+    span = duration(abs(seconds) // 60)
+    return _("%(span)s left", span=span) if seconds >= 0 else _("overdue %(span)s", span=span)
 
 
 def register_filters(app: Flask) -> None:
     app.add_template_filter(local_time)
+    app.add_template_filter(local_date)
+    app.add_template_filter(number)
+    app.add_template_filter(duration)
     app.add_template_filter(time_left)
     app.add_template_filter(display_phone, "phone")
     app.add_template_global(utcnow)

@@ -44,6 +44,7 @@ class User(UserMixin, db.Model):
         db.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )
     active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str | None] = mapped_column(String(5))  # the UI's language; None: the browser's
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programs: Mapped[list[Program]] = relationship(secondary=user_programs, order_by=Program.code)

@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from helpdesk.auth.signin import check_credentials, record_attempt
 from helpdesk.database import unit_of_work
 from helpdesk.extensions import db, login_manager
 from helpdesk.forms import choices
+from helpdesk.i18n import LANGUAGES
 from helpdesk.programs.models import Program
 from helpdesk.programs.services import visible_programs
 from helpdesk.web import save_form
@@ -68,6 +69,18 @@ def logout():
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@login_required
+def set_language():
+    """The navbar's language buttons: the user's UI language from now on, on every device."""
+    language = request.form.get("language")
+    if language not in LANGUAGES:
+        abort(400)
+    with unit_of_work():
+        current_user.language = language
+    return redirect(_safe_next(request.form.get("next")))
 
 
 def _user_form(user=None) -> UserForm:

@@ -30,7 +30,7 @@ PUBLIC, SESSION, MANAGER, ADMIN, TOKEN, TWILIO = "public", "session", "manager",
 
 ROUTES = {
     "static": PUBLIC, "bootstrap.static": PUBLIC, "auth.login": PUBLIC,
-    "auth.logout": SESSION,
+    "auth.logout": SESSION, "auth.set_language": SESSION,
     "auth.users": ADMIN, "auth.new_user": ADMIN, "auth.edit_user": ADMIN, "auth.sign_out_everywhere": ADMIN,
     "cases.home": SESSION, "cases.queue": SESSION, "cases.search_page": SESSION, "cases.new_case": SESSION,
     "cases.case_page": SESSION, "cases.add_note": SESSION, "cases.change_case": SESSION, "cases.take": SESSION,
