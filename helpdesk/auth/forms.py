@@ -17,7 +17,7 @@ class UserForm(FlaskForm):
 
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    role = SelectField("Role", choices=choices((r.value, r.value.capitalize()) for r in Role))
+    role = SelectField("Role", choices=choices((r.value, r.label) for r in Role))
     programs = SelectMultipleField("Programs served", choices=[], coerce=int)
     password = PasswordField("Password", validators=[Optional(), Length(max=200)],
                              description="At least 12 characters, not a common password. Leave empty to keep "

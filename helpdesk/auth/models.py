@@ -2,19 +2,24 @@ import enum
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.labels import Labelled, set_labels
 from helpdesk.programs.models import Program
 
 
-class Role(enum.StrEnum):
+class Role(Labelled, enum.StrEnum):
     AGENT = "agent"
     MANAGER = "manager"
     ADMIN = "admin"
+
+
+set_labels(Role, {Role.AGENT: _l("Agent"), Role.MANAGER: _l("Manager"), Role.ADMIN: _l("Admin")})
 
 
 user_programs = Table(
