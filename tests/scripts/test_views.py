@@ -38,6 +38,20 @@ def test_the_case_page_suggests_the_script_for_the_cases_category(agent_client, 
     assert 'id="script-runner"' in page and "Suggested: <strong>Parcel missing</strong>" in page
 
 
+def test_the_agents_language_picks_the_script_when_none_speaks_the_participants(agent_client, make, program):
+    for locale, title in (("en", "Mini"), ("ru", "Мини")):
+        save_script(MINI.replace("locale: en", f"locale: {locale}").replace("title: Mini", f"title: {title}"),
+                    make.SYSTEM)
+    db.session.commit()
+    case = make.case(program, category="points", participant=make.participant(program, locale="pl"))
+    russian = {"Accept-Language": "ru-RU,ru;q=0.9"}
+    assert "Suggested: <strong>Мини</strong>" in text(agent_client.get(f"/cases/{case.id}", headers=russian))
+    assert "Suggested: <strong>Mini</strong>" in text(agent_client.get(f"/cases/{case.id}"))
+    agent_client.post(f"/cases/{case.id}/script-runs", headers=russian,  # "start the suggested one"
+                      data={"csrf_token": csrf_token(agent_client, "/cases")})
+    assert run_of(case).version.script.locale == "ru"
+
+
 def test_no_runner_appears_when_there_are_no_scripts(agent_client, case):
     assert 'id="script-runner"' not in text(agent_client.get(f"/cases/{case.id}"))
 
