@@ -6,6 +6,7 @@ a reload shows the run where it is. An invalid answer shows the case page again 
 
 from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.cases.models import Case, Status
@@ -79,7 +80,7 @@ def _move(case_id: int, change):
         response.status_code = 422
         return response
     if error is not None:
-        flash(f"Script: {error.message}", "error")
+        flash(_("Script: %(message)s", message=error.message), "error")
     return _back_to_case(case_id)
 
 

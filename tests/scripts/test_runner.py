@@ -179,13 +179,14 @@ def test_finishing_writes_one_timeline_entry_with_version_path_answers_and_durat
     assert event.author_name == agent.name
     assert {k: event.data[k] for k in ("script", "title", "version", "path", "end_step", "action")} == {
         "script": "parcel", "title": "Parcel missing", "version": 1, "path": ["greet", "status", "count", "vendor"],
-        "end_step": "vendor", "action": []}
+        "end_step": "vendor", "action": None}
     assert event.data["answers"] == [
         {"step": "greet", "question": "Shipping e-mail received", "answer": "yes"},
         {"step": "status", "question": "Tracking status", "answer": "Lost"},
         {"step": "count", "question": "Parcels missing", "answer": 3}]
     assert 95 <= event.data["duration_seconds"] < 120
-    assert event.data["action_suggested"] == ["set the category to complaint", "set the status to pending vendor"]
+    assert event.data["action_suggested"] == {  # data, shown in the viewer's language
+        "category": "complaint", "status": "pending_vendor", "reward_case": None, "callback_hours": None}
     assert case.status == Status.NEW and case.category == Category.REWARD_DELIVERY
 
 

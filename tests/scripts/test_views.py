@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk.cases.models import Case, CaseEvent, Category, Status
+from helpdesk.cases.services import log_activity
 from helpdesk.extensions import db
-from helpdesk.scripts.models import Script, ScriptRun
+from helpdesk.scripts.models import Script, ScriptEvent, ScriptRun
 from helpdesk.scripts.services.runs import answer_step, finish_run, start_run
 from tests.conftest import csrf_token
 from tests.scripts.conftest import DELIVERY, save_script
@@ -125,6 +126,16 @@ def test_finishing_applies_the_action_with_one_click_and_shows_the_run_on_the_ti
     assert "Ran the script <strong>Parcel missing</strong>" in page and "greet → status → count → vendor" in page
     assert "Applied: set the category to complaint" in page
     assert "Suggested: <strong>" not in page  # the category changed to complaint: no script for it
+
+
+def test_a_run_recorded_before_actions_were_stored_as_data_still_shows_its_action(agent_client, case, agent):
+    log_activity(case, ScriptEvent.SCRIPT_RUN, actor=agent, title="Old run", locale="en", version=1,
+                 duration_seconds=75, path=["greet", "done"], answers=[], action=["set the status to resolved"],
+                 action_suggested=["set the status to resolved"])
+    db.session.commit()
+    page = text(agent_client.get(f"/cases/{case.id}"))
+    assert "Ran the script <strong>Old run</strong>" in page and "1 min 15 s · 2 steps" in page
+    assert "Applied: set the status to resolved" in page
 
 
 def test_the_timeline_shows_a_scheduled_callback(agent_client, case, agent, delivery_script):
