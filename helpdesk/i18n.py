@@ -6,29 +6,19 @@ signed-in user's choice, else the browser's (`Accept-Language`), else English.
 """
 
 from flask import Flask, has_request_context, request
-<<<<<<< HEAD
 from flask_babel import Babel, get_locale
 from flask_login import current_user
-=======
-from flask_babel import Babel
->>>>>>> h-scripts
 
 LANGUAGES = {"en": "English", "pl": "Polski", "ru": "Русский"}  # each language's name in itself
 babel = Babel()
 
 
 def select_locale() -> str:
-<<<<<<< HEAD
     if not has_request_context():  # the CLI and the worker choose with flask_babel.force_locale
         return "en"
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     return request.accept_languages.best_match(LANGUAGES) or "en"
-=======
-    if not has_request_context():  # command line and worker: the source language
-        return LANGUAGES[0]
-    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
->>>>>>> h-scripts
 
 
 def init_app(app: Flask) -> None:
