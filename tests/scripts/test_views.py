@@ -116,7 +116,7 @@ def test_finishing_applies_the_action_with_one_click_and_shows_the_run_on_the_ti
         answer_step(run, case, step_id=run.current_step, answer=answer, actor=agent)
     db.session.commit()
     page = text(agent_client.get(f"/cases/{case.id}"))
-    assert "Finish and set the category to complaint, set the status to pending vendor" in page
+    assert "Finish and set the category to complaint, set the status to waiting for vendor" in page
     response = post(agent_client, f"/cases/{case.id}/script-runs/{run.id}/finish", {"step": "vendor", "apply": "1"})
     assert response.status_code == 302
     db.session.expire_all()
