@@ -48,7 +48,7 @@ def apply_field_errors(form, error: ValidationError) -> None:
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, message]
         else:
-            flash(f"{name.replace('_', ' ').capitalize()} {message}", "error")
+            flash(f"{name.replace('_', ' ').capitalize()}: {message}", "error")
 
 
 @dataclass
@@ -84,7 +84,7 @@ def save_form(form, change):
         return None
     done = run_change(change, form)
     if isinstance(done.error, Conflict):
-        flash(f"Not saved: {done.error.message}", "error")
+        flash(_("Not saved: %(reason)s", reason=done.error.message), "error")
     return done.result
 
 

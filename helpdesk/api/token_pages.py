@@ -2,6 +2,7 @@
 A new token's secret is shown on the page that answers its creation, once."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.api.forms import ALL_PROGRAMS, TokenForm
@@ -53,5 +54,5 @@ def create():
 def revoke(token_id):
     with unit_of_work():
         token = revoke_api_token(token_id, actor=current_user)
-    flash(f"API token {token.name!r} revoked: it is refused from now on.", "success")
+    flash(_("API token “%(name)s” revoked: it is refused from now on.", name=token.name), "success")
     return redirect(url_for("api_tokens.index"))

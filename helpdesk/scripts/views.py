@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
@@ -64,10 +65,10 @@ def copy(script_id):
         with unit_of_work():
             version = copy_script(script, request.form.get("program", ""), actor=current_user)
     except ValidationError as exc:
-        flash(f"Not copied: {'; '.join(exc.fields.values())}.", "error")
+        flash(_("Not copied: %(reason)s.", reason="; ".join(exc.fields.values())), "error")
         return redirect(url_for("scripts.script_page", script_id=script_id))
-    flash(f"Copied into {version.script.program_label} as {version.script.key} ({version.script.locale}); "
-          "change it here.", "success")
+    flash(_("Copied into %(program)s as %(key)s (%(locale)s); change it here.", program=version.script.program_label,
+            key=version.script.key, locale=version.script.locale), "success")
     return redirect(url_for("scripts.edit", script_id=version.script_id))
 
 
@@ -126,7 +127,7 @@ def _editor(script):
                     problems = [Problem((field,), message) for field, message in done.error.fields.items()]
                 else:
                     script_id, saved = done.result
-                    flash(f"Saved {saved}.", "success")
+                    flash(_("Saved %(version)s.", version=saved), "success")
                     return redirect(url_for("scripts.script_page", script_id=script_id))
             definition, found = check_document(document)
             problems = problems or found
