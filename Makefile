@@ -31,7 +31,7 @@ translations: $(CATALOGUES)
 messages: venv
 	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext --no-location --no-wrap --sort-output \
 		--project helpdesk -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete --no-wrap
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete --no-wrap --no-fuzzy-matching
 
 # Re-installs only when requirements.txt is newer than the stamp.
 $(STAMP): requirements.txt

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from helpdesk.database import unit_of_work, utcnow
 from helpdesk.errors import Conflict, HelpdeskError, ValidationError
+from helpdesk.labels import label_for
 from helpdesk.panels import render_slot
 from helpdesk.phones import display_phone
 from helpdesk.validation import MAX_ID
@@ -127,9 +128,17 @@ def local_date(moment: datetime | None, timezone: str) -> str:
     return format_skeleton("yMd", local, tzinfo=local.tzinfo, locale=get_locale())
 
 
-def number(value: int | float | None) -> str:
-    """29 990 in Polish, 29,990 in English: points and counts as the viewer reads numbers."""
-    return "" if value is None else format_decimal(value, locale=get_locale())
+def local_day(day: date | None) -> str:
+    """A calendar date (no time, no timezone) as the viewer's locale writes it."""
+    return "" if day is None else format_skeleton("yMd", day, locale=get_locale())
+
+
+def number(value: int | float | None, digits: int | None = None) -> str:
+    """29 990 in Polish, 29,990 in English; ``digits``: that many decimals (4,86)."""
+    if value is None:
+        return ""
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=get_locale())
 
 
 def duration(minutes: int) -> str:
@@ -154,9 +163,11 @@ def time_left(due: datetime | None, now: datetime | None = None) -> str:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(local_time)
     app.add_template_filter(local_date)
+    app.add_template_filter(local_day)
     app.add_template_filter(number)
     app.add_template_filter(duration)
     app.add_template_filter(time_left)
     app.add_template_filter(display_phone, "phone")
     app.add_template_global(utcnow)
+    app.add_template_global(label_for)
     app.add_template_global(render_slot)

@@ -19,7 +19,7 @@ bp = Blueprint("api_tokens", __name__)
 def _token_form() -> TokenForm:
     form = TokenForm()
     programs = visible_programs(current_user)
-    everything = [(ALL_PROGRAMS, "All programs")] if current_user.visible_program_ids() is None else []
+    everything = [(ALL_PROGRAMS, _("All programs"))] if current_user.visible_program_ids() is None else []
     form.program.choices = choices(everything + [(p.code, f"{p.name} ({p.code})") for p in programs])
     return form
 

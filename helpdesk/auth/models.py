@@ -19,7 +19,7 @@ class Role(Labelled, enum.StrEnum):
     ADMIN = "admin"
 
 
-set_labels(Role, {Role.AGENT: _l("Agent"), Role.MANAGER: _l("Manager"), Role.ADMIN: _l("Admin")})
+set_labels(Role, {Role.AGENT: _l("Agent"), Role.MANAGER: _l("Manager"), Role.ADMIN: _l("Admin")}, stored_as="role")
 
 
 user_programs = Table(

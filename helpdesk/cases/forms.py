@@ -12,7 +12,7 @@ from helpdesk.forms import choices
 STATUS_CHOICES = choices((s.value, s.label) for s in Status)
 PRIORITY_CHOICES = choices((p.key, p.label) for p in sorted(Priority, reverse=True))
 CATEGORY_CHOICES = choices((c.value, c.label) for c in Category)
-CHANNEL_CHOICES = choices((c.value, c.value.capitalize()) for c in Channel)
+CHANNEL_CHOICES = choices((c.value, c.label) for c in Channel)
 
 
 class NoteForm(FlaskForm):

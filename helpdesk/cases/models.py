@@ -33,7 +33,7 @@ class Status(Labelled, enum.StrEnum):
 set_labels(Status, {Status.NEW: _l("New"), Status.OPEN: _l("Open"),
                     Status.PENDING_PARTICIPANT: _l("Waiting for participant"),
                     Status.PENDING_VENDOR: _l("Waiting for vendor"), Status.RESOLVED: _l("Resolved"),
-                    Status.CLOSED: _l("Closed")})
+                    Status.CLOSED: _l("Closed")}, stored_as="status")
 
 
 class Priority(Labelled, enum.IntEnum):
@@ -52,7 +52,7 @@ class Priority(Labelled, enum.IntEnum):
 
 
 set_labels(Priority, {Priority.LOW: _l("Low"), Priority.NORMAL: _l("Normal"), Priority.HIGH: _l("High"),
-                      Priority.URGENT: _l("Urgent")})
+                      Priority.URGENT: _l("Urgent")}, stored_as="priority")
 
 
 class Channel(Labelled, enum.StrEnum):
@@ -63,7 +63,7 @@ class Channel(Labelled, enum.StrEnum):
 
 
 set_labels(Channel, {Channel.PHONE: _l("Phone"), Channel.SMS: _l("SMS"), Channel.EMAIL: _l("Email"),
-                     Channel.WEB: _l("Web")})
+                     Channel.WEB: _l("Web")}, stored_as="channel")
 
 
 class Category(Labelled, enum.StrEnum):
@@ -77,7 +77,7 @@ class Category(Labelled, enum.StrEnum):
 
 set_labels(Category, {Category.REWARD_DELIVERY: _l("Reward delivery"), Category.POINTS: _l("Points"),
                       Category.REDEMPTION: _l("Redemption"), Category.ACCOUNT: _l("Account"),
-                      Category.COMPLAINT: _l("Complaint"), Category.OTHER: _l("Other")})
+                      Category.COMPLAINT: _l("Complaint"), Category.OTHER: _l("Other")}, stored_as="category")
 
 
 class Case(db.Model):

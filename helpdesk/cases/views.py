@@ -26,6 +26,7 @@ from helpdesk.cases.services import (
     assignable_users,
     get_case,
     open_case_for_caller,
+    staff_names,
     take_case,
     timeline,
     update_case,
@@ -79,7 +80,7 @@ def search_page():
 
 
 def _assignee_choices(users):
-    return choices([("", "Unassigned")] + [(str(u.id), u.name) for u in users])
+    return choices([("", _("Unassigned"))] + [(str(u.id), u.name) for u in users])
 
 
 def _case_forms(case):
@@ -95,8 +96,9 @@ def _render_case(case, status=200, **forms):
     if case.participant_id:
         other_cases = [c for c in list_cases("all", CaseFilters(participant_id=case.participant_id),
                                              actor=current_user, limit=OTHER_CASES + 1).items if c.id != case.id]
-    return render_template("cases/case.html", case=case, events=timeline(case), other_cases=other_cases[:OTHER_CASES],
-                           **forms), status
+    events = timeline(case)
+    return render_template("cases/case.html", case=case, events=events, names=staff_names(events),
+                           other_cases=other_cases[:OTHER_CASES], **forms), status
 
 
 @bp.route("/cases/<int:case_id>")

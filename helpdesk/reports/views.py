@@ -55,7 +55,7 @@ def _render_dashboard(programs, program, period: Period):
     svg = {
         "distribution": charts.distribution_chart(board.totals),
         "trend": charts.trend_chart(board.weeks),
-        "categories": charts.csat_bars(board.categories, "CSAT % by category"),
+        "categories": charts.csat_bars(board.categories, _("CSAT % by category")),
     }
     return render_template("reports/satisfaction.html", programs=programs, board=board, charts=svg)
 

@@ -25,7 +25,7 @@ class RewardType(Labelled, enum.StrEnum):
 
 
 set_labels(RewardType, {RewardType.PHYSICAL: _l("Physical"), RewardType.VOUCHER: _l("Voucher"),
-                        RewardType.E_CODE: _l("E-code")})
+                        RewardType.E_CODE: _l("E-code")}, stored_as="reward_type")
 
 
 class OrderStatus(Labelled, enum.StrEnum):
@@ -41,7 +41,7 @@ class OrderStatus(Labelled, enum.StrEnum):
 set_labels(OrderStatus, {OrderStatus.ORDERED: _l("Ordered"), OrderStatus.PROCESSING: _l("Processing"),
                          OrderStatus.SHIPPED: _l("Shipped"), OrderStatus.DELIVERED: _l("Delivered"),
                          OrderStatus.RETURNED: _l("Returned"), OrderStatus.LOST: _l("Lost"),
-                         OrderStatus.CANCELLED: _l("Cancelled")})
+                         OrderStatus.CANCELLED: _l("Cancelled")}, stored_as="order_status")
 
 
 class IssueType(Labelled, enum.StrEnum):
@@ -58,7 +58,7 @@ set_labels(IssueType, {IssueType.NOT_DELIVERED: _l("Not delivered"), IssueType.L
                        IssueType.DAMAGED: _l("Damaged"), IssueType.WRONG_ITEM: _l("Wrong item"),
                        IssueType.MISSING_PART: _l("Missing part"),
                        IssueType.CODE_NOT_WORKING: _l("Voucher or code not working"),
-                       IssueType.ADDRESS_PROBLEM: _l("Address problem")})
+                       IssueType.ADDRESS_PROBLEM: _l("Address problem")}, stored_as="issue_type")
 
 
 class Resolution(Labelled, enum.StrEnum):
@@ -71,7 +71,8 @@ class Resolution(Labelled, enum.StrEnum):
 
 set_labels(Resolution, {Resolution.RESHIPPED: _l("Reshipped"), Resolution.REPLACEMENT: _l("Replacement"),
                         Resolution.POINTS_REFUNDED: _l("Points refunded"),
-                        Resolution.VOUCHER_REISSUED: _l("Voucher reissued"), Resolution.NO_ACTION: _l("No action")})
+                        Resolution.VOUCHER_REISSUED: _l("Voucher reissued"), Resolution.NO_ACTION: _l("No action")},
+           stored_as="resolution")
 
 
 class RewardEvent(enum.StrEnum):

@@ -12,14 +12,17 @@ from wtforms.validators import Length, Optional
 
 from helpdesk.cases.models import Category
 from helpdesk.forms import choices
+from helpdesk.labels import label_for
 from helpdesk.programs.models import LOCALES
 from helpdesk.scripts.definition import QUESTION_TYPES
 from helpdesk.scripts.schema import ACTION_STATUSES, MAX_SAY, MAX_STEPS
 
 CATEGORY_CHOICES = choices((c.value, c.label) for c in Category)
-QUESTION_CHOICES = choices([("", "No question"), *((t, t.replace("_", "/")) for t in QUESTION_TYPES)])
+QUESTION_LABELS = {"text": _l("Text"), "yes_no": _l("Yes/no"), "choice": _l("Choice"), "number": _l("Number"),
+                   "date": _l("Date")}
+QUESTION_CHOICES = choices([("", _l("No question")), *((t, QUESTION_LABELS[t]) for t in QUESTION_TYPES)])
 ACTION_CATEGORY_CHOICES = choices([("", "—"), *((c.value, c.label) for c in Category)])
-ACTION_STATUS_CHOICES = choices([("", "—"), *((s, s.replace("_", " ")) for s in ACTION_STATUSES)])
+ACTION_STATUS_CHOICES = choices([("", "—"), *((s, label_for("status", s)) for s in ACTION_STATUSES)])
 BLANK_BRANCHES = 2
 
 

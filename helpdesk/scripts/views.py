@@ -13,7 +13,7 @@ from helpdesk.forms import choices
 from helpdesk.programs.services import visible_programs
 from helpdesk.scripts import fileformat
 from helpdesk.scripts.checker import check_document
-from helpdesk.scripts.forms import ScriptForm, form_data
+from helpdesk.scripts.forms import QUESTION_LABELS, ScriptForm, form_data
 from helpdesk.scripts.schema import Problem
 from helpdesk.scripts.services.effectiveness import script_effectiveness
 from helpdesk.scripts.services.preview import preview_steps, sample_case
@@ -109,7 +109,7 @@ def _editor(script):
         form = ScriptForm(data=form_data(fileformat.to_document(definition_of(latest_version(script)))))
     else:
         form = ScriptForm()
-    shared = [("all", "All programs")] if may_change_shared(current_user) else []
+    shared = [("all", _("All programs"))] if may_change_shared(current_user) else []
     programs = [(p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user)]
     form.program.choices = choices([*shared, *programs])
     if script is not None:
@@ -142,8 +142,8 @@ def _editor(script):
         if field is not None:
             field.errors = [*field.errors, problem.message]
     form.pad()
-    return render_template("scripts/edit.html", form=form, script=script, problems=problems, preview=preview,
-                           sample=case), status
+    return render_template("scripts/edit.html", form=form, question_labels=QUESTION_LABELS, script=script,
+                           problems=problems, preview=preview, sample=case), status
 
 
 @bp.route("/scripts/effectiveness")
