@@ -90,5 +90,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from helpdesk.demo_data import demo_data_command
+    from helpdesk.operations import guard_commands
 
     app.cli.add_command(demo_data_command)
+    guard_commands(app.cli)  # last: every command the features (and Flask-Migrate's db) added

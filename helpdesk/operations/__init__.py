@@ -2,11 +2,15 @@
 (:mod:`.views`, :mod:`.metrics`), the workers' heartbeats (:mod:`.heartbeats`), the admins' System page and the
 staff pages' banner when no worker beats. Deployment recipes are in ``deploy/``."""
 
+import sys
 import time
+from functools import wraps
 from ipaddress import ip_network
 
+import click
 from flask import Flask, g, request
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 
 from helpdesk.config import ConfigurationError
 
@@ -44,3 +48,42 @@ def worker_banner() -> bool:
     from helpdesk.operations.health import worker_silent
 
     return current_user.is_authenticated and current_user.is_manager and worker_silent()
+
+
+def exit_unless_ready_to_serve(app: Flask) -> None:
+    """Before gunicorn binds its port (``deploy/gunicorn.conf.py``): a database that cannot be reached or whose
+    schema is not this code's ends the server with one line naming ``DATABASE_URL`` (and what to run)."""
+    from helpdesk.extensions import db
+    from helpdesk.operations.health import database_problem
+
+    with app.app_context():
+        problem = database_problem()
+        db.engine.dispose()  # nothing opened here may be shared with the processes gunicorn forks
+    if problem:
+        sys.exit(f"Error: {problem}")
+
+
+def guard_commands(group: click.Group) -> None:
+    """Every command of ``group`` (and its subgroups) answers a database that fails with one line naming
+    ``DATABASE_URL`` and exit status 1, never a traceback."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            guard_commands(command)
+        elif command.callback is not None and not getattr(command.callback, "database_guarded", False):
+            command.callback = _guarded(command.callback)
+
+
+def _guarded(callback):
+    @wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except OperationalError as error:
+            from helpdesk.extensions import db
+            from helpdesk.operations.health import failure_reason
+
+            url = db.engine.engine.url.render_as_string(hide_password=True)
+            raise click.ClickException(f"DATABASE_URL ({url}): {failure_reason(error)}") from None
+
+    run.database_guarded = True
+    return run

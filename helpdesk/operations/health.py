@@ -84,11 +84,12 @@ def database_problem() -> str | None:
         with unit_of_work() as session:
             problem = schema(session.connection()).problem()
     except DBAPIError as error:
-        return f"DATABASE_URL: cannot reach the database at {url}: {_reason(error)}"
+        return f"DATABASE_URL: cannot reach the database at {url}: {failure_reason(error)}"
     return f"DATABASE_URL ({url}): {problem}" if problem else None
 
 
-def _reason(error: DBAPIError) -> str:
+def failure_reason(error: DBAPIError) -> str:
+    """The first line of what the database driver said."""
     lines = str(error.orig or type(error).__name__).strip().splitlines()
     return lines[0] if lines else type(error.orig).__name__
 
@@ -130,7 +131,7 @@ def readiness(now: datetime | None = None) -> list[Check]:
     except DBAPIError as error:
         db.session.rollback()
         unreachable = _("the database cannot be reached")
-        return [Check("database", False, _reason(error))] + [Check(name, False, unreachable)
+        return [Check("database", False, failure_reason(error))] + [Check(name, False, unreachable)
                                                      for name in ("schema", "worker", "outbox")]
     schema_check = Check("schema", state.status == "current", state.problem() or ", ".join(state.current))
     if not schema_check.ok:  # the tables read next may not be there

@@ -12,12 +12,15 @@ due text, the workers' heartbeat age.
 """
 
 import os
+from pathlib import Path
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
 from helpdesk.database import utcnow
 
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # each process writes its values there from the first metric on
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 REQUEST_SECONDS = Histogram(
     "helpdesk_request_duration_seconds", "Time to answer a request, by endpoint", ["endpoint", "method"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))

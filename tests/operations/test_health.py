@@ -6,8 +6,12 @@ from sqlalchemy import text
 
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
+from helpdesk.jobs.worker import worker_command
+from helpdesk.operations.models import WorkerHeartbeat
 from helpdesk.telephony.models import Message
+from helpdesk.telephony.outbox import send_sms
 from tests.conftest import build_app
+from tests.factories import SYSTEM
 from tests.operations.conftest import heartbeat
 
 
@@ -83,3 +87,13 @@ def test_readyz_fails_when_the_database_cannot_be_reached(tmp_path):
     assert response.status_code == 503
     assert failing(response) == {"database": "unable to open database file",
                                  **dict.fromkeys(("schema", "worker", "outbox"), "the database cannot be reached")}
+
+
+def test_one_worker_pass_records_its_heartbeat_and_jobs(runner, make):
+    program = make.program()
+    send_sms(program, "+48601234567", "Your parcel is on its way", actor=SYSTEM)
+    db.session.commit()
+    result = runner.invoke(worker_command, ["--once"])
+    assert result.exit_code == 0, result.output
+    (row,) = db.session.query(WorkerHeartbeat).all()
+    assert row.jobs_done == 1 and row.stopped_at is not None
