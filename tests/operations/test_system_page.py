@@ -45,7 +45,7 @@ def test_the_banner_shows_on_managers_and_admins_pages_when_no_worker_beat_for_t
         with app.test_client() as browser:
             login(browser, user)
             pages[user.role.value] = browser.get(url).get_data(as_text=True)
-    assert BANNER in pages["manager"] and "Tell an administrator." in pages["manager"]
+    assert BANNER in pages["manager"] and "Ask an admin to start one." in pages["manager"]
     assert BANNER in pages["admin"] and 'href="/admin/system"' in pages["admin"]
     assert BANNER not in pages["agent"]
 
