@@ -40,6 +40,11 @@ def test_a_missing_or_wrong_database_url_stops_every_command_with_one_line(url, 
     assert one_line_error(flask("worker", "--once", DATABASE_URL=url)).startswith(expected)
 
 
+def test_a_missing_secret_key_stops_the_app_with_one_line(tmp_path):
+    done = flask("worker", "--once", DATABASE_URL=f"sqlite:///{tmp_path}/helpdesk.db", SECRET_KEY="")
+    assert one_line_error(done).startswith("Error: SECRET_KEY must be set")
+
+
 def test_an_unreachable_database_stops_the_worker_and_the_cli_with_one_line():
     worker = one_line_error(flask("worker", DATABASE_URL=UNREACHABLE))
     assert worker.startswith("Error: DATABASE_URL: cannot reach the database at postgresql+psycopg://helpdesk@127"
