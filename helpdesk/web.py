@@ -12,6 +12,7 @@ from babel.units import format_unit
 from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -93,19 +94,39 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+ERROR_TITLES = {400: _l("Bad request"), 401: _l("Sign-in needed"), 403: _l("Not allowed"), 404: _l("Not found"),
+                405: _l("Not possible here"), 409: _l("Conflict"), 413: _l("File too large"),
+                422: _l("Not valid"), 429: _l("Too many attempts"), 500: _l("Something went wrong")}
+# What a page says for the HTTP errors werkzeug raises (its own descriptions are English only).
+ERROR_MESSAGES = {
+    400: _l("The request could not be read. Go back and try again."),
+    403: _l("Your role or your programs do not give access to this page."),
+    404: _l("There is no such page, or it belongs to a program you do not serve."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The file is larger than the upload limit."),
+    429: _l("Too many attempts in a short time. Wait a little and try again."),
+    500: _l("The page could not be shown. The error was logged; try again in a moment."),
+}
+
+
+def _error_page(status: int, message):
+    return render_template("error.html", status=status, title=ERROR_TITLES.get(status, status),
+                           message=message), status
+
+
 def register_web_errors(app: Flask) -> None:
     @app.errorhandler(HelpdeskError)
     def helpdesk_error(exc: HelpdeskError):
         if _wants_json():
             return json_error(exc.status, exc.code, exc.message, getattr(exc, "fields", None))
-        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+        return _error_page(exc.status, exc.message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if _wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             return json_error(exc.code or 500, code, exc.description or exc.name)
-        return render_template("error.html", status=exc.code, message=exc.description), exc.code
+        return _error_page(exc.code, ERROR_MESSAGES.get(exc.code, exc.description))
 
 
 def local_time(moment: datetime | None, timezone: str, fmt: str | None = None) -> str:
