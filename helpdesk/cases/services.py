@@ -252,5 +252,4 @@ def staff_names(events: list[CaseEvent]) -> dict[str, str]:
               for key in ("old", "new", "assignee")} - {None}
     if not emails:
         return {}
-    rows = db.session.execute(select(User.email, User.name).where(User.email.in_(emails)))
-    return {email: name for email, name in rows}
+    return dict(db.session.execute(select(User.email, User.name).where(User.email.in_(emails))).tuples().all())
