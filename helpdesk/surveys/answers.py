@@ -18,7 +18,7 @@ from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
 from helpdesk.surveys.dispatch import mark_sent
 from helpdesk.surveys.models import LOW_SCORES, FollowUp, Survey, SurveyEvent, SurveyStatus
-from helpdesk.surveys.replies import parse_score
+from helpdesk.surveys.replies import parse_reply
 from helpdesk.surveys.scheduling import SURVEYS
 from helpdesk.surveys.stats import count_answer
 from helpdesk.surveys.texts import survey_text
@@ -68,7 +68,7 @@ def awaiting_comment(participant_id: int, now: datetime) -> Survey | None:
 
 
 def _take_score(survey: Survey, message: Message, now: datetime) -> bool:
-    score = parse_score(message.body)
+    score = parse_reply(message.body).score
     if score is None and survey.re_asked:
         return False  # asked once already: an ordinary text now
     if survey.status == SurveyStatus.SENDING:
