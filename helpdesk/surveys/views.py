@@ -12,7 +12,7 @@ from helpdesk.programs.services import get_program
 from helpdesk.reports.periods import Period, today_in
 from helpdesk.reports.queries import agent_answers, agent_figures
 from helpdesk.surveys.forms import LANGUAGES, TEXT_LABELS, FollowUpForm, SurveySettingsForm
-from helpdesk.surveys.models import Survey
+from helpdesk.surveys.models import SCALES, Survey
 from helpdesk.surveys.recovery import complete_follow_up, get_survey, open_follow_ups, surveys_of_case
 from helpdesk.surveys.scheduling import REASONS
 from helpdesk.surveys.settings import rules_for, update_survey_settings
@@ -80,10 +80,11 @@ def settings(code):
         return redirect(url_for("surveys.settings", code=program.code))
     status = 422 if request.method == "POST" else 200
     scale = int(form.scale.data) if form.scale.data in ("5", "10") else rules.scale.top
-    defaults = {locale: {key: default_text(locale, key, scale) for key in KEYS} for locale in LANGUAGES}
+    defaults = {top: {locale: {key: default_text(locale, key, top) for key in KEYS} for locale in LANGUAGES}
+                for top in SCALES}
     limits = {"warn": WARN_SEGMENTS, "max": MAX_SEGMENTS, "case": SAMPLE_CASE}
     return render_template("surveys/settings.html", program=program, form=form, defaults=defaults,
-                           form_languages=LANGUAGES, limits=limits), status
+                           form_languages=LANGUAGES, limits=limits, scale=scale), status
 
 
 def long_texts(program, texts: dict):

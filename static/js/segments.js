@@ -3,7 +3,10 @@
 // <form data-segment-form data-program-name=".." data-sample-case=".." data-warn="3" data-max="6"
 //       data-counter-template="{units} characters · {encoding} · {segments} SMS segment(s)"
 //       data-warn-text=".." data-max-text="..">
-//   <textarea data-segments placeholder="the standard text"></textarea> <div data-segment-count></div>
+//   <input name="scale" type="radio" value="5|10">
+//   <textarea data-segments placeholder="the standard text" data-default-5=".." data-default-10=".."></textarea>
+//   <div id="(the textarea's id)-count"></div>
+// Choosing a scale shows that scale's standard texts.
 "use strict";
 
 const GSM7_BASIC = new Set(Array.from(
@@ -36,6 +39,10 @@ document.querySelectorAll("form[data-segment-form]").forEach((form) => {
       counter.classList.toggle("text-warning-emphasis", over === "warn");
     };
     box.addEventListener("input", update);
+    form.querySelectorAll("input[name=scale]").forEach((radio) => radio.addEventListener("change", () => {
+      box.placeholder = box.dataset["default-" + radio.value] || box.placeholder;
+      update();
+    }));
     update();
   });
 });

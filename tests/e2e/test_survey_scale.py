@@ -1,6 +1,8 @@
 """A manager switches a program to the 0-10 scale and writes the Polish question, watching the live segment
 counter; participants answer through the phone simulator, and the dashboard shows NPS."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -49,8 +51,10 @@ def test_a_program_on_0_to_10_asks_its_own_polish_question_and_shows_nps(live_se
     facts = program_with_cases
     sign_in(facts["manager"])
     page.goto(live_server.path_for("surveys.settings", code=facts["code"]))
-    page.get_by_label("0 to 10 (CSAT and NPS)").check()
     question = page.get_by_label("Question (Polish)")
+    expect(question).to_have_attribute("placeholder", re.compile(r"od 1 \(zle\) do 5"))
+    page.get_by_label("0 to 10 (CSAT and NPS)").check()
+    expect(question).to_have_attribute("placeholder", re.compile(r"od 0 \(zle\) do 10"))  # the standard 0-10 text
     counter = page.locator(f"#{question.get_attribute('id')}-count")
     expect(counter).to_contain_text("GSM-7 · 1 SMS segment")  # the standard text, in plain letters
     question.fill(POLISH_WITH_DIACRITICS)
