@@ -44,7 +44,8 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_SCANNED = 2_000  # a score comes first in a long text, if anywhere
-MAX_WORDS_FOR_WORDS = 12  # in longer texts words like "good" or "one" are rarely the rating
+MAX_WORDS_FOR_WORDS = 12  # in longer texts words like "good" are rarely the rating
+MAX_WORDS_FOR_NUMBER_WORDS = 3
 SCALES = {5: (1, 5), 10: (0, 10)}
 # Where the five levels of a verbal rating sit on a scale: on 1-5 they are 5, 4, 3, 2, 1; on 0-10 10, 8, 5, 2, 0.
 LEVEL_FRACTION = {5: 1.0, 4: 0.8, 3: 0.5, 2: 0.2, 1: 0.0}
@@ -129,6 +130,12 @@ OUT_OF_WORDS = {"z", "of", "из", "na", "на"}
 # A number within three words after one of these is the rating the participant gives.
 CUES = {"daje", "dam", "ocena", "ocene", "oceniam", "ocenka", "give", "giving", "gave", "rate", "rating",
         "score", "say", "ставлю", "поставлю", "оценка", "оценку", "оцениваю", "даю", "na", "на"}
+# Words that follow a score inside a reply ("agent 5 but courier 2", "5 dla konsultanta", "4 спасибо").
+FOLLOWERS = {"bo", "because", "but", "ale", "i", "and", "a", "и", "но", "а", "потому", "так", "since", "as", "gdyz",
+             "poniewaz", "ze", "for", "za", "dla", "from", "od", "от", "за", "для", "to", "out", "of", "z", "na",
+             "на", "из", "plus", "minus", "thanks", "thank", "thx", "dzieki", "dziekuje", "спасибо", "благодарю",
+             "pozdrawiam", "regards", "all", "everything", "wszystko", "все", "is", "jest", "это", "overall",
+             "ogolnie", "в", "w", "in", "at"}
 FILLER = {"thanks", "thank", "you", "thx", "ty", "dzieki", "dziekuje", "dziekujemy", "dziekuja", "serdecznie",
           "bardzo", "спасибо", "благодарю", "большое", "pozdrawiam", "pozdr", "regards", "hi", "hello", "dzien",
           "dobry", "привет", "здравствуйте", "please", "prosze", "a", "i", "and", "и", "but", "ale", "но",
@@ -187,6 +194,7 @@ def _phrases(levels: dict[int, str]) -> list[tuple[str, int]]:
 
 
 VERBAL_PHRASES = _phrases(VERBAL)
+VERBAL_FIRST_WORDS = {phrase.split()[0] for phrase, _ in VERBAL_PHRASES if phrase[0].isalpha()}
 NUMBER_WORDS = {fold(word): (value, None) for value, words in NUMERALS.items() for word in words.split()}
 NUMBER_WORDS |= {fold(word): (value, 5) for value, words in GRADES.items() for word in words.split()}
 
@@ -273,7 +281,17 @@ def _is_a_measure(text: str, folded: str, start: int, end: int, token: str) -> b
     previous = [word.strip(",;:(") for word in _previous_words(folded, start, 2)]
     if len(previous) == 2 and previous[1] in OUT_OF_WORDS and UNIT_AFTER.match(previous[0]):
         return True  # "3 paczki z 5": the count's total
-    return bool(previous and previous[-1] in MARKER_BEFORE)
+    if previous and previous[-1] in MARKER_BEFORE:
+        return True
+    # Inside a text, a number followed by a word that does not go with a score counts something: "mam 2 pytania"
+    inside = following is not None and _WORD.search(folded[:start]) and not _is_cued(folded, start)
+    return bool(inside and not _may_follow_a_score(following.group(1)))
+
+
+def _may_follow_a_score(word: str) -> bool:
+    letters = _WORD.match(word)
+    return letters is None or letters.group() in FOLLOWERS or letters.group() in VERBAL_FIRST_WORDS or bool(
+        _STAR_UNITS.match(word))
 
 
 def _is_cued(folded: str, start: int) -> bool:
@@ -299,19 +317,19 @@ def _lone_number(token: str, start: int, end: int, folded: str, scale: int) -> _
 
 
 def _number_words(folded: str, words: list[str], scale: int) -> list[_Rating]:
-    """Number words and grades; in a longer text only after a rating word ("daję piątkę")."""
+    """Number words and grades: as the reply's first word, in a reply of a few words, or after a rating word
+    ("daję piątkę"); elsewhere "one" or "jeden" is rarely a score ("jeden nie doszedł")."""
     low, high = SCALES[scale]
-    ratings, position, previous = [], 0, ""
-    for word in words:
+    ratings, position = [], 0
+    for index, word in enumerate(words):
         start = folded.index(word, position)
         position = start + len(word)
         value, out_of = NUMBER_WORDS.get(word, (None, None))
-        cued = _is_cued(folded, start)
-        if value is None or (len(words) > 8 and not cued) or (word == "one" and previous in
-                                                                NOT_A_NUMERAL_BEFORE_ONE):
-            previous = word
+        if value is None or (word == "one" and index and words[index - 1] in NOT_A_NUMERAL_BEFORE_ONE):
             continue
-        previous = word
+        cued = _is_cued(folded, start)
+        if not (cued or index == 0 or len(words) <= MAX_WORDS_FOR_NUMBER_WORDS):
+            continue
         following = re.match(r"\s*(\S+)", folded[position:])
         if following and UNIT_AFTER.match(following.group(1)):
             continue  # "two days", "пять дней"

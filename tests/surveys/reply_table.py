@@ -46,7 +46,9 @@ DEVELOPMENT = [
     ("waited 3 days, but 5", 5, 5), ("dzwoniłem 3 razy", 5, None), ("ждал 2 недели", 5, None),
     ("paczka przyszła 5 maja", 5, None), ("order #4 still missing", 5, None), ("zapłaciłem 50 zł", 5, None),
     ("o 5 rano", 5, None), ("10:30", 5, None), ("2-3 dni", 5, None), ("5th time I write", 5, None),
-    ("+48 601 234 567", 5, None), ("nr 3", 5, None),
+    ("+48 601 234 567", 5, None), ("nr 3", 5, None), ("Mam 2 pytania", 5, None),
+    ("kupiłem 3 produkty i jeden nie doszedł", 5, None), ("after 2 attempts nobody answered", 5, None),
+    ("5 jestem bardzo zadowolona", 5, 5), ("było ok, 4", 5, 4),
     # no score at all
     ("0", 5, 1), ("55", 5, None), ("100%", 5, None), ("", 5, None), ("   ", 5, None), ("ten", 5, None),
     ("шесть", 5, None), ("no one called me back", 5, None), ("спасибо", 5, None), ("dziękuję", 5, None),
@@ -125,4 +127,5 @@ TRAPS = {reply for reply, _, score in DEVELOPMENT + HELD_OUT if any(
     marker in reply for marker in ("tydz", "tygod", "dni", "dzień", "raz", "week", "day", "month", "недел",
                                    "дн", "раз", "maja", "мая", "May", "#", "№", "nr", "zł", "$", ":", "time",
                                    "call", "paczk", "punkt", "балл", "godzin", "email", "case", "sprawa",
-                                   "12.05", "3rd", "2x", "4,99", "5pm"))}
+                                   "12.05", "3rd", "2x", "4,99", "5pm", "pytania", "produkty",
+                                   "attempts"))}
