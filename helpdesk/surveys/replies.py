@@ -10,10 +10,12 @@ order of trust:
    review. A number that is a duration, a count, a price, a date, a time or a case number is never a score:
    it is followed by a unit ("2 tygodnie", "3 razy", "50 zł", "5 maja", "5th"), preceded by a marker
    ("#5", "nr 5", "case 5", "May 5", "$5", "o 5"), part of a time or range ("10:30", "2-3"), or longer than
-   two digits. A number after a rating word ("daję 4", "I give it a 4", "ставлю 4") outranks the others.
+   two digits; inside a text, a number followed by a word that does not go with a score counts something
+   ("mam 2 pytania"). A number after a rating word ("daję 4", "I give it a 4", "ставлю 4") outranks the
+   others. Number words count as the first word, in replies of up to three words, or after a rating word.
 2. **Stars**: ``⭐⭐⭐⭐`` is 4 out of 5; ``★★★☆☆`` is 3.
-3. **Words and emoji** in short replies (the table in :mod:`helpdesk.surveys.reply_words`), negations turned over ("not good" is
-   low, "not bad" is good). A question ("?" or a question word first) gets no verbal score: it is for an
+3. **Words and emoji** in short replies (the table in :mod:`helpdesk.surveys.reply_words`), negations turned
+   over ("not good" is low, "not bad" is good). A question ("?" or a question word first) gets no verbal score: it is for an
    agent.
 
 Two different numbers ("5 for the agent, 2 for the courier"), or a number and words far apart ("5, but the
