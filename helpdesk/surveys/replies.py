@@ -15,8 +15,8 @@ order of trust:
    others. Number words count as the first word, in replies of up to three words, or after a rating word.
 2. **Stars**: ``⭐⭐⭐⭐`` is 4 out of 5; ``★★★☆☆`` is 3.
 3. **Words and emoji** in short replies (the table in :mod:`helpdesk.surveys.reply_words`), negations turned
-   over ("not good" is low, "not bad" is good). A question ("?" or a question word first) gets no verbal score: it is for an
-   agent.
+   over ("not good" is low, "not bad" is good). A question ("?" or a question word first) gets no verbal
+   score: it is for an agent.
 
 Two different numbers ("5 for the agent, 2 for the courier"), or a number and words far apart ("5, but the
 courier was terrible"), give the lower score, the whole text as the comment, and ``needs_review``.
