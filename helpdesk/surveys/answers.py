@@ -46,7 +46,9 @@ TWILIO_OPT_OUT_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit
 
 
 def take_reply(message: Message, *, now: datetime | None = None) -> bool:
-    """Handle ``message`` as a survey answer or comment; False when no survey of the sender is waiting for it."""
+    """Handle ``message`` as a survey answer or comment. False leaves it to the ordinary filing, for an agent: no
+    survey of the sender is waiting, the text holds no score (after the one re-ask, or it is a question or a
+    longer text), or it asks something besides its score or comment (recorded, and filed too)."""
     now = now or utcnow()
     participant_id = message.participant_id
     survey = open_survey(participant_id, now)
