@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from helpdesk.cases.services import update_case
 from helpdesk.jobs.surveys import dispatch_due_surveys
+from helpdesk.surveys.texts import measure
 from tests import factories
 
 pytestmark = pytest.mark.browser
@@ -86,3 +87,19 @@ def test_a_program_on_0_to_10_asks_its_own_polish_question_and_shows_nps(live_se
     expect(headline.locator('[data-figure="csat"]')).to_have_text("66.7 %")
     expect(headline.locator('[data-figure="average"]')).to_have_text("8.33")
     expect(page.locator("#comments")).to_contain_text("czekałem 2 tygodnie")
+
+
+def test_the_live_counter_counts_as_the_server_does(live_server, page, sign_in, program_with_cases):
+    """The script's count (static/js/segments.js) against the server's rule, on Twilio's edge cases."""
+    sign_in(program_with_cases["manager"])
+    page.goto(live_server.path_for("surveys.settings", code=program_with_cases["code"]))
+    box = page.get_by_label("Thanks for a comment (English)")
+    counter = page.locator(f"#{box.get_attribute('id')}-count")
+    for text in ("a" * 160, "a" * 161, "€" * 80, "€" * 81, "{program} ^{case}", "ż" * 70, "ż" * 71, "👍" * 35,
+                 "👍" * 36, "Ж" * 403):
+        box.fill(text)
+        count = measure(text, "Aurora Rewards")
+        expect(counter).to_contain_text(f"{count.units} characters · {count.encoding} · {count.segments} SMS")
+    expect(counter).to_contain_text("cannot be saved")  # 403 UCS-2 characters: 7 segments
+    box.fill("Ж" * 202)
+    expect(counter).to_contain_text("allowed, but every segment is billed")
