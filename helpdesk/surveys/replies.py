@@ -11,7 +11,9 @@ order of trust:
    it is followed by a unit ("2 tygodnie", "3 razy", "50 zł", "5 maja", "5th"), preceded by a marker
    ("#5", "nr 5", "case 5", "May 5", "$5", "o 5"), part of a time or range ("10:30", "2-3"), or longer than
    two digits; inside a text, a number followed by a word that does not go with a score counts something
-   ("mam 2 pytania"). A number after a rating word ("daję 4", "I give it a 4", "ставлю 4") outranks the
+   ("mam 2 pytania"). Points are loyalty points ("5 баллов не начислили") unless the reply is nothing but
+   them ("5 баллов") or they follow a rating word; a range is a measure unless it stands alone ("4-5" is two
+   ratings). A number after a rating word ("daję 4", "I give it a 4", "ставлю 4") outranks the
    others. Number words count as the first word, in replies of up to three words, or after a rating word.
 2. **Stars**: ``⭐⭐⭐⭐`` is 4 out of 5; ``★★★☆☆`` is 3.
 3. **Words and emoji** in short replies (the table in :mod:`helpdesk.surveys.reply_words`), negations turned
@@ -59,6 +61,7 @@ from helpdesk.surveys.reply_words import (
     NUMERALS,
     ORDINAL,
     OUT_OF_WORDS,
+    POINTS,
     QUESTION_WORDS,
     UNIT_AFTER,
     VERBAL,
@@ -75,6 +78,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _FILLED_STARS = "⭐🌟★✪✫✬✭✮✯✰"
 _STAR_RUN = re.compile(f"[{_FILLED_STARS}☆✩](?:\\s*[{_FILLED_STARS}☆✩])*")
 _STAR_UNITS = re.compile(r"^\s*(?:stars?|gwiazd\w*|звезд\w*|звёзд\w*)", re.IGNORECASE)
+_RATING_UNITS = re.compile(r"^\s*(?:stars?|gwiazd\w*|звезд\w*|звёзд\w*|балл\w*|punkt\w*|pkt|points?)",
+                           re.IGNORECASE)
 _EDGES = " \t\r\n,.;:!-–—()*_\"'"
 
 
@@ -143,7 +148,10 @@ def parse_reply(reply: str | None, scale: int = 5) -> Reply:
         return Reply(_to_scale(lowest.fraction, low, high), text.strip() or None, needs_review=True, asks=asks,
                      words=len(words))
     first = min(used, key=lambda r: r.start)
-    return Reply(_to_scale(first.fraction, low, high), _comment(text, used), needs_review=first.review, asks=asks,
+    comment = _comment(text, used)
+    if comment and used is verbal:  # words are part of the sentence: "super, tylko kurier się spóźnił"
+        comment = text.strip(_EDGES)
+    return Reply(_to_scale(first.fraction, low, high), comment, needs_review=first.review, asks=asks,
                  words=len(words))
 
 
@@ -170,12 +178,14 @@ def _previous_words(folded: str, start: int, count: int) -> list[str]:
 
 
 def _numbers(text: str, folded: str, scale: int) -> list[_Rating]:
-    ratings = []
+    ratings, denominator_end = [], 0
     for match in _NUMBER.finditer(text):
         start, end, token = match.start(), match.end(), match.group()
+        if start < denominator_end:
+            continue  # the 10 of "9 na 10"
         out_of = _OUT_OF.match(text, end)
         if out_of is not None:
-            rating = _rated_out_of(token, int(out_of.group(1)), start, out_of.end(), folded)
+            rating, denominator_end = _rated_out_of(token, int(out_of.group(1)), start, out_of.end()), out_of.end()
         elif _is_a_measure(text, folded, start, end, token):
             continue
         else:
@@ -185,14 +195,27 @@ def _numbers(text: str, folded: str, scale: int) -> list[_Rating]:
     return ratings
 
 
+def _in_a_range(text: str, folded: str, start: int, end: int) -> bool:
+    """Part of a range that measures something: "2-3 dni", a date "12-05-2026"; "4-5" alone is two ratings."""
+    after, before = re.match(r"[-–](\d+)", text[end:]), re.search(r"(\d+)[-–]$", text[:start])
+    if after is None and before is None:
+        return False
+    first = before.start() if before else start
+    last = end + after.end() if after else end
+    numbers = [int(n) for n in _NUMBER.findall(text[first:last].replace("–", "-").replace("-", " "))]
+    following = re.match(r"[\s-]*([^\s\d.,!?;:()]+)", folded[last:])
+    return (bool(re.match(r"[-–.]\d", text[last:])) or max(numbers) > 10
+            or bool(following and (UNIT_AFTER.match(following.group(1)) or POINTS.match(following.group(1)))))
+
+
 def _is_a_measure(text: str, folded: str, start: int, end: int, token: str) -> bool:
     before, after = text[max(0, start - 1):start], text[end:end + 2]
     if token.count(".") + token.count(",") > 1 or len(token.split(".")[0].split(",")[0]) > 2:
         return True  # a date, a long number
     if before.isalpha() or before in ("#", "№", "$", "€", "£", "+", ":", "/") or after[:1] in (":", "/", "%"):
         return True  # "A5", "#5", "$5", "+48", "10:30", "12/05", "50%"
-    if re.match(r"-\d|–\d", after) or re.search(r"\d\s*[-–]$", text[max(0, start - 3):start]):
-        return True  # a range: "2-3 dni"
+    if _in_a_range(text, folded, start, end):
+        return True
     if ORDINAL.match(folded[end:]):
         return True
     if token.count(".") + token.count(",") == 1 and len(re.split("[.,]", token)[1]) != 1:
@@ -200,6 +223,8 @@ def _is_a_measure(text: str, folded: str, start: int, end: int, token: str) -> b
     following = re.match(r"[\s-]*([^\s\d.,!?;:()]+)", folded[end:])
     if following and UNIT_AFTER.match(following.group(1)):
         return True
+    if following and POINTS.match(following.group(1)):
+        return not (_is_cued(folded, start) or _only_points(folded))
     previous = [word.strip(",;:(") for word in _previous_words(folded, start, 2)]
     if len(previous) == 2 and previous[1] in OUT_OF_WORDS and UNIT_AFTER.match(previous[0]):
         return True  # "3 paczki z 5": the count's total
@@ -208,6 +233,12 @@ def _is_a_measure(text: str, folded: str, start: int, end: int, token: str) -> b
     # Inside a text, a number followed by a word that does not go with a score counts something: "mam 2 pytania"
     inside = following is not None and _WORD.search(folded[:start]) and not _is_cued(folded, start)
     return bool(inside and not _may_follow_a_score(following.group(1)))
+
+
+def _only_points(folded: str) -> bool:
+    """Nothing but a number of points and thanks: "5 баллов", "5 punktów, dziękuję" give a rating."""
+    return not [word for word in _WORD.findall(folded) if not POINTS.match(word) and word not in FILLER
+                and word not in NUMBER_WORDS]
 
 
 def _may_follow_a_score(word: str) -> bool:
@@ -220,7 +251,7 @@ def _is_cued(folded: str, start: int) -> bool:
     return any(word.strip(",;:-") in CUES for word in _previous_words(folded, start, 3))
 
 
-def _rated_out_of(token: str, out_of: int, start: int, end: int, folded: str) -> _Rating | None:
+def _rated_out_of(token: str, out_of: int, start: int, end: int) -> _Rating | None:
     value = float(token.replace(",", "."))
     if out_of not in (5, 10, 100) or value > out_of:
         return None
@@ -253,8 +284,9 @@ def _number_words(folded: str, words: list[str], scale: int) -> list[_Rating]:
         if not (cued or index == 0 or len(words) <= MAX_WORDS_FOR_NUMBER_WORDS):
             continue
         following = re.match(r"\s*(\S+)", folded[position:])
-        if following and UNIT_AFTER.match(following.group(1)):
-            continue  # "two days", "пять дней"
+        if following and (UNIT_AFTER.match(following.group(1)) or (
+                POINTS.match(following.group(1)) and not cued and not _only_points(folded))):
+            continue  # "two days", "пять дней", "пять баллов не начислили"
         if out_of is not None:
             ratings.append(_Rating(_fraction(value, out_of), start, position, cued=cued))
         elif low <= value <= high:
@@ -302,9 +334,9 @@ def _comment(text: str, used: list[_Rating]) -> str | None:
     """The text without the spans the score was read from; None when nothing but thanks is left."""
     for rating in sorted(used, key=lambda r: -r.start):
         start, end = rating.start, rating.end
-        stars = _STAR_UNITS.match(text[end:])
-        if stars:
-            end += stars.end()
+        unit = _RATING_UNITS.match(text[end:])
+        if unit:
+            end += unit.end()
         if rating.cued and not text[end:].strip(_EDGES):  # "…, ale daję 4": the rating words go too
             cue = re.search(r"(?:\S+\s+){0,2}$", text[:start])
             words = cue.group().split() if cue else []

@@ -25,7 +25,7 @@ LEVEL_FRACTION = {5: 1.0, 4: 0.8, 3: 0.5, 2: 0.2, 1: 0.0}
 VERBAL = {
     5: """excellent|great|perfect|amazing|awesome|fantastic|outstanding|superb|brilliant|wonderful|super|
           very good|very happy|very satisfied|extremely satisfied|love it|the best|top|first class|
-          very helpful|five stars|
+          very helpful|five stars|recommend|highly recommend|recommended|polecam|polecam serdecznie|рекомендую|
           bardzo dobrze|bardzo dobra|bardzo dobry|bardzo dobre|swietnie|swietna|swietny|swietnie|doskonale|
           doskonala|rewelacja|rewelacyjnie|rewelacyjna|idealnie|na medal|wspaniale|fantastycznie|extra|ekstra|
           bardzo zadowolony|bardzo zadowolona|pelna satysfakcja|pelen profesjonalizm|bomba|petarda|
@@ -35,7 +35,7 @@ VERBAL = {
           👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|😀|😃|😁|😊|😍|🥰|❤|💯|👏|🤩|🙏""",
     4: """good|pretty good|quite good|nice|fine|all good|happy|satisfied|helpful|not bad|good job|
           dobrze|dobra|dobry|dobre|w porzadku|wszystko w porzadku|zadowolony|zadowolona|fajnie|niezle|
-          calkiem dobrze|wszystko dobrze|
+          calkiem dobrze|wszystko dobrze|wszystko ok|all ok|все ок|все ok|
           хорошо|хороший|хорошая|все хорошо|доволен|довольна|неплохо|в целом хорошо|все в порядке|
           👌|🙂""",
     3: """ok|okay|okey|average|so so|meh|alright|could be better|fair|
@@ -79,11 +79,14 @@ UNIT_AFTER = re.compile(
     r"^(?:(?:h|hrs?|x|k|zl|pln|usd|eur|euro|р|₽|\$|€|£|szt|pcs|km|kg|tys|тыс|sms|смс|am|pm|min|sec|sek|jan|feb|mar|"
     r"apr|may|jun|jul|aug|sept?|oct|nov|dec|raz|razy|times?|lat|rok|roku|dni|dnia|dzien|год|года|лет|раз|раза|"
     r"час|часа|часов|мин|сек|%)(?![^\W\d_])|minut|godz|hour|day|tydz|tygod|week|month|miesi|year|sekund|second|"
-    r"мину|дн|ден|сут|недел|месяц|балл|бал|punkt|point|pkt|dolar|dollar|руб|piece|item|pacz|parcel|package|"
+    r"мину|дн|ден|сут|недел|месяц|dolar|dollar|руб|piece|item|pacz|parcel|package|"
     r"посыл|штук|order|zamowi|заказ|call|telefon|звон|e?mail|письм|wiadomo|message|people|person|osob|человек|"
     r"styczn|lutego|marca|kwietni|maja|czerwc|lipc|sierpni|wrzesni|pazdziernik|listopad|grudni|januar|februar|"
     r"march|april|june|july|august|septemb|octob|novemb|decemb|январ|феврал|марта|апрел|мая|июн|июл|август|"
     r"сентябр|октябр|ноябр|декабр|rano|wieczor|утра|вечер|zlot)")
+# Points: loyalty points counted ("5 баллов не начислили"), unless the reply is short or the number comes after
+# a rating word: then they are the rating ("5 баллов", "daję 5 punktów").
+POINTS = re.compile(r"^(?:балл|бал|punkt|pkt|points?|pts)")
 # ... or written as an ordinal ("5th", "5-go", "5-го", "5-е").
 ORDINAL = re.compile(r"^-?(?:th|st|nd|rd|go|ego|ого|го|ои|ыи|еи|и|е|ом|я)(?![^\W\d_])")
 # ... or preceded by one of these words: a case or order number, a date, a price, a clock time.

@@ -9,7 +9,8 @@ parser's own examples, and is only measured (at least 97 % right, no trap misrea
 read 178 of 184 right (96.7 %); the six misses were fixed by general changes, not by editing their rows (table
 words folded like the replies, "could" no longer taken for a question, a negation over "jestem"/"very",
 "z 5" after a count, the inflection "paczek"), and three rows that repeated a development row or one of the
-parser's examples were dropped.
+parser's examples were dropped. Later, reading "5 баллов" as a rating first misread two held-out traps
+("3 punkty brakuje", "5 баллов не начислили"); the rule was narrowed to replies of points and thanks only.
 """
 
 DEVELOPMENT = [
@@ -48,7 +49,11 @@ DEVELOPMENT = [
     ("o 5 rano", 5, None), ("10:30", 5, None), ("2-3 dni", 5, None), ("5th time I write", 5, None),
     ("+48 601 234 567", 5, None), ("nr 3", 5, None), ("Mam 2 pytania", 5, None),
     ("kupiłem 3 produkty i jeden nie doszedł", 5, None), ("after 2 attempts nobody answered", 5, None),
-    ("5 jestem bardzo zadowolona", 5, 5), ("było ok, 4", 5, 4),
+    ("5 jestem bardzo zadowolona", 5, 5), ("było ok, 4", 5, 4), ("brakuje 5 punktów na koncie", 5, None),
+    ("12-05-2026", 5, None), ("8-10 minut", 5, None),
+    # points as the rating, ranges, recommendations
+    ("5 баллов", 5, 5), ("пять баллов", 5, 5), ("daję 5 punktów", 5, 5), ("9 na 10, dziękuję", 10, 9),
+    ("3-4", 5, 3), ("4-5", 5, 4), ("polecam", 5, 5), ("Nie polecam", 5, 2), ("Wszystko ok", 5, 4),
     # no score at all
     ("0", 5, 1), ("55", 5, None), ("100%", 5, None), ("", 5, None), ("   ", 5, None), ("ten", 5, None),
     ("шесть", 5, None), ("no one called me back", 5, None), ("спасибо", 5, None), ("dziękuję", 5, None),
@@ -128,4 +133,4 @@ TRAPS = {reply for reply, _, score in DEVELOPMENT + HELD_OUT if any(
                                    "дн", "раз", "maja", "мая", "May", "#", "№", "nr", "zł", "$", ":", "time",
                                    "call", "paczk", "punkt", "балл", "godzin", "email", "case", "sprawa",
                                    "12.05", "3rd", "2x", "4,99", "5pm", "pytania", "produkty",
-                                   "attempts"))}
+                                   "attempts", "12-05", "minut"))}

@@ -58,7 +58,8 @@ def test_the_parsers_own_examples_hold():
     ("5", None), ("Great, thanks!", None), ("bardzo dobrze, dziękuję", None),
     ("⭐⭐⭐⭐ kurier był miły", "kurier był miły"),
     ("4/5, delivery was slow", "delivery was slow"), ("5 stars, love it", "love it"),
-    ("super, kurier szybki", "kurier szybki"), ("Where is my parcel?", "Where is my parcel?"),
+    ("super, kurier szybki", "super, kurier szybki"), ("9 na 10, dziękuję", None),
+    ("Where is my parcel?", "Where is my parcel?"), ("5 баллов", None),
 ])
 def test_the_rest_of_the_reply_becomes_the_comment(reply, comment):
     assert parse_reply(reply).comment == comment
