@@ -22,8 +22,8 @@ order of trust:
 
 Two different numbers ("5 for the agent, 2 for the courier"), or a number and words far apart ("5, but the
 courier was terrible"), give the lower score, the whole text as the comment, and ``needs_review``.
-Otherwise the comment is the text without the score that was read (None when only greetings and thanks
-remain).
+Otherwise the comment is the text without the number or stars the score was read from, or the whole text
+when the rating was in words; None when only the rating, greetings and thanks are there.
 
 Examples (the parser's own; the held-out table in tests/surveys/reply_table.py does not repeat them):
 
