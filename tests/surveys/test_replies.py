@@ -95,3 +95,12 @@ def test_a_very_long_reply_is_read_from_its_start_quickly():
 
 def test_nothing_at_all_is_no_score():
     assert parse_reply(None) == replies.Reply(None, None)
+
+
+@pytest.mark.parametrize(("reply", "score"), [
+    ("bardzo dobrze", 5), ("super", 5), ("отлично", 5), ("всё хорошо, спасибо", 4), ("Great, thanks!", 5),
+    ("👍", 5), ("👍👍", 5), ("10", 5), ("10/10", 5), ("czekałem 2 tygodnie, ale ogólnie daję 4", 4),
+    ("2 bo czekałem tydzień", 2), ("3 dni czekania", None),
+])
+def test_the_replies_the_issue_found_misread_are_read_right(reply, score):
+    assert parse_reply(reply).score == score
