@@ -121,7 +121,12 @@ def _phrases(levels: dict[int, str]) -> list[tuple[str, int]]:
 
 
 VERBAL_PHRASES = _phrases(VERBAL)
+VERBAL_LEVELS = dict(VERBAL_PHRASES)
 VERBAL_FIRST_WORDS = {phrase.split()[0] for phrase, _ in VERBAL_PHRASES if phrase[0].isalpha()}
+# One pass finds them all, the longest phrase first where several start at one place.
+_VERBAL_WORDS = re.compile(r"(?<![^\W\d_])(?:" + "|".join(
+    re.escape(phrase) for phrase, _ in VERBAL_PHRASES if phrase[0].isalpha()) + r")(?![^\W\d_])")
+_VERBAL_EMOJI = re.compile("|".join(re.escape(phrase) for phrase, _ in VERBAL_PHRASES if not phrase[0].isalpha()))
 NUMBER_WORDS = {fold(word): (value, None) for value, words in NUMERALS.items() for word in words.split()}
 NUMBER_WORDS |= {fold(word): (value, 5) for value, words in GRADES.items() for word in words.split()}
 
@@ -303,17 +308,11 @@ def _stars(text: str) -> list[_Rating]:
 
 
 def _verbal(folded: str) -> list[_Rating]:
-    """Rating phrases, longest first, each span read once; a negation before one turns it over."""
-    taken = [False] * len(folded)
+    """Rating phrases and emoji; a negation before a phrase turns it over."""
     ratings = []
-    for phrase, level in VERBAL_PHRASES:
-        emoji = not phrase[0].isalpha()
-        pattern = re.escape(phrase) if emoji else rf"(?<![^\W\d_]){re.escape(phrase)}(?![^\W\d_])"
-        for match in re.finditer(pattern, folded):
-            if any(taken[match.start():match.end()]):
-                continue
-            taken[match.start():match.end()] = [True] * (match.end() - match.start())
-            level, start = _negated(folded, match.start(), level, emoji)
+    for pattern, emoji in ((_VERBAL_WORDS, False), (_VERBAL_EMOJI, True)):
+        for match in pattern.finditer(folded):
+            level, start = _negated(folded, match.start(), VERBAL_LEVELS[match.group()], emoji)
             ratings.append(_Rating(LEVEL_FRACTION[level], start, match.end()))
     return ratings
 
