@@ -68,9 +68,9 @@ def rules_for(program: Program) -> SurveyRules:
 
 
 def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, quiet_hours, fatigue_days,
-                           texts: dict, actor: Actor, scale=5) -> SurveySettings:
+                           texts: dict, actor: Actor, scale=None) -> SurveySettings:
     """Save the program's rules; an empty number means "the configured default", an empty text the standard
-    one. ``texts`` maps locale -> text key -> text; a text with an unknown placeholder or over the segment
+    one, no ``scale`` the program's current one. ``texts`` maps locale -> text key -> text; a text with an unknown placeholder or over the segment
     limit is refused, naming why (field ``text_<locale>_<key>``)."""
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
@@ -80,7 +80,7 @@ def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, qu
     quiet = errors.text("quiet_hours", quiet_hours, max_length=11, required=False)
     if quiet is not None:
         errors.check("quiet_hours", lambda: parse_quiet_hours(quiet))
-    top = errors.check("scale", lambda: _scale(scale))
+    top = errors.check("scale", lambda: scale_of(program).top if scale is None else _scale(scale))
     clean_texts = {}
     for locale in LOCALES:
         for key in KEYS:

@@ -11,7 +11,7 @@ from helpdesk.extensions import db
 from helpdesk.scripts.services.runs import start_run
 from helpdesk.surveys.models import SCALES, Survey, SurveyStatus
 from helpdesk.surveys.scheduling import due_time, out_of_quiet_hours, schedule_survey
-from helpdesk.surveys.settings import SurveyRules, parse_quiet_hours, update_survey_settings
+from helpdesk.surveys.settings import SurveyRules, parse_quiet_hours, rules_for, update_survey_settings
 from tests.scripts.conftest import save_script
 from tests.scripts.test_check import MINI
 from tests.surveys.conftest import resolve, survey_of
@@ -236,3 +236,11 @@ def test_the_survey_records_the_version_of_the_script_run_on_the_case(make, open
 def test_without_a_script_run_the_survey_has_no_script_version(open_case, survey_agent):
     resolve(open_case, survey_agent)
     assert survey_of(open_case).script_version is None
+
+
+def test_saving_the_survey_rules_without_a_scale_keeps_the_programs_scale(survey_program, survey_agent):
+    update_survey_settings(survey_program, enabled=True, delay_minutes="", quiet_hours="", fatigue_days="",
+                           texts={}, scale="10", actor=survey_agent)
+    update_survey_settings(survey_program, enabled=False, delay_minutes="", quiet_hours="", fatigue_days="",
+                           texts={}, actor=survey_agent)
+    assert rules_for(survey_program).scale.top == 10
