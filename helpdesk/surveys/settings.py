@@ -70,8 +70,8 @@ def rules_for(program: Program) -> SurveyRules:
 def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, quiet_hours, fatigue_days,
                            texts: dict, actor: Actor, scale=None) -> SurveySettings:
     """Save the program's rules; an empty number means "the configured default", an empty text the standard
-    one, no ``scale`` the program's current one. ``texts`` maps locale -> text key -> text; a text with an unknown placeholder or over the segment
-    limit is refused, naming why (field ``text_<locale>_<key>``)."""
+    one, no ``scale`` the program's current one. ``texts`` maps locale -> text key -> text; a text with an
+    unknown placeholder or over the segment limit is refused, naming why (field ``text_<locale>_<key>``)."""
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
     errors = FieldErrors()
