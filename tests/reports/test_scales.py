@@ -65,6 +65,7 @@ def test_the_dashboard_shows_nps_and_the_share_not_understood(client, make, ten_
                                                              "to": PERIOD.end.isoformat()}).get_data(as_text=True)
     assert 'data-figure="nps">+25<' in page and 'data-figure="csat">50.0 %<' in page
     assert 'data-figure="unclear">20.0 %<' in page and "0–10" in page
+    assert '<th class="text-end">NPS</th>' in page and '<td class="text-end">+25</td>' in page  # by category
 
 
 def test_rebuilt_totals_keep_the_scales_and_the_replies_not_understood_apart(ten_point_program, ten_point_data):
