@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.errors import NotFound
@@ -102,7 +103,7 @@ def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, qu
 
 def _scale(value) -> int:
     if str(value).strip() not in ("5", "10"):
-        raise ValueError("must be 5 (1 to 5) or 10 (0 to 10)")
+        raise ValueError(_("must be 5 (1 to 5) or 10 (0 to 10)"))
     return int(str(value).strip())
 
 

@@ -8,6 +8,8 @@ so they have a text per scale (5: 1 to 5; 10: 0 to 10).
 
 import re
 
+from flask_babel import gettext as _
+
 from helpdesk.telephony.segments import SegmentCount, count_segments
 
 KEYS = ("question", "re_ask", "thanks", "comment_thanks", "opt_out")
@@ -96,8 +98,8 @@ def text_problem(text: str, program_name: str) -> str | None:
     """Why a manager's text cannot be saved (an unknown placeholder, over ``MAX_SEGMENTS``), or None."""
     unknown = [name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS]
     if unknown:
-        return f"unknown placeholder {{{unknown[0]}}}: use {{program}} or {{case}}"
+        return _("unknown placeholder %(name)s: use {program} or {case}", name="{" + unknown[0] + "}")
     count = measure(text, program_name)
     if count.segments > MAX_SEGMENTS:
-        return f"is {count.segments} SMS segments long; at most {MAX_SEGMENTS}"
+        return _("is %(segments)d SMS segments long; at most %(max)d", segments=count.segments, max=MAX_SEGMENTS)
     return None
