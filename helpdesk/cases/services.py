@@ -252,4 +252,4 @@ def staff_names(events: list[CaseEvent]) -> dict[str, str]:
               for key in ("old", "new", "assignee")} - {None}
     if not emails:
         return {}
-    return dict(db.session.execute(select(User.email, User.name).where(User.email.in_(emails))).tuples().all())
+    return dict(db.session.execute(select(User.email, User.name).where(User.email.in_(emails))).all())

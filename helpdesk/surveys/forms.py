@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from helpdesk.forms import choices
 from helpdesk.surveys.settings import MAX_DELAY_MINUTES, MAX_FATIGUE_DAYS
 from helpdesk.surveys.texts import KEYS, MAX_TEXT
 
@@ -20,7 +21,8 @@ class SurveySettingsForm(FlaskForm):
                               description=_l("HH:MM-HH:MM in the program's time zone; empty: none."))
     fatigue_days = IntegerField(_l("At most one survey per participant in (days)"),
                                 validators=[NumberRange(0, MAX_FATIGUE_DAYS)])
-    scale = RadioField(_l("Rating scale"), choices=[("5", _l("1 to 5 (CSAT)")), ("10", _l("0 to 10 (CSAT and NPS)"))],
+    scale = RadioField(_l("Rating scale"), choices=choices([("5", _l("1 to 5 (CSAT)")),
+                                                            ("10", _l("0 to 10 (CSAT and NPS)"))]),
                        default="5")
 
     def texts(self) -> dict:
