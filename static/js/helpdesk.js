@@ -27,3 +27,12 @@ document.querySelectorAll("[data-refresh-url]").forEach((panel) => {
   refresh();
   setInterval(refresh, 1000 * Number(panel.dataset.refreshSeconds || 3));
 });
+
+// "?" opens the list of keyboard shortcuts (templates/shortcuts.html); "?" again or Escape closes it.
+document.addEventListener("keydown", (event) => {
+  const help = document.getElementById("shortcuts");
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+  if (!help || event.key !== "?" || typing) { return; }
+  event.preventDefault();
+  if (help.open) { help.close(); } else { help.showModal(); }
+});

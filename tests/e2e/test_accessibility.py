@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -18,6 +19,7 @@ from tests.security.test_routes import ADMIN, MANAGER, ROUTES, SESSION
 
 pytestmark = pytest.mark.browser
 BLOCKING = ("critical", "serious")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def seed_world() -> dict:
@@ -38,6 +40,14 @@ def seed_world() -> dict:
     db.session.flush()
     return {"case_id": case.id, "participant_id": participant.id, "code": program.code, "order_id": order.id,
             "email": admin.email}
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", factories.PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/cases"))
 
 
 def page_paths(app, world) -> list[str]:
@@ -64,11 +74,7 @@ def test_no_page_has_a_critical_or_serious_accessibility_violation(browser, live
     axe = Axe()
     found = {}
     try:
-        page.goto("/login")
-        page.fill("#email", world["email"])
-        page.fill("#password", factories.PASSWORD)
-        page.locator("button[type=submit]").click()
-        page.wait_for_url(re.compile(r"/cases"))
+        sign_in(page, world["email"])
         for path in page_paths(live_server.app, world):
             response = page.goto(path)
             if response is None or response.status != 200 or "text/html" not in response.headers["content-type"]:
@@ -82,3 +88,29 @@ def test_no_page_has_a_critical_or_serious_accessibility_violation(browser, live
     finally:
         context.close()
     assert not found, "\n".join(f"{path}: {'; '.join(items)}" for path, items in found.items())
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_every_page_reflows_without_scrolling_sideways_on_a_narrow_screen(browser, live_server, width):
+    with live_server.seed():
+        world = seed_world()
+    context = browser.new_context(base_url=live_server.url, locale="pl-PL", viewport={"width": width, "height": 800})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    wide = {}
+    try:
+        sign_in(page, world["email"])
+        for path in page_paths(live_server.app, world):
+            response = page.goto(path)
+            if response is None or response.status != 200 or "text/html" not in response.headers["content-type"]:
+                continue
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                wide[path] = overflow
+        if width == 390:
+            page.goto(f"/cases/{world['case_id']}")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "case-page-390px.png"), full_page=True)
+    finally:
+        context.close()
+    assert not wide, f"pages wider than {width} px (by how many px): {wide}"
