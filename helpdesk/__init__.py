@@ -6,11 +6,13 @@ from flask import Flask
 
 from helpdesk import (
     api,
+    audit,
     auth,
     backups,
     cases,
     jobs,
     participants,
+    privacy,
     programs,
     reports,
     rewards,
@@ -23,7 +25,8 @@ from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers.
-FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, surveys, reports, api, jobs, backups)
+FEATURES = (auth, audit, cases, participants, programs, telephony, scripts, rewards, surveys, reports, api, privacy,
+            jobs, backups)
 
 
 def create_app(config: type | dict | None = None) -> Flask:

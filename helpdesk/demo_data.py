@@ -87,7 +87,8 @@ def _program(spec: dict) -> Program:
 
 def _staff(programs: dict) -> dict:
     return {email: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
-                               programs=[programs[c] for c in codes]) for email, name, role, codes in STAFF}
+                               programs=[programs[c] for c in codes], actor=SYSTEM)
+            for email, name, role, codes in STAFF}
 
 
 def _participants(program: Program, spec: dict, count: int, rng: random.Random) -> list:

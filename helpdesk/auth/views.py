@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import select
 
+from helpdesk.audit.services import record
 from helpdesk.auth.access import admin_required
 from helpdesk.auth.forms import LoginForm, UserForm
 from helpdesk.auth.models import User
@@ -65,6 +66,7 @@ def logout():
     """Signing out ends every session of the user, on every device, remember-me cookies included."""
     with unit_of_work():
         current_user.end_sessions()
+        record("auth.signed_out", actor=current_user, target=current_user)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -92,7 +94,8 @@ def users():
 def new_user():
     form = _user_form()
     email = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                                                password=form.password.data, programs=_chosen_programs(form)).email)
+                                                password=form.password.data, programs=_chosen_programs(form),
+                                                actor=current_user).email)
     if email is not None:
         flash(f"User {email} created.", "success")
         return redirect(url_for("auth.users"))
@@ -121,5 +124,6 @@ def sign_out_everywhere(user_id):
     email = user.email
     with unit_of_work():
         user.end_sessions()
+        record("user.signed_out_everywhere", actor=current_user, target=user)
     flash(f"{email} is signed out everywhere.", "success")
     return redirect(url_for("auth.users"))
