@@ -26,6 +26,7 @@ from helpdesk.scripts.services.runs import start_run
 from helpdesk.telephony.models import Call, TelephonyEvent
 from helpdesk.telephony.outbox import send_sms
 from helpdesk.telephony.sms import receive_sms
+from tests.api.conftest import api, issue_token, openapi  # noqa: F401  (the contract-checking API client)
 from tests.factories import SYSTEM
 from tests.reports.conftest import add_survey
 from tests.rewards.conftest import order_fields

@@ -13,7 +13,6 @@ from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.privacy.models import RecordingDeletion
 from helpdesk.privacy.recordings import delete_due_recordings
-from tests.api.conftest import api, issue_token, openapi  # noqa: F401  (the contract-checking API client)
 from tests.api.support import error_of
 from tests.privacy.conftest import answer_recording_deletes, recording_deletes
 
