@@ -2,13 +2,11 @@
 for afterwards: ``person`` (an object with the participant, their closed case and the values)."""
 
 import itertools
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from werkzeug import Response
 
 from helpdesk.cases.models import Case, Status
 from helpdesk.cases.services import log_activity, update_case
@@ -33,7 +31,6 @@ from tests.rewards.conftest import order_fields
 from tests.scripts.conftest import DELIVERY, save_script
 from tests.telephony.conftest import ACCOUNT, twilio  # noqa: F401  (the loopback fake of Twilio's API)
 
-RECORDINGS_PATH = f"/2010-04-01/Accounts/{ACCOUNT}/Recordings/"
 _sids = itertools.count(1)
 
 
@@ -98,21 +95,3 @@ def person(make, program):
     person = build_person(make, program)
     db.session.commit()
     return person
-
-
-def answer_recording_deletes(httpserver, status: int = 204):
-    """Twilio's ``DELETE …/Recordings/{sid}.json`` in the fake: 204 (deleted), or ``status`` with an error."""
-    def deleted(request):
-        if status == 204:
-            return Response(status=204)
-        return Response('{"code": 20500, "message": "Internal Server Error", "status": 500}', status=status,
-                        content_type="application/json")
-
-    httpserver.clear_all_handlers()
-    httpserver.expect_request(re.compile(RECORDINGS_PATH + r"RE\w+\.json"), method="DELETE"
-                              ).respond_with_handler(deleted)
-
-
-def recording_deletes(httpserver) -> list[str]:
-    return [request.path.rsplit("/", 1)[1].removesuffix(".json") for request, _ in httpserver.log
-            if request.method == "DELETE"]

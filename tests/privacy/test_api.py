@@ -14,7 +14,7 @@ from helpdesk.participants.models import Participant
 from helpdesk.privacy.models import RecordingDeletion
 from helpdesk.privacy.recordings import delete_due_recordings
 from tests.api.support import error_of
-from tests.privacy.conftest import answer_recording_deletes, recording_deletes
+from tests.telephony.conftest import answer_recording_deletes, recording_deletes
 
 
 def test_delete_erases_the_participant_and_the_recording_at_twilio(api, person, program, twilio):
