@@ -11,8 +11,9 @@
   status: "sent", then after 2 s its :func:`fate`.
 - ``DELETE /2010-04-01/Accounts/{sid}/Recordings/{RecordingSid}.json``: 204, the recording's sid logged (a
   participant's erasure, the retention purge).
-- ``GET /_bench/log``: every message kept, every POST answered otherwise, every recording deleted; ``POST /_bench/mode`` with a JSON
-  body ``{"mode": ..., "hang_seconds": ...}`` switches the mode; ``GET /_bench/held`` lists held senders' ports.
+- ``GET /_bench/log``: every message kept, every POST answered otherwise, every recording deleted;
+  ``POST /_bench/mode`` with a JSON body ``{"mode": ..., "hang_seconds": ...}`` switches the mode;
+  ``GET /_bench/held`` lists held senders' ports.
 """
 
 import itertools
