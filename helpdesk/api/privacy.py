@@ -2,6 +2,7 @@
 tokens that see every program)."""
 
 from flask import Response, current_app, request, stream_with_context
+from flask_babel import gettext as _
 
 from helpdesk.api.auth import current_actor, token_blueprint
 from helpdesk.api.lookups import participant_at, program_at
@@ -39,7 +40,7 @@ def participant_erase(code, external_id):
 def audit_events_index():
     actor = current_actor()
     if actor.visible_program_ids() is not None:
-        raise Forbidden("the audit log needs a token that sees every program")
+        raise Forbidden(_("the audit log needs a token that sees every program"))
     filters = parse_audit_filters(request.args, actor=actor, since_name="since")
     limit = query_limit(current_app.config["API_PAGE_SIZE"], current_app.config["API_MAX_PAGE_SIZE"])
     page = list_audit_events(filters, actor=actor, cursor=query_cursor(CURSOR_TYPES), limit=limit)

@@ -3,6 +3,8 @@
 
 from datetime import UTC, datetime, time, timedelta
 
+from flask_babel import gettext as _
+
 from helpdesk.actors import Actor
 from helpdesk.audit.queries import AuditFilters
 from helpdesk.audit.services import ACTIONS
@@ -19,12 +21,12 @@ def parse_audit_filters(args, *, actor: Actor, since_name: str | None = None) ->
     who = errors.text("actor", args.get("actor"), max_length=254, required=False) or None
     action = args.get("action") or None
     if action is not None and action not in ACTIONS:
-        errors.add("action", "is not an action the audit log records")
+        errors.add("action", _("is not an action the audit log records"))
     program_id = None
     if code := args.get("program"):
         program = next((p for p in visible_programs(actor) if p.code == code), None)
         if program is None:
-            errors.add("program", "is not a program you serve")
+            errors.add("program", _("is not a program you serve"))
         else:
             program_id = program.id
     target_type = errors.text("target_type", args.get("target_type"), max_length=32, required=False) or None
@@ -45,9 +47,9 @@ def _moment(name: str, text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(name, "must be an ISO 8601 time such as 2026-11-29T08:00:00Z") from None
+        raise ValidationError(name, _("must be an ISO 8601 time such as 2026-11-29T08:00:00Z")) from None
     if moment.tzinfo is None:
-        raise ValidationError(name, "must name its time zone (Z for UTC)")
+        raise ValidationError(name, _("must name its time zone (Z for UTC)"))
     if not 1970 <= moment.year <= 9998:
-        raise ValidationError(name, "is out of range")
+        raise ValidationError(name, _("is out of range"))
     return moment.astimezone(UTC)

@@ -1,6 +1,7 @@
 """Participants: upsert from the loyalty platform, look-up for agents."""
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
@@ -49,13 +50,14 @@ def upsert_participant(program: Program, external_id, data: dict, *, actor: Acto
     external_id = errors.text("external_id", external_id, max_length=64)
     fields = clean_participant_fields(program, data, errors)
     if external_id and external_id.startswith(ERASED_ID_PREFIX):
-        errors.add("external_id", f"may not start with {ERASED_ID_PREFIX} (kept for erased participants)")
+        errors.add("external_id", _("may not start with %(prefix)s (kept for erased participants)",
+                                    prefix=ERASED_ID_PREFIX))
     errors.raise_if_any()
     participant = find_by_external_id(program, external_id)
     created = participant is None
     if created and not by_hand and phone_was_erased(program.id, fields["phone"]):
-        raise ValidationError("phone", "belongs to an erased participant who opted out; enter them by hand if "
-                                       "they came back")
+        raise ValidationError("phone", _("belongs to an erased participant who opted out; enter them by hand if "
+                                         "they came back"))
     if created:
         participant = Participant(program=program, external_id=external_id)
         db.session.add(participant)

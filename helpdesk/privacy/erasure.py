@@ -9,6 +9,7 @@ unasked would end that work behind the agent's back; resolve or close it first.
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select, update
 
@@ -46,12 +47,13 @@ def erase_participant(participant_id: int, *, actor: Actor) -> Erasure:
     """Erase the participant (locked); an unknown or erased one is a NotFound, one with an open case a Conflict."""
     participant = lock_row(Participant, Participant.id == participant_id)
     if participant is None or participant.erased_at is not None or not can_access(actor, participant.program_id):
-        raise NotFound("no such participant")
+        raise NotFound(_("no such participant"))
     open_cases = db.session.scalars(select(Case).where(Case.participant_id == participant.id, Case.is_open.is_(True))
                                     .order_by(Case.number)).all()
     if open_cases:
         references = ", ".join(case.reference for case in open_cases[:10])
-        raise Conflict(f"the participant has open cases ({references}): resolve or close them first")
+        raise Conflict(_("the participant has open cases (%(references)s): resolve or close them first",
+                         references=references))
     personal = _personal_values(participant)
     case_ids = select(Case.id).where(Case.participant_id == participant.id).scalar_subquery()
     cases = db.session.execute(update(Case).where(Case.participant_id == participant.id)

@@ -2,6 +2,7 @@
 
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
@@ -103,7 +104,8 @@ def _retention(months, current: int) -> int:
         return current
     if not isinstance(months, int) or isinstance(months, bool) or not (
             MIN_RETENTION_MONTHS <= months <= MAX_RETENTION_MONTHS):
-        raise ValueError(f"must be a whole number of months from {MIN_RETENTION_MONTHS} to {MAX_RETENTION_MONTHS}")
+        raise ValueError(_("must be a whole number of months from %(min)d to %(max)d", min=MIN_RETENTION_MONTHS,
+                           max=MAX_RETENTION_MONTHS))
     return months
 
 
