@@ -9,7 +9,10 @@ from typing import Any
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
-from helpdesk.database import utcnow
+from helpdesk.api.models import ApiToken
+from helpdesk.audit.models import AuditEvent
+from helpdesk.auth.models import User
+from helpdesk.database import unit_of_work, utcnow
 from helpdesk.extensions import db
 
 # Every action the log holds, with the label the audit pages show.
@@ -45,9 +48,6 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 def actor_fields(actor) -> dict:
     """How an actor is written: a user by e-mail, an API token by name, anything else (a job) by its name."""
-    from helpdesk.api.models import ApiToken
-    from helpdesk.auth.models import User
-
     if isinstance(actor, User):
         return {"actor_type": "user", "actor_id": actor.id, "actor_name": actor.email}
     if isinstance(actor, ApiToken):
@@ -68,19 +68,14 @@ def record(action: str, *, actor, target=None, program=None, changes: dict | Non
     or its id; by default the target's). The web request's client address and user agent go with it."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    if isinstance(target, tuple):
-        target_type, target_id = target
-    elif target is not None:
-        target_type, target_id = target_type_of(target), getattr(target, "id", None)
+    if target is None or isinstance(target, tuple):
+        target_type, target_id = target or (None, None)
     else:
-        target_type = target_id = None
-    if program is None:
-        program = getattr(target, "program_id", None) if target is not None and not isinstance(target, tuple) else None
+        target_type, target_id = target_type_of(target), target.id
+        program = getattr(target, "program_id", None) if program is None else program
     fields = actor_fields(actor)
     if actor_name:
         fields["actor_name"] = actor_name[:254]
-    from helpdesk.audit.models import AuditEvent
-
     db.session.add(AuditEvent(
         occurred_at=utcnow(), action=action, target_type=target_type,
         target_id=None if target_id is None else str(target_id)[:64],
@@ -121,8 +116,6 @@ def _plain(value):
 def export_recorder(filename: str, *, actor, program=None, details: dict | None = None):
     """The ``finished`` callback of :func:`helpdesk.spreadsheets.csv_download`: the export's audit row, with the
     rows written and whether the file was sent whole, in a unit of work of its own at the end of the stream."""
-    from helpdesk.database import unit_of_work
-
     def finished(rows: int, complete: bool) -> None:
         with unit_of_work():
             record("export.csv", actor=actor, target=("file", filename), program=program,
@@ -134,8 +127,6 @@ def export_recorder(filename: str, *, actor, program=None, details: dict | None 
 def record_view(action: str, target, *, actor) -> None:
     """A page view's audit row, in a unit of work of its own: called once the page is rendered (a read holds no
     write lock while it renders), before it is sent, so that no page is shown unrecorded."""
-    from helpdesk.database import unit_of_work
-
     target_type, target_id, program_id = target_type_of(target), target.id, target.program_id
     with unit_of_work():
         record(action, actor=actor, target=(target_type, target_id), program=program_id)
