@@ -13,6 +13,7 @@ from helpdesk.auth.signin import check_credentials, record_attempt
 from helpdesk.database import unit_of_work
 from helpdesk.extensions import db
 from helpdesk.participants.services import upsert_participant
+from helpdesk.privacy.erasure import erase_participant
 from helpdesk.programs.services import create_program, update_program_settings
 from helpdesk.rewards.importer import import_orders, rejected_file
 from helpdesk.surveys.settings import update_survey_settings
@@ -56,6 +57,7 @@ CHANGES = {
     "api_token.created": lambda w: create_api_token("crm", w.program, actor=SYSTEM),
     "api_token.revoked": lambda w: revoke_api_token(w.token.id, actor=SYSTEM),
     "import.reward_orders": lambda w: _import(w.program, w.participant, w.tmp_path),
+    "participant.erased": lambda w: erase_participant(w.participant.id, actor=SYSTEM),
     "auth.signed_in": lambda w: record_attempt(check_credentials(w.user.email, PASSWORD, address="10.0.0.1")),
     "auth.sign_in_failed": lambda w: record_attempt(check_credentials(w.user.email, "wrong", address="10.0.0.1")),
 }
