@@ -97,3 +97,14 @@ def test_an_admin_changing_a_user_is_recorded_with_old_and_new_values(client, ma
     changed = events("user.changed")[-1]
     assert changed.changes == {"role": ["agent", "manager"]} and changed.actor_name == admin.email
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "user.changed")) == 1
+
+
+def test_the_satisfaction_and_problem_rewards_exports_are_recorded(client, make, program):
+    login(client, make.user("manager", programs=[program]))
+    satisfaction = client.get(f"/reports/satisfaction.csv?program={program.code}")
+    assert satisfaction.status_code == 200 and satisfaction.get_data(as_text=True).startswith("case,")
+    problems = client.get(f"/rewards/problem-rewards?program={program.code}&format=csv")
+    assert problems.status_code == 200
+    files = [e.details["file"] for e in events("export.csv")]
+    assert files[0].startswith(f"satisfaction-{program.code}-") and files[1].startswith("problem-")
+    assert all(e.program_id == program.id and e.details["complete"] for e in events("export.csv"))
