@@ -4,11 +4,11 @@ Twilio confirms. Twilio is asked outside any transaction; each answer is recorde
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import literal, select
+from sqlalchemy import Integer, String, literal, select
 
 from helpdesk.actors import SystemActor
 from helpdesk.audit.services import record
-from helpdesk.database import insert_or_ignore, lock_row, unit_of_work, utcnow
+from helpdesk.database import UTCDateTime, insert_or_ignore, lock_row, unit_of_work, utcnow
 from helpdesk.extensions import db
 from helpdesk.privacy.models import RecordingDeletion
 from helpdesk.telephony.models import Call
@@ -21,12 +21,13 @@ MAX_BACKOFF = timedelta(hours=6)
 def queue_recording_deletions(calls_condition, *, reason: str, participant_id: int | None = None) -> int:
     """Queue the recordings of the calls matching ``calls_condition``; how many were queued."""
     now = utcnow()
-    chosen = select(Call.recording_sid, Call.program_id, literal(participant_id), literal(reason), literal(now),
-                    literal(0), literal(now)).where(calls_condition, Call.recording_sid.is_not(None))
+    chosen = select(Call.recording_sid, Call.program_id, literal(participant_id, Integer), literal(reason, String),
+                    literal(now, UTCDateTime), literal(0, Integer), literal(now, UTCDateTime)
+                    ).where(calls_condition, Call.recording_sid.is_not(None))
     insert = insert_or_ignore(RecordingDeletion, RecordingDeletion.recording_sid).from_select(
         ["recording_sid", "program_id", "participant_id", "reason", "requested_at", "attempts", "next_attempt_at"],
-        chosen)
-    return db.session.execute(insert).rowcount
+        chosen).returning(RecordingDeletion.id)
+    return len(db.session.execute(insert).all())  # RETURNING: the driver's rowcount is -1 here on PostgreSQL
 
 
 def delete_due_recordings(*, participant_id: int | None = None, now: datetime | None = None, batch: int = 100,
