@@ -173,6 +173,8 @@ def main() -> int:
         ("admin, one actor", admin, "/audit?actor=agent042@bench.test"),
         ("admin, one actor + participant.changed", admin,
          "/audit?actor=agent042@bench.test&action=participant.changed"),
+        ("admin, one actor + a rare action (participant.erased)", admin,
+         "/audit?actor=agent042@bench.test&action=participant.erased"),
         ("admin, one participant (target)", admin, "/audit?target_type=participant&target_id=123456"),
         ("admin, program P2, a week 300 days ago", admin,
          f"/audit?program=P2&from={a_week_ago}&to={a_week_ago + timedelta(days=6)}"),

@@ -22,6 +22,7 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_program_action", "program_id", "action", "occurred_at", "id"),
         Index("ix_audit_events_action", "action", "occurred_at", "id"),
         Index("ix_audit_events_actor", "actor_name", "occurred_at", "id"),
+        Index("ix_audit_events_actor_action", "actor_name", "action", "occurred_at", "id"),
         Index("ix_audit_events_target", "target_type", "target_id", "occurred_at", "id"),
     )
 

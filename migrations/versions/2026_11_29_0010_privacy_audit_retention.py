@@ -37,6 +37,8 @@ def upgrade():
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.create_index('ix_audit_events_action', ['action', 'occurred_at', 'id'], unique=False)
         batch_op.create_index('ix_audit_events_actor', ['actor_name', 'occurred_at', 'id'], unique=False)
+        batch_op.create_index('ix_audit_events_actor_action', ['actor_name', 'action', 'occurred_at', 'id'],
+                              unique=False)
         batch_op.create_index('ix_audit_events_occurred_at', ['occurred_at', 'id'], unique=False)
         batch_op.create_index('ix_audit_events_program', ['program_id', 'occurred_at', 'id'], unique=False)
         batch_op.create_index('ix_audit_events_program_action', ['program_id', 'action', 'occurred_at', 'id'], unique=False)
@@ -95,6 +97,7 @@ def downgrade():
         batch_op.drop_index('ix_audit_events_program_action')
         batch_op.drop_index('ix_audit_events_program')
         batch_op.drop_index('ix_audit_events_occurred_at')
+        batch_op.drop_index('ix_audit_events_actor_action')
         batch_op.drop_index('ix_audit_events_actor')
         batch_op.drop_index('ix_audit_events_action')
 
