@@ -6,6 +6,7 @@ from helpdesk.api.models import ApiToken
 from helpdesk.audit.models import AuditEvent
 from helpdesk.auth.models import SignInEvent, SignInThrottle, User, user_programs
 from helpdesk.cases.models import Case, CaseEvent
+from helpdesk.operations.models import WorkerHeartbeat
 from helpdesk.participants.models import Participant
 from helpdesk.privacy.models import ErasedPhone, RecordingDeletion
 from helpdesk.programs.models import Program
@@ -17,7 +18,7 @@ from helpdesk.telephony.models import Call, Message
 __all__ = ["ApiToken", "AuditEvent", "Call", "Case", "CaseEvent", "DeliveryCase", "ErasedPhone", "Message",
            "OrderStatusChange", "Participant", "Program", "RecordingDeletion", "RewardOrder", "Script", "ScriptRun",
            "ScriptVersion", "SignInEvent", "SignInThrottle", "Survey", "SurveyDay", "SurveySettings", "User",
-           "user_programs"]
+           "WorkerHeartbeat", "user_programs"]
 
 
 def configure() -> None:

@@ -8,6 +8,7 @@ from helpdesk.actors import Actor, can_access
 from helpdesk.audit.services import changes_between, record, snapshot
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.extensions import db
+from helpdesk.folding import fold
 from helpdesk.participants.models import Participant
 from helpdesk.phones import normalize_phone, region_of
 from helpdesk.privacy.blocked import ERASED_ID_PREFIX, phone_was_erased
@@ -19,8 +20,8 @@ AUDITED = ("external_id", "first_name", "last_name", "phone", "email", "locale",
 
 
 def name_key(name: str) -> str:
-    """The look-up form of a name: case-folded, so 'KOWALSKA' and 'kowalska' meet."""
-    return name.casefold()[:120]
+    """The look-up form of a name: folded, so 'WIŚNIEWSKA', 'Wiśniewska' and 'wisniewska' meet."""
+    return fold(name)[:120]
 
 
 def get_participant(participant_id: int, *, actor: Actor) -> Participant:

@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from helpdesk.auth.models import User
 from helpdesk.cases.models import Case
 from helpdesk.extensions import db
+from helpdesk.labels import label_for
 from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
 from helpdesk.surveys.models import SATISFIED, SCORES, Survey, SurveyDay
@@ -97,7 +99,7 @@ def weekly(program: Program, period: Period) -> list[tuple[date, Figures]]:
     while monday <= period.end:
         weeks[monday] = Figures()
         monday += timedelta(days=7)
-    for (day, _), figures in daily(program, period).items():
+    for (day, _key), figures in daily(program, period).items():
         weeks[week_of(day)] += figures
     return list(weeks.items())
 
@@ -165,7 +167,7 @@ def dashboard(program: Program, period: Period) -> Dashboard:
     names = agent_names(agents)
     return Dashboard(
         program=program, period=period, totals=summary(program, period), weeks=weekly(program, period),
-        agents=[(names.get(key, "Unassigned"), figures) for key, figures in agents.items()],
+        agents=[(names.get(key) or _("Unassigned"), figures) for key, figures in agents.items()],
         categories=[(_category_label(key), figures) for key, figures in by_key(program, "category", period).items()],
         scripts=[(key or "No script", figures) for key, figures in by_key(program, "script", period).items()],
         comments=latest_comments(program, period),
@@ -173,4 +175,4 @@ def dashboard(program: Program, period: Period) -> Dashboard:
 
 
 def _category_label(value: str) -> str:
-    return value.replace("_", " ").capitalize()
+    return str(label_for("category", value))

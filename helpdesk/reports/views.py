@@ -1,6 +1,7 @@
 """The program manager's satisfaction pages: the dashboard, its CSV export, and "this week"."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.audit.services import export_recorder
@@ -37,7 +38,7 @@ def _guarded(endpoint: str, view):
     try:
         return view(*_program_and_period())
     except ValidationError as exc:
-        flash(f"Period: {exc.message}", "error")
+        flash(_("Period: %(reason)s", reason=exc.message), "error")
         return redirect(url_for(endpoint, program=request.args.get("program", "")[:32] or None))
 
 
@@ -52,7 +53,7 @@ def _render_dashboard(programs, program, period: Period):
     svg = {
         "distribution": charts.distribution_chart(board.totals),
         "trend": charts.trend_chart(board.weeks),
-        "categories": charts.csat_bars(board.categories, "CSAT % by category"),
+        "categories": charts.csat_bars(board.categories, _("CSAT % by category")),
     }
     return render_template("reports/satisfaction.html", programs=programs, board=board, charts=svg)
 

@@ -4,11 +4,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from helpdesk.cases.search import register_reference
     from helpdesk.panels import register_panel
     from helpdesk.rewards import panels, views
     from helpdesk.rewards.cli import orders_cli
     from helpdesk.rewards.delivery import require_resolution
     from helpdesk.rewards.merge_fields import ORDER_FIELDS, order_merge_values
+    from helpdesk.rewards.orders import order_reference_url
     from helpdesk.scripts.merge_fields import register_merge_namespace
     from helpdesk.signals import resolution_requested
 
@@ -17,6 +19,7 @@ def init_app(app: Flask) -> None:
     register_panel(app, "participant_page", "rewards/panel_participant_page.html", panels.participant_page_orders,
                    order=20)
     register_panel(app, "case_main", "rewards/panel_case.html", panels.case_delivery, order=10)
+    register_reference(app, order_reference_url)
     register_merge_namespace(app, "order", fields=ORDER_FIELDS, resolve=order_merge_values)
     resolution_requested.connect(require_resolution)
     app.cli.add_command(orders_cli)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from flask import url_for
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +19,7 @@ from helpdesk.errors import NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
-from helpdesk.rewards.models import OrderStatus, OrderStatusChange, RewardOrder, RewardType
+from helpdesk.rewards.models import OrderStatus, OrderStatusChange, RewardOrder, RewardType, delivery_case_orders
 from helpdesk.validation import FieldErrors, within_years
 
 MAX_POINTS = 2_000_000_000
@@ -299,3 +300,20 @@ def status_histories(orders: list[RewardOrder]) -> dict[int, list[StatusStep]]:
                        *(StatusStep(c.old_status, c.status, c.changed_at, c.changed_by, c.source)
                          for c in changes[order.id])]
             for order in orders}
+
+
+def order_reference_url(query: str, actor: Actor) -> str | None:
+    """An exact order reference (as typed, or upper-cased) opens its newest delivery case, else its participant."""
+    visible = actor.visible_program_ids()
+    if visible is None:  # the program ids lead the unique index on (program_id, order_ref)
+        visible = db.session.scalars(select(Program.id)).all()
+    stmt = select(RewardOrder.id, RewardOrder.participant_id).where(
+        RewardOrder.program_id.in_(visible), RewardOrder.order_ref.in_({query, query.upper()}))
+    order = db.session.execute(stmt.order_by(RewardOrder.id.desc()).limit(1)).first()
+    if order is None:
+        return None
+    case_id = db.session.scalar(select(delivery_case_orders.c.case_id).where(
+        delivery_case_orders.c.order_id == order.id).order_by(delivery_case_orders.c.case_id.desc()).limit(1))
+    if case_id is not None:
+        return url_for("cases.case_page", case_id=case_id)
+    return url_for("participants.participant_page", participant_id=order.participant_id)

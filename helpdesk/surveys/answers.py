@@ -16,6 +16,7 @@ from helpdesk.cases.services import log_activity
 from helpdesk.database import lock_row, utcnow
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
+from helpdesk.operations import metrics
 from helpdesk.surveys.dispatch import mark_sent
 from helpdesk.surveys.models import LOW_SCORES, FollowUp, Survey, SurveyEvent, SurveyStatus
 from helpdesk.surveys.replies import parse_score
@@ -83,6 +84,7 @@ def _take_score(survey: Survey, message: Message, now: datetime) -> bool:
     survey.status, survey.score, survey.answered_at = SurveyStatus.ANSWERED, score, now
     db.session.flush()
     count_answer(survey)
+    metrics.SURVEYS.labels("answered").inc()
     log_activity(case, SurveyEvent.SURVEY_ANSWERED, actor=SURVEYS, body=message.body, score=score,
                  message_id=message.id)
     if score in LOW_SCORES:

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -6,20 +7,20 @@ from helpdesk.surveys.settings import MAX_DELAY_MINUTES, MAX_FATIGUE_DAYS, MAX_Q
 
 
 class SurveySettingsForm(FlaskForm):
-    enabled = BooleanField("Send a survey after every resolved case")
-    delay_minutes = IntegerField("Delay after resolution (minutes)", validators=[NumberRange(0, MAX_DELAY_MINUTES)],
-                                 description="0: at the next dispatch.")
-    quiet_hours = StringField("Quiet hours", validators=[Length(max=11)],
-                              description="HH:MM-HH:MM in the program's time zone; empty: none.")
-    fatigue_days = IntegerField("At most one survey per participant in (days)",
+    enabled = BooleanField(_l("Send a survey after every resolved case"))
+    delay_minutes = IntegerField(_l("Delay after resolution (minutes)"), validators=[NumberRange(0, MAX_DELAY_MINUTES)],
+                                 description=_l("0: at the next dispatch."))
+    quiet_hours = StringField(_l("Quiet hours"), validators=[Length(max=11)],
+                              description=_l("HH:MM-HH:MM in the program's time zone; empty: none."))
+    fatigue_days = IntegerField(_l("At most one survey per participant in (days)"),
                                 validators=[NumberRange(0, MAX_FATIGUE_DAYS)])
-    question_en = StringField("Question (English)", validators=[Optional(), Length(max=MAX_QUESTION)])
-    question_pl = StringField("Question (Polish)", validators=[Optional(), Length(max=MAX_QUESTION)])
-    question_ru = StringField("Question (Russian)", validators=[Optional(), Length(max=MAX_QUESTION)])
+    question_en = StringField(_l("Question (English)"), validators=[Optional(), Length(max=MAX_QUESTION)])
+    question_pl = StringField(_l("Question (Polish)"), validators=[Optional(), Length(max=MAX_QUESTION)])
+    question_ru = StringField(_l("Question (Russian)"), validators=[Optional(), Length(max=MAX_QUESTION)])
 
     def questions(self) -> dict:
         return {locale: getattr(self, f"question_{locale}").data or "" for locale in ("en", "pl", "ru")}
 
 
 class FollowUpForm(FlaskForm):
-    note = TextAreaField("What was done", validators=[DataRequired(), Length(max=5000)])
+    note = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=5000)])

@@ -3,6 +3,7 @@
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,6 +11,7 @@ from helpdesk.auth.models import User
 from helpdesk.cases.models import Case
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.labels import Labelled, set_labels
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 
@@ -18,7 +20,7 @@ LOW_SCORES = (1, 2)  # a service-recovery follow-up for the program manager
 SATISFIED = 4  # CSAT counts the 4s and 5s
 
 
-class SurveyStatus(enum.StrEnum):
+class SurveyStatus(Labelled, enum.StrEnum):
     SCHEDULED = "scheduled"  # waiting for due_at (the outbox of surveys)
     SKIPPED = "skipped"  # never to be sent; ``reason`` says why
     CANCELLED = "cancelled"  # was scheduled; the case was reopened or the participant opted out
@@ -27,6 +29,13 @@ class SurveyStatus(enum.StrEnum):
     FAILED = "failed"  # the gateway refused it for good
     ANSWERED = "answered"
     EXPIRED = "expired"  # sent, never answered in time
+
+
+set_labels(SurveyStatus, {
+    SurveyStatus.SCHEDULED: _l("Scheduled"), SurveyStatus.SKIPPED: _l("Skipped"),
+    SurveyStatus.CANCELLED: _l("Cancelled"), SurveyStatus.SENDING: _l("Sending"), SurveyStatus.SENT: _l("Sent"),
+    SurveyStatus.FAILED: _l("Not sent"), SurveyStatus.ANSWERED: _l("Answered"), SurveyStatus.EXPIRED: _l("Expired")},
+    stored_as="survey_status")
 
 
 class FollowUp(enum.StrEnum):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
@@ -43,14 +44,14 @@ def follow_up_done(survey_id):
     case_id, reference = survey.case_id, survey.case.reference
     form = FollowUpForm(prefix="follow-up")
     if not form.validate_on_submit():
-        flash("Write what was done for the participant first.", "error")
+        flash(_("Write what was done for the participant first."), "error")
     else:
         error = run_change(lambda: complete_follow_up(lock_row(Survey, Survey.id == survey_id), note=form.note.data,
                                                       actor=current_user)).error
         if error is not None:
-            flash(f"Not saved: {error.message}", "error")
+            flash(_("Not saved: %(reason)s", reason=error.message), "error")
         else:
-            flash(f"Follow-up on {reference} done.", "success")
+            flash(_("Follow-up on %(reference)s done.", reference=reference), "success")
     if request.form.get("back") == "recovery":
         return redirect(url_for("surveys.recovery"))
     return redirect(url_for("cases.case_page", case_id=case_id))
@@ -70,7 +71,7 @@ def settings(code):
             program, enabled=form.enabled.data, delay_minutes=form.delay_minutes.data,
             quiet_hours=form.quiet_hours.data or "", fatigue_days=form.fatigue_days.data, questions=form.questions(),
             actor=current_user)):
-        flash("Survey settings saved.", "success")
+        flash(_("Survey settings saved."), "success")
         return redirect(url_for("surveys.settings", code=program.code))
     status = 422 if request.method == "POST" else 200
     return render_template("surveys/settings.html", program=program, form=form), status

@@ -57,7 +57,7 @@ def test_agent_runs_a_branching_script_on_a_case_and_applies_its_action(live_ser
     runner.get_by_role("button", name="Next").click()
 
     expect(runner).to_contain_text(f"Your case number is {reference}")
-    runner.get_by_role("button", name=re.compile(r"^Finish and set the status to pending vendor")).click()
+    runner.get_by_role("button", name=re.compile(r"^Finish and set the status to waiting for vendor")).click()
 
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Ran the script Reward not delivered")

@@ -198,3 +198,13 @@ def test_the_delivery_case_list_filters_by_a_cell_of_the_aging_table(agent_clien
     page = agent_client.get("/rewards/delivery-cases?vendor=&issue_type=late").get_data(as_text=True)
     listed = page[page.index('id="delivery-case-list"'):]
     assert listed.count("/cases/") == 1 and "GadgetHub" not in listed
+
+
+def test_an_exact_order_reference_in_search_opens_its_delivery_case_or_else_its_participant(
+        agent_client, agent, participant, make_order):
+    order = make_order(participant, "ZAM/2026/00133")
+    response = agent_client.get("/search", query_string={"q": "zam/2026/00133"})
+    assert response.status_code == 302 and response.location.endswith(f"/participants/{participant.id}")
+    case = open_delivery_case(order, issue_type="damaged", actor=agent)
+    response = agent_client.get("/search", query_string={"q": "ZAM/2026/00133"})
+    assert response.location.endswith(f"/cases/{case.id}")
