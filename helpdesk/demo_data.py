@@ -80,7 +80,7 @@ def _program(spec: dict) -> Program:
     program.business_hours = HOTLINE_HOURS
     program.on_duty_numbers = [f"{spec['phone_prefix']}9990001", f"{spec['phone_prefix']}9990002"]
     # Surveys go out at once in the demo, so that loading it fills the dashboard.
-    update_survey_settings(program, enabled=True, delay_minutes=0, quiet_hours="", fatigue_days=0, questions={},
+    update_survey_settings(program, enabled=True, delay_minutes=0, quiet_hours="", fatigue_days=0, texts={},
                            actor=SYSTEM)
     return program
 

@@ -149,8 +149,11 @@ def local_date(moment: datetime | None, timezone: str) -> str:
     return format_skeleton("yMd", local, tzinfo=local.tzinfo, locale=get_locale())
 
 
-def local_day(day: date | None) -> str:
-    """A calendar date (no time, no timezone) as the viewer's locale writes it."""
+def local_day(day: date | str | None) -> str:
+    """A calendar date (no time, no timezone; or its ISO form, as timeline data keeps it) as the viewer's locale
+    writes it."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
     return "" if day is None else format_skeleton("yMd", day, locale=get_locale())
 
 

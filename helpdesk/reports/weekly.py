@@ -82,7 +82,7 @@ def survey_series(program: Program, windows: list[Period]) -> list[Series]:
         for (day, key), figures in daily(program, span, dimension).items():
             index = _window_index(day, windows)
             if index is not None:
-                folded.setdefault(key, [Figures() for _ in windows])[index] += figures
+                folded.setdefault(key, [Figures(figures.scale) for _ in windows])[index] += figures
         names = agent_names(folded) if dimension == "agent" else {}
         for key, per_window in folded.items():
             label = _survey_label(dimension, key, names)

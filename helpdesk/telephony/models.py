@@ -1,6 +1,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
@@ -128,5 +129,5 @@ class Message(db.Model):
         """What agents are told about a send that failed: the provider's error code, never its text, which can
         name the account (admins read the text, without account ids, under Needs attention)."""
         if self.error_code is not None:
-            return f"the SMS provider refused the message (code {self.error_code})"
-        return "the SMS provider could not be reached" if self.error_message else None
+            return _("the SMS provider refused the message (code %(code)s)", code=self.error_code)
+        return _("the SMS provider could not be reached") if self.error_message else None
