@@ -20,7 +20,7 @@ _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 MAX_DELAY_MINUTES = 7 * 24 * 60
 MAX_FATIGUE_DAYS = 365
 
-SURVEY_SETTINGS = ("enabled", "delay_minutes", "quiet_hours", "fatigue_days", "questions")
+SURVEY_SETTINGS = ("enabled", "delay_minutes", "quiet_hours", "fatigue_days", "scale", "texts")
 
 
 @dataclass(frozen=True)

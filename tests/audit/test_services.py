@@ -52,7 +52,7 @@ CHANGES = {
     "program.settings_changed": lambda w: _settings(w.program, greetings={"en": "Hello there"},
                                                     retention_months=12),
     "program.survey_settings_changed": lambda w: update_survey_settings(
-        w.program, enabled=False, delay_minutes=5, quiet_hours="", fatigue_days=0, questions={}, actor=SYSTEM),
+        w.program, enabled=False, delay_minutes=5, quiet_hours="", fatigue_days=0, texts={}, actor=SYSTEM),
     "script.published": lambda w: save_script(DELIVERY, SYSTEM),
     "api_token.created": lambda w: create_api_token("crm", w.program, actor=SYSTEM),
     "api_token.revoked": lambda w: revoke_api_token(w.token.id, actor=SYSTEM),

@@ -1,8 +1,8 @@
 """privacy and accountability: the audit log, recording deletions at Twilio, erased opted-out phones, a
 participant's erasure time and each program's retention in months
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-29 07:31:20.009568
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
