@@ -89,7 +89,7 @@ def _staff(programs: dict) -> dict:
     staff = {}
     for email, name, role, codes, language in STAFF:
         staff[email] = create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
-                                   programs=[programs[c] for c in codes])
+                                   programs=[programs[c] for c in codes], actor=SYSTEM)
         staff[email].language = language
     return staff
 

@@ -3,14 +3,17 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from helpdesk.audit.services import changes_between, record, snapshot
 from helpdesk.auth.models import Role, User
 from helpdesk.auth.passwords import hash_password, password_problem
 from helpdesk.extensions import db
 from helpdesk.programs.models import Program
 from helpdesk.validation import FieldErrors
 
+AUDITED = ("name", "role", "active", "programs")
 
-def create_user(*, email, name, role, password, programs: list[Program] = ()) -> User:
+
+def create_user(*, email, name, role, password, programs: list[Program] = (), actor) -> User:
     errors = FieldErrors()
     email = errors.text("email", email, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                         pattern_message="is not an email address")
@@ -25,6 +28,8 @@ def create_user(*, email, name, role, password, programs: list[Program] = ()) ->
                 password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
+    record("user.created", actor=actor, target=user,
+           changes=changes_between(dict.fromkeys(AUDITED), _audited(user)) | {"email": [None, user.email]})
     return user
 
 
@@ -39,13 +44,21 @@ def update_user(user: User, *, name, role, active: bool, programs: list[Program]
     if user.id == actor.id and (not active or role != Role.ADMIN):
         errors.add("role", "you cannot demote or deactivate yourself")
     errors.raise_if_any()
+    before = _audited(user)
     if password or role != user.role or (user.active and not active):
         user.end_sessions()
     user.name, user.role, user.active, user.programs = name, role, active, list(programs)
     if password:
         user.password_hash = hash_password(password)
     db.session.flush()
+    changes = changes_between(before, _audited(user)) | ({"password": ["…", "(new)"]} if password else {})
+    if changes:
+        record("user.changed", actor=actor, target=user, changes=changes)
     return user
+
+
+def _audited(user: User) -> dict:
+    return snapshot(user, AUDITED) | {"programs": [p.code for p in user.programs]}
 
 
 def list_users() -> list[User]:

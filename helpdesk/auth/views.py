@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import select
 
+from helpdesk.audit.services import record
 from helpdesk.auth.access import admin_required
 from helpdesk.auth.forms import LoginForm, UserForm
 from helpdesk.auth.models import User
@@ -68,6 +69,7 @@ def logout():
     """Signing out ends every session of the user, on every device, remember-me cookies included."""
     with unit_of_work():
         current_user.end_sessions()
+        record("auth.signed_out", actor=current_user, target=current_user)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -107,7 +109,8 @@ def users():
 def new_user():
     form = _user_form()
     email = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                                                password=form.password.data, programs=_chosen_programs(form)).email)
+                                                password=form.password.data, programs=_chosen_programs(form),
+                                                actor=current_user).email)
     if email is not None:
         flash(_("User %(email)s created.", email=email), "success")
         return redirect(url_for("auth.users"))
@@ -136,5 +139,6 @@ def sign_out_everywhere(user_id):
     email = user.email
     with unit_of_work():
         user.end_sessions()
+        record("user.signed_out_everywhere", actor=current_user, target=user)
     flash(_("%(email)s is signed out everywhere.", email=email), "success")
     return redirect(url_for("auth.users"))

@@ -2,6 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from helpdesk.audit.services import record_view
 from helpdesk.cases.forms import (
     CATEGORY_CHOICES,
     PRIORITY_CHOICES,
@@ -103,7 +104,10 @@ def _render_case(case, status=200, **forms):
 
 @bp.route("/cases/<int:case_id>")
 def case_page(case_id):
-    return _render_case(get_case(case_id, actor=current_user))
+    case = get_case(case_id, actor=current_user)
+    page = _render_case(case)
+    record_view("case.viewed", case, actor=current_user)
+    return page
 
 
 def _mutate(case_id, form, change):

@@ -2,8 +2,10 @@
 
 Each pass delivers the SMS outbox (new texts, retries, texts whose worker died: :mod:`helpdesk.jobs.outbox`),
 files the incoming texts whose filing failed (:func:`helpdesk.telephony.sms.file_due_messages`) and
-dispatches due surveys (:mod:`helpdesk.jobs.surveys`), then sleeps ``WORKER_INTERVAL_SECONDS``. On starting
-and then daily it refreshes SQLite's query statistics (:func:`helpdesk.database.refresh_query_statistics`).
+dispatches due surveys (:mod:`helpdesk.jobs.surveys`) and deletes at Twilio the recordings an erasure or the
+retention purge left to retry (:mod:`helpdesk.privacy.recordings`), then sleeps ``WORKER_INTERVAL_SECONDS``. On
+starting and then daily it runs the retention purge (:mod:`helpdesk.privacy.retention`) and refreshes SQLite's
+query statistics (:func:`helpdesk.database.refresh_query_statistics`).
 SIGTERM or Ctrl-C stops it after the message in hand; ``--once`` runs one pass and nothing else. A pass that
 fails (a lost database connection) is logged, and the next one tries again.
 
@@ -27,6 +29,8 @@ from helpdesk.jobs.outbox import deliver_outbox
 from helpdesk.jobs.surveys import dispatch_due_surveys
 from helpdesk.operations.health import database_problem
 from helpdesk.operations.heartbeats import beat, start_heartbeat
+from helpdesk.privacy.recordings import delete_due_recordings
+from helpdesk.privacy.retention import purge_expired
 from helpdesk.telephony.sms import file_due_messages
 
 log = logging.getLogger(__name__)
@@ -55,11 +59,19 @@ def run_pass(should_stop=lambda: False) -> tuple[int, str | None]:
     sms = deliver_outbox(should_stop=should_stop)
     filed = file_due_messages()
     surveys = dispatch_due_surveys(should_stop=should_stop)
-    jobs = sum(sms.values()) + filed + surveys.sent + surveys.retry + surveys.failed
-    if not any(sms.values()) and not filed and not surveys.did_anything:
+    recordings = delete_due_recordings(should_stop=should_stop)
+    jobs = sum(sms.values()) + filed + surveys.sent + surveys.retry + surveys.failed + sum(recordings.values())
+    if not any(sms.values()) and not filed and not surveys.did_anything and not any(recordings.values()):
         return jobs, None
     return jobs, (f"SMS: {sms['sent']} sent, {sms['retry']} to retry, {sms['failed']} failed, {filed} texts filed. "
-                  f"Surveys: {surveys.summary()}")
+                  f"Surveys: {surveys.summary()}. Recordings deleted at Twilio: {recordings['deleted']}, "
+                  f"to retry: {recordings['failed']}")
+
+
+def _purge() -> None:
+    summary = purge_expired()
+    if summary.programs:
+        click.echo(f"Retention purge: {summary}.")
 
 
 def _refresh_statistics(heart: Heart) -> None:
@@ -91,12 +103,13 @@ def worker_command(once, interval):
         heart.beat()
         return stop.is_set()
 
-    statistics_due = time.monotonic()
+    daily_due = time.monotonic()
     while not stop.is_set():
         try:
-            if not once and time.monotonic() >= statistics_due:
+            if not once and time.monotonic() >= daily_due:
+                _purge()
                 _refresh_statistics(heart)
-                statistics_due = time.monotonic() + STATISTICS_EVERY_SECONDS
+                daily_due = time.monotonic() + STATISTICS_EVERY_SECONDS
             jobs, done = run_pass(should_stop)
             heart.jobs_done += jobs
             heart.beat()

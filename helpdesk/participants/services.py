@@ -1,18 +1,22 @@
 """Participants: upsert from the loyalty platform, look-up for agents."""
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
-from helpdesk.errors import NotFound
+from helpdesk.audit.services import changes_between, record, snapshot
+from helpdesk.errors import NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.folding import fold
 from helpdesk.participants.models import Participant
 from helpdesk.phones import normalize_phone, region_of
+from helpdesk.privacy.blocked import ERASED_ID_PREFIX, phone_was_erased
 from helpdesk.programs.models import LOCALES, Program
 from helpdesk.validation import FieldErrors
 
 MAX_POINTS = 2_000_000_000
+AUDITED = ("external_id", "first_name", "last_name", "phone", "email", "locale", "points_balance")
 
 
 def name_key(name: str) -> str:
@@ -28,30 +32,43 @@ def get_participant(participant_id: int, *, actor: Actor) -> Participant:
 
 
 def find_by_external_id(program: Program, external_id: str) -> Participant | None:
-    return db.session.scalar(
-        select(Participant).where(Participant.program_id == program.id, Participant.external_id == external_id)
-    )
+    """The participant the loyalty platform knows as ``external_id``; never an erased one."""
+    return db.session.scalar(select(Participant).where(
+        Participant.program_id == program.id, Participant.external_id == external_id, Participant.erased_at.is_(None)))
 
 
-def upsert_participant(program: Program, external_id, data: dict, *, actor: Actor) -> tuple[Participant, bool]:
+def upsert_participant(program: Program, external_id, data: dict, *, actor: Actor,
+                       by_hand: bool = False) -> tuple[Participant, bool]:
     """Create or update the participant known to the loyalty platform as ``external_id``.
 
-    Returns ``(participant, created)``. Every invalid field is reported at once; nothing is written then.
+    Returns ``(participant, created)``. Every invalid field is reported at once; nothing is written then. The
+    phone of an erased participant who had opted out creates no participant again, unless ``by_hand`` (an
+    agent enters them anew).
     """
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
     errors = FieldErrors()
     external_id = errors.text("external_id", external_id, max_length=64)
     fields = clean_participant_fields(program, data, errors)
+    if external_id and external_id.startswith(ERASED_ID_PREFIX):
+        errors.add("external_id", _("may not start with %(prefix)s (kept for erased participants)",
+                                    prefix=ERASED_ID_PREFIX))
     errors.raise_if_any()
     participant = find_by_external_id(program, external_id)
     created = participant is None
+    if created and not by_hand and phone_was_erased(program.id, fields["phone"]):
+        raise ValidationError("phone", _("belongs to an erased participant who opted out; enter them by hand if "
+                                         "they came back"))
     if created:
         participant = Participant(program=program, external_id=external_id)
         db.session.add(participant)
+    before = dict.fromkeys(AUDITED) if created else snapshot(participant, AUDITED)
     for key, value in fields.items():
         setattr(participant, key, value)
     db.session.flush()
+    if changes := changes_between(before, snapshot(participant, AUDITED)):
+        record("participant.created" if created else "participant.changed", actor=actor, target=participant,
+               changes=changes)
     return participant, created
 
 
@@ -61,7 +78,7 @@ def create_participant(program: Program, external_id, data: dict, *, actor: Acto
         errors = FieldErrors()
         errors.add("external_id", "belongs to another participant of this program")
         errors.raise_if_any()
-    participant, _ = upsert_participant(program, external_id, data, actor=actor)
+    participant, _ = upsert_participant(program, external_id, data, actor=actor, by_hand=True)
     return participant
 
 

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange
 from helpdesk.cases.models import Priority
 from helpdesk.forms import choices
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, LOCALES, WEEKDAYS
-from helpdesk.programs.services import SLA_KINDS
+from helpdesk.programs.services import MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, SLA_KINDS
 
 LOCALE_CHOICES = choices((code, code) for code in LOCALES)
 WEEKDAY_LABELS = {"mon": _l("Monday"), "tue": _l("Tuesday"), "wed": _l("Wednesday"), "thu": _l("Thursday"),
@@ -33,6 +33,10 @@ class ProgramSettingsForm(FlaskForm):
     greeting_ru = StringField(_l("Greeting (Russian)"), validators=[Length(max=500)])
     on_duty_numbers = TextAreaField(_l("On-duty agents' phones"), validators=[Length(max=1000)],
                                     description=_l("One per line, international format. They ring together."))
+    retention_months = IntegerField(
+        _l("Keep message texts, transcriptions and recordings for (months)"),
+        validators=[NumberRange(min=MIN_RETENTION_MONTHS, max=MAX_RETENTION_MONTHS)],
+        description=_l("Older ones are erased by the worker's daily purge; cases and figures stay."))
 
     def greetings(self) -> dict:
         return {locale: getattr(self, f"greeting_{locale}").data or "" for locale in LOCALES}
@@ -47,7 +51,8 @@ class ProgramSettingsForm(FlaskForm):
     def for_program(cls, program, formdata=None):
         """The form filled from ``program`` as its fields show it (no ``obj=``: it would win over these values,
         and the on-duty phones would show as a Python list)."""
-        initial = {name: getattr(program, name) for name in ("name", "hotline_number", "timezone", "locale")}
+        initial = {name: getattr(program, name) for name in ("name", "hotline_number", "timezone", "locale",
+                                                 "retention_months")}
         initial |= {f"hours_{day}": ", ".join(program.business_hours.get(day, [])) for day in WEEKDAYS}
         initial |= {f"sla_{p}_{k}": program.sla_targets.get(p, {}).get(k) for p in DEFAULT_SLA_TARGETS
                     for k in SLA_KINDS}

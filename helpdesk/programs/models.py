@@ -8,6 +8,7 @@ from helpdesk.extensions import db
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOCALES = ("en", "pl", "ru")
+DEFAULT_RETENTION_MONTHS = 24
 
 DEFAULT_BUSINESS_HOURS = {day: (["09:00-17:00"] if day not in ("sat", "sun") else []) for day in WEEKDAYS}
 # Minutes of business time per priority: (first response, resolution).
@@ -31,6 +32,9 @@ class Program(db.Model):
     business_hours: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_BUSINESS_HOURS))
     sla_targets: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_SLA_TARGETS))
     last_case_number: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Message bodies, transcriptions and recordings older than this are erased (helpdesk.privacy.retention).
+    retention_months: Mapped[int] = mapped_column(default=DEFAULT_RETENTION_MONTHS,
+                                                  server_default=str(DEFAULT_RETENTION_MONTHS))
     # Hotline: greeting per locale (empty: the default text) and the on-duty agents' phones, E.164.
     greetings: Mapped[dict] = mapped_column(JSON, default=dict)
     on_duty_numbers: Mapped[list] = mapped_column(JSON, default=list)

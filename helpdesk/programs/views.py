@@ -38,7 +38,8 @@ def settings(code):
     if save_form(form, lambda: update_program_settings(
             program, name=form.name.data, hotline_number=form.hotline_number.data, timezone=form.timezone.data,
             locale=form.locale.data, business_hours=form.business_hours(), sla_targets=form.sla_targets(),
-            greetings=form.greetings(), on_duty_numbers=form.on_duty_numbers.data, actor=current_user)):
+            greetings=form.greetings(), on_duty_numbers=form.on_duty_numbers.data,
+            retention_months=form.retention_months.data, actor=current_user)):
         flash(_("Settings saved. New deadlines apply to cases opened from now on."), "success")
         return redirect(url_for("programs.settings", code=code))
     status = 422 if request.method == "POST" else 200

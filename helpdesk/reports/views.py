@@ -1,12 +1,10 @@
 """The program manager's satisfaction pages: the dashboard, its CSV export, and "this week"."""
 
-import csv
-import io
-
-from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from helpdesk.audit.services import export_recorder
 from helpdesk.auth.access import manager_required
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.programs.services import visible_programs
@@ -14,7 +12,7 @@ from helpdesk.reports import charts
 from helpdesk.reports.periods import Period, parse_period, today_in
 from helpdesk.reports.queries import dashboard, responses
 from helpdesk.reports.weekly import ranked_changes
-from helpdesk.spreadsheets import safe_cell
+from helpdesk.spreadsheets import csv_download
 from helpdesk.web import local_time
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -67,21 +65,10 @@ def satisfaction_csv():
 
 
 def _stream_csv(programs, program, period: Period):
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        for row in responses(program, period):
-            writer.writerow(safe_cell(value) for value in _csv_row(row, program))
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
     filename = f"satisfaction-{program.code}-{period.start}-{period.end}.csv"
-    return Response(stream_with_context(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    rows = (_csv_row(row, program) for row in responses(program, period))
+    return csv_download(filename, CSV_COLUMNS, rows, finished=export_recorder(filename, actor=current_user,
+                                                                               program=program))
 
 
 def _csv_row(row, program) -> list:

@@ -9,11 +9,13 @@ loaded as one transaction per chunk; ``on_chunk`` runs after each one (the CLI's
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
 from helpdesk.actors import Actor
+from helpdesk.audit.services import record
 from helpdesk.database import unit_of_work
 from helpdesk.errors import ValidationError
 from helpdesk.programs.models import Program
@@ -105,7 +107,7 @@ class _Batch:
         self.program, self.actor, self.source, self.rejected, self.on_chunk = program, actor, source, rejected, on_chunk
         self.summary = summary
         self.valid: list[tuple[int, dict, dict]] = []
-        self.rows_since_flush = 0
+        self.rows_since_flush = self.chunks = 0
         self.participant_ids: dict[str, int] = {}  # external id -> id, looked up once per import
 
     def add(self, line: int, row: dict | str, item: dict | str) -> None:
@@ -116,12 +118,14 @@ class _Batch:
             self.valid.append((line, row, item))
 
     def flush(self) -> None:
-        if self.valid:
+        if self.rows_since_flush:
             if len(self.participant_ids) > self.MAX_KNOWN_PARTICIPANTS:
                 self.participant_ids.clear()  # memory stays bounded however many participants a file names
             with unit_of_work():
                 outcomes = apply_orders(self.program, [item for _, _, item in self.valid], actor=self.actor,
-                                        source=self.source, participant_ids=self.participant_ids)
+                                        source=self.source, participant_ids=self.participant_ids
+                                        ) if self.valid else []
+                self._audit(outcomes)
             for (line, row, _), outcome in zip(self.valid, outcomes, strict=True):
                 if outcome.errors:
                     self._reject(line, row, outcome.reason)
@@ -131,6 +135,15 @@ class _Batch:
         self.rows_since_flush = 0
         if self.on_chunk is not None:
             self.on_chunk(self.summary)
+
+    def _audit(self, outcomes: list[Outcome]) -> None:
+        """The chunk's audit row, committed with it: the file, and what its rows came to (rows refused before
+        reaching the database included)."""
+        counts = Counter("rejected" if outcome.errors else outcome.result.value for outcome in outcomes)
+        counts["rejected"] += self.rows_since_flush - len(self.valid)
+        self.chunks += 1
+        record("import.reward_orders", actor=self.actor, target=("file", self.source), program=self.program,
+               details={"file": self.source, "chunk": self.chunks, "rows": self.rows_since_flush, **counts})
 
     def _reject(self, line: int, row: dict, reason: str) -> None:
         self.rejected.write(line, row, reason)

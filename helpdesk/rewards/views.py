@@ -9,10 +9,11 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from helpdesk.audit.services import record
 from helpdesk.auth.access import manager_required
 from helpdesk.cases.models import Case
 from helpdesk.cases.services import get_case
-from helpdesk.database import lock_row, utcnow
+from helpdesk.database import lock_row, unit_of_work, utcnow
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.forms import choices
 from helpdesk.programs.services import get_program, visible_programs
@@ -247,6 +248,9 @@ def problem_rewards_report():
                                min_orders=form.min_orders.data or 1, limit=None if export else 100)
         if export:
             filename = f"problem-{form.by.data}s-{program.code}-{form.first.data}-{form.last.data}.csv"
+            with unit_of_work():
+                record("export.csv", actor=current_user, target=("file", filename), program=program,
+                       details={"file": filename, "rows": len(rows), "complete": True})
             return Response(problem_rewards_csv(rows, form.by.data), mimetype="text/csv",
                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
     return render_template("rewards/problem_rewards.html", form=form, rows=rows)

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from helpdesk.actors import Actor, can_access
+from helpdesk.audit.services import changes_between, record, snapshot
 from helpdesk.errors import NotFound
 from helpdesk.extensions import db
 from helpdesk.programs.models import LOCALES, Program
@@ -18,6 +19,8 @@ from helpdesk.validation import FieldErrors
 _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 MAX_DELAY_MINUTES = 7 * 24 * 60
 MAX_FATIGUE_DAYS = 365
+
+SURVEY_SETTINGS = ("enabled", "delay_minutes", "quiet_hours", "fatigue_days", "scale", "texts")
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,13 @@ def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, qu
                 clean_texts.setdefault(locale, {})[key] = text
     errors.raise_if_any()
     settings = settings_of(program) or SurveySettings(program_id=program.id)
+    before = snapshot(settings, SURVEY_SETTINGS)
     settings.enabled, settings.delay_minutes, settings.fatigue_days = bool(enabled), delay, fatigue
     settings.quiet_hours, settings.texts, settings.scale = quiet, clean_texts, top
     db.session.add(settings)
     db.session.flush()
+    if changes := changes_between(before, snapshot(settings, SURVEY_SETTINGS)):
+        record("program.survey_settings_changed", actor=actor, target=program, program=program, changes=changes)
     return settings
 
 

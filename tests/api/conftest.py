@@ -39,7 +39,8 @@ class ApiClient:
         credentials = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         headers = credentials | (headers or {})
         sent = {"path": PREFIX + path, "method": method, "headers": headers, **kwargs}
-        response = contextvars.Context().run(self.client.open, **sent)
+        # buffered: a streamed body (an export) is read within the request's own context
+        response = contextvars.Context().run(self.client.open, **sent, buffered=True)
         # The served request's body has been read; an identical one describes the request to the validator.
         self.check(EnvironBuilder(**sent).get_request(), response)
         return response

@@ -60,6 +60,8 @@ ROUTES = {
         "cases_index", "cases_create", "cases_show", "cases_update")},
     **{f"api_reward_orders.reward_orders_{name}": TOKEN for name in ("show", "upsert", "bulk")},
     "api_satisfaction.satisfaction_summary": TOKEN,
+    "audit.index": MANAGER, "audit.export_csv": MANAGER, "privacy.export": MANAGER, "privacy.erase": MANAGER,
+    **{f"api_privacy.{name}": TOKEN for name in ("participant_export", "participant_erase", "audit_events_index")},
     **{f"twilio.{name}": TWILIO for name in (
         "voice_incoming", "voice_menu", "voice_dial_result", "voice_recorded", "voice_recording",
         "voice_transcription", "voice_status", "sms_incoming", "sms_status")},
@@ -149,9 +151,11 @@ class Caller:
     def send(self, method: str, path: str, form: dict | None = None):
         if path.startswith("/api/"):
             headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-            return contextvars.Context().run(self.client.open, path, method=method, headers=headers, json={})
+            return contextvars.Context().run(self.client.open, path, method=method, headers=headers, json={},
+                                             buffered=True)
         data = {**(form or {}), "csrf_token": self.csrf}
-        return contextvars.Context().run(self.client.open, path, method=method, data=data)
+        # buffered: a streamed answer (an export) is read within the request's own context
+        return contextvars.Context().run(self.client.open, path, method=method, data=data, buffered=True)
 
 
 def test_every_route_is_classified(app):
