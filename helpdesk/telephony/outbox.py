@@ -30,8 +30,11 @@ CLAIM_LEASE = timedelta(minutes=5)
 
 
 def send_sms(program: Program, to: str, body: str, *, actor: Actor, case: Case | None = None,
-             participant: Participant | None = None) -> Message:
-    """Record an outbound SMS from the program's hotline number; the caller commits, then delivers."""
+             participant: Participant | None = None, responds: bool = True) -> Message:
+    """Record an outbound SMS from the program's hotline number; the caller commits, then delivers.
+
+    On a case it is a reply to the participant (``responds``: it stops the first-response clock) unless the
+    system sends it on its own (an acknowledgement, a delivery notice)."""
     errors = FieldErrors()
     body = errors.text("body", body, max_length=MAX_SMS)
     number = errors.check("to", lambda: normalize_phone(to))
@@ -44,7 +47,7 @@ def send_sms(program: Program, to: str, body: str, *, actor: Actor, case: Case |
     db.session.add(message)
     db.session.flush()
     if case is not None:
-        log_activity(case, TelephonyEvent.SMS_OUT, actor=actor, body=body, is_public=True, responds=True,
+        log_activity(case, TelephonyEvent.SMS_OUT, actor=actor, body=body, is_public=True, responds=responds,
                      message_id=message.id)
     return message
 
