@@ -11,6 +11,7 @@ from helpdesk.cases.sla import refresh_next_deadline, set_due_times
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound, ValidationError
 from helpdesk.extensions import db
+from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
 from helpdesk.participants.models import Participant
 from helpdesk.participants.services import create_participant
 from helpdesk.programs.models import Program
@@ -251,3 +252,19 @@ def timeline(case: Case, limit: int = 500) -> list[CaseEvent]:
     """The case's events, oldest first (the latest ``limit`` of them)."""
     latest = select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc()).limit(limit)
     return list(reversed(db.session.scalars(latest).all()))
+
+
+TIMELINE_ORDER = SortKey(((CaseEvent.id, False),))  # oldest first, as the case page reads it
+
+
+def timeline_page(case: Case, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """A page of the case's timeline, oldest first; ``next_cursor`` leads on while there is more."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if cursor:
+        _direction, values = decode_cursor(cursor, [int])
+        query = query.where(TIMELINE_ORDER.after(values))
+    rows = list(db.session.scalars(query.order_by(*TIMELINE_ORDER.order_by()).limit(limit + 1)))
+    page = Page(items=rows[:limit])
+    if len(rows) > limit:
+        page.next_cursor = encode_cursor([rows[limit - 1].id])
+    return page

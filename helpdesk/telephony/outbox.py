@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import current_app
 
 from helpdesk.actors import Actor
+from helpdesk.auth.models import User
 from helpdesk.cases.models import Case
 from helpdesk.cases.services import log_activity
 from helpdesk.database import utcnow
@@ -43,7 +44,8 @@ def send_sms(program: Program, to: str, body: str, *, actor: Actor, case: Case |
         raise Conflict(f"{participant.full_name} has opted out of SMS")
     message = Message(program=program, participant=participant, case_id=case.id if case else None,
                       direction="outbound", from_number=program.hotline_number, to_number=number, body=body,
-                      status="pending", next_attempt_at=utcnow(), sent_by_id=getattr(actor, "id", None))
+                      status="pending", next_attempt_at=utcnow(),
+                      sent_by_id=actor.id if isinstance(actor, User) else None)  # not an API token's id
     db.session.add(message)
     db.session.flush()
     if case is not None:
