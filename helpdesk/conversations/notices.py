@@ -50,14 +50,14 @@ def acknowledge(case: Case, *, message: Message) -> None:
 
 
 def reply_by(due: datetime, now: datetime, timezone: str, locale: str) -> str:
-    """When the answer comes, in words that fit the texts' sentence: "by 14:30 today", "do 30.11, godz. 9:00"."""
+    """When the answer comes, in words that fit the texts' sentence: "by 14:30 today", "30.11 do 09:00"."""
     tz = ZoneInfo(timezone)
     local, today = due.astimezone(tz), now.astimezone(tz).date()
     clock = local.strftime("%H:%M")
     if locale == "pl":
-        return f"dziś do {clock}" if local.date() == today else f"do {local:%d.%m}, godz. {clock}"
+        return f"dziś do {clock}" if local.date() == today else f"{local:%d.%m} do {clock}"
     if locale == "ru":
-        return f"сегодня до {clock}" if local.date() == today else f"до {clock} {local:%d.%m}"
+        return f"сегодня до {clock}" if local.date() == today else f"{local:%d.%m} до {clock}"
     return f"by {clock} today" if local.date() == today else f"by {clock} on {local.day} {MONTHS[local.month - 1]}"
 
 

@@ -9,28 +9,27 @@ from helpdesk.programs.models import WEEKDAYS
 
 TEXTS = {
     "en": {
-        "ack": "Thank you, we got your message (case {case}). We will reply by {due}.",
+        "ack": "Thank you, we got your message (case {case}). We will reply {due}.",
         "ack_closed": "Thank you, we got your message (case {case}). We are closed now, open {hours}. "
-                      "We will reply by {due}.",
+                      "We will reply {due}.",
         "shipped": "Your {reward} is on its way with {carrier}: {tracking}",
         "reshipped": "We have sent your {reward} again with {carrier}: {tracking}",
         "delivered": "Your {reward} has been delivered. Enjoy!",
     },
     "pl": {
-        "ack": "Mamy Twoją wiadomość (sprawa {case}). Odpowiemy do {due}.",
-        "ack_closed": "Mamy Twoją wiadomość (sprawa {case}). Teraz nie pracujemy, godziny: {hours}. "
-                      "Odpowiemy do {due}.",
+        "ack": "Dziękujemy, sprawa {case} przyjęta. Odpowiemy {due}.",
+        "ack_closed": "Dziękujemy, sprawa {case} przyjęta. Teraz nie pracujemy, godziny: {hours}. "
+                      "Odpowiemy {due}.",
         "shipped": "Twoja nagroda {reward} jest w drodze ({carrier}): {tracking}",
         "reshipped": "Wysłaliśmy ponownie Twoją nagrodę {reward} ({carrier}): {tracking}",
-        "delivered": "Twoja nagroda {reward} została dostarczona. Miłego korzystania!",
+        "delivered": "Twoja nagroda {reward} dotarła. Miłego korzystania!",
     },
     "ru": {
-        "ack": "Получили ваше сообщение (обращение {case}). Ответим до {due}.",
-        "ack_closed": "Получили ваше сообщение (обращение {case}). Сейчас мы не работаем, часы: {hours}. "
-                      "Ответим до {due}.",
+        "ack": "Спасибо, обращение {case} принято. Ответим {due}.",
+        "ack_closed": "Обращение {case} принято. Сейчас мы не работаем, часы работы: {hours}. Ответим {due}.",
         "shipped": "Ваша награда {reward} в пути ({carrier}): {tracking}",
         "reshipped": "Мы повторно отправили вашу награду {reward} ({carrier}): {tracking}",
-        "delivered": "Ваша награда {reward} доставлена. Приятного пользования!",
+        "delivered": "Награда {reward} доставлена. Приятного пользования!",
     },
 }
 DAYS = {
