@@ -114,9 +114,10 @@ def file_message(sid: str) -> Message | None:
         lock_row(Participant, Participant.id == message.participant_id)
     word = keyword(message.body)
     participant = message.participant
-    if participant is not None and word in OPT_OUT_WORDS:
-        participant.sms_opt_out = True
-        participant_opted_out.send(participant)
+    if word in OPT_OUT_WORDS:  # filed nowhere: Twilio has blocked the number already
+        if participant is not None:
+            participant.sms_opt_out = True
+            participant_opted_out.send(participant)
     elif participant is not None and word in OPT_IN_WORDS and participant.sms_opt_out:
         participant.sms_opt_out = False
     elif participant is None or not any(took for _, took in text_received.send(message)):

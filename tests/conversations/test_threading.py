@@ -116,3 +116,8 @@ def test_an_opt_in_word_from_a_participant_who_never_opted_out_is_an_ordinary_me
                                                                                        word):
     text(client, hotline, word)
     assert case_of(word).channel == Channel.SMS
+
+
+def test_an_opt_out_word_from_an_unknown_number_is_filed_nowhere(client, hotline):
+    text(client, hotline, "STOP", from_number="+48700100200")
+    assert db.session.query(Case).count() == 0 and db.session.query(Message).count() == 1
