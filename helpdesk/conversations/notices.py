@@ -21,7 +21,7 @@ from helpdesk.programs.models import LOCALES, Program
 from helpdesk.rewards.delivery import open_cases_by_order
 from helpdesk.rewards.models import DeliveryCase, OrderStatus, RewardOrder, RewardType
 from helpdesk.telephony.models import Message
-from helpdesk.telephony.outbox import send_sms
+from helpdesk.telephony.outbox import send_sms, send_sms_to_participants
 
 AUTOMATIC = SystemActor("Automatic reply")
 DELIVERY_NOTICE = SystemActor("Delivery notice")
@@ -72,25 +72,32 @@ def notify_status_changes(program: Program, *, changes: list[tuple[int, str, str
     orders = db.session.scalars(select(RewardOrder).where(RewardOrder.id.in_(list(notices)))
                                 .execution_options(populate_existing=True)).all()
     cases = open_cases_by_order([order.id for order in orders])
+    texts = []  # the many an import brings go out in one INSERT; the few on an open case on its timeline
     for order in orders:
         notice = notices[order.id]
         if order.reward_type != RewardType.PHYSICAL or (notice == "shipped" and not order.tracking_number):
             continue  # nothing travels, or nothing to follow
-        _notify(order, notice, order.carrier, order.tracking_number, cases.get(order.id))
+        body = _notice_text(order, notice, order.carrier, order.tracking_number)
+        if order.id in cases:
+            _send(program, order.participant.phone, body, DELIVERY_NOTICE, cases[order.id], order.participant)
+        else:
+            texts.append((order.participant, body))
+    send_sms_to_participants(program, texts)
 
 
 def notify_reshipment(case: Case, *, delivery: DeliveryCase) -> None:
     """Answers ``delivery_reshipped``: the new parcel's carrier and tracking link."""
     if "reshipped" in rules_for(case.program).notices and delivery.orders and delivery.resolution_tracking_number:
-        _notify(delivery.orders[0], "reshipped", delivery.resolution_carrier, delivery.resolution_tracking_number,
-                case)
+        order = delivery.orders[0]
+        body = _notice_text(order, "reshipped", delivery.resolution_carrier, delivery.resolution_tracking_number)
+        _send(case.program, order.participant.phone, body, DELIVERY_NOTICE, case, order.participant)
 
 
-def _notify(order: RewardOrder, notice: str, carrier: str | None, number: str | None, case: Case | None) -> None:
-    participant, program = order.participant, order.participant.program
-    body = conversation_text(language_of(participant, program), notice, reward=reward_name(order.reward_name),
-                             carrier=carrier or "", tracking=tracking(carrier, number)).replace(" ()", "")
-    _send(program, participant.phone, body, DELIVERY_NOTICE, case, participant)
+def _notice_text(order: RewardOrder, notice: str, carrier: str | None, number: str | None) -> str:
+    participant = order.participant
+    return conversation_text(language_of(participant, participant.program), notice,
+                             reward=reward_name(order.reward_name), carrier=carrier or "",
+                             tracking=tracking(carrier, number)).replace(" ()", "")
 
 
 def _send(program, to, body, actor, case, participant) -> None:

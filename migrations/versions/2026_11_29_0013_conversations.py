@@ -17,11 +17,22 @@ branch_labels = None
 depends_on = None
 
 
+MERGED_INTO_FK = 'fk_cases_merged_into_id_cases'
+
+
 def upgrade():
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('participant_texted_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_cases_merged_into_id_cases'), 'cases', ['merged_into_id'], ['id'])
+    # Not batch mode: on SQLite it would copy the cases table and drop the old one, and dropping a table with
+    # foreign keys on deletes its rows first, cascading to every case's timeline. SQLite adds a nullable
+    # column (with its reference) in place.
+    op.add_column('cases', sa.Column('participant_texted_at', sa.DateTime(timezone=True), nullable=True))
+    bind = op.get_bind()
+    if bind.dialect.name != 'sqlite':
+        op.add_column('cases', sa.Column('merged_into_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(MERGED_INTO_FK, 'cases', 'cases', ['merged_into_id'], ['id'])
+    elif 'merged_into_id' not in {column['name'] for column in sa.inspect(bind).get_columns('cases')}:
+        # (a downgrade on SQLite keeps it: see there)
+        op.execute(f'ALTER TABLE cases ADD COLUMN merged_into_id INTEGER CONSTRAINT {MERGED_INTO_FK} '
+                   'REFERENCES cases (id)')
     op.create_table('conversation_settings',
     sa.Column('program_id', sa.Integer(), nullable=False),
     sa.Column('reopen_days', sa.Integer(), nullable=False),
@@ -41,9 +52,13 @@ def upgrade():
 
 
 def downgrade():
-    """The notes stay internal: which ones were marked public is not kept."""
+    """The notes stay internal: which ones were marked public is not kept. On SQLite ``merged_into_id`` stays (a
+    column with a reference can only go by copying the table, which with foreign keys on would delete every
+    case's timeline first); the code before this revision does not read it."""
     op.drop_table('conversation_settings')
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_cases_merged_into_id_cases'), type_='foreignkey')
-        batch_op.drop_column('merged_into_id')
-        batch_op.drop_column('participant_texted_at')
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE cases DROP COLUMN participant_texted_at')
+        return
+    op.drop_constraint(MERGED_INTO_FK, 'cases', type_='foreignkey')
+    op.drop_column('cases', 'merged_into_id')
+    op.drop_column('cases', 'participant_texted_at')

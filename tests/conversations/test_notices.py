@@ -165,3 +165,20 @@ def test_an_ordinary_case_s_survey_does_not_wait(make, hotline, caller, surveys_
     update_case(case, actor=SYSTEM, status="resolved")
     survey = db.session.scalar(select(Survey).where(Survey.case_id == case.id))
     assert survey.due_at <= utcnow() + timedelta(seconds=1)
+
+
+def test_a_notice_about_an_order_with_an_open_delivery_case_shows_on_its_timeline(make, hotline, caller):
+    agent = make.user(programs=[hotline])
+    order, _ = upsert_order(hotline, "ORD-6", order_fields(caller, status="processing"), actor=SYSTEM, source="api")
+    case = open_delivery_case(order, issue_type="late", actor=agent)
+    upsert_order(hotline, "ORD-6", order_fields(caller, status="shipped"), actor=SYSTEM, source="api")
+    (notice,) = outbox()
+    assert notice.case_id == case.id
+    assert db.session.scalar(select(CaseEvent.body).where(CaseEvent.kind == "sms_out")) == notice.body
+
+
+def test_an_opted_out_participant_gets_no_notice(make, hotline, caller):
+    caller.sms_opt_out = True
+    upsert_order(hotline, "ORD-7", order_fields(caller, status="processing"), actor=SYSTEM, source="api")
+    upsert_order(hotline, "ORD-7", order_fields(caller, status="delivered"), actor=SYSTEM, source="api")
+    assert outbox() == []
