@@ -10,7 +10,7 @@ from helpdesk.database import utcnow
 from helpdesk.extensions import db
 from helpdesk.programs.models import Program
 from helpdesk.rewards.delivery import delivery_of
-from helpdesk.rewards.models import OrderStatus, RewardOrder, RewardType, delivery_case_orders
+from helpdesk.rewards.models import OrderStatus, Resolution, RewardOrder, RewardType, delivery_case_orders
 from helpdesk.surveys.scheduling import bring_forward
 
 
@@ -19,10 +19,14 @@ def _waiting(orders) -> bool:
                for order in orders)
 
 
+NOTHING_TO_DELIVER = (Resolution.POINTS_REFUNDED, Resolution.VOUCHER_REISSUED)
+
+
 def hold_survey(case: Case):
-    """Answers ``survey_scheduling``: not before the delivery, at most the program's wait after resolution."""
+    """Answers ``survey_scheduling``: not before the delivery, at most the program's wait after resolution
+    (no wait when the participant got points or a voucher instead of the parcel)."""
     delivery = delivery_of(case)
-    if delivery is None or not _waiting(delivery.orders):
+    if delivery is None or delivery.resolution in NOTHING_TO_DELIVER or not _waiting(delivery.orders):
         return None
     return (case.resolved_at or utcnow()) + rules_for(case.program).survey_wait
 

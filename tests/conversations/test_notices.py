@@ -182,3 +182,13 @@ def test_an_opted_out_participant_gets_no_notice(make, hotline, caller):
     upsert_order(hotline, "ORD-7", order_fields(caller, status="processing"), actor=SYSTEM, source="api")
     upsert_order(hotline, "ORD-7", order_fields(caller, status="delivered"), actor=SYSTEM, source="api")
     assert outbox() == []
+
+
+def test_a_delivery_case_resolved_with_refunded_points_is_surveyed_without_waiting(make, hotline, caller,
+                                                                                   surveys_at_once):
+    agent = make.user(programs=[hotline])
+    order, _ = upsert_order(hotline, "ORD-8", order_fields(caller, status="lost"), actor=SYSTEM, source="api")
+    case = open_delivery_case(order, issue_type="not_delivered", actor=agent)
+    resolve_delivery_case(case, resolution="points_refunded", refund_points=1200, actor=agent)
+    survey = db.session.scalar(select(Survey).where(Survey.case_id == case.id))
+    assert survey.due_at <= utcnow() + timedelta(seconds=1)
