@@ -26,3 +26,10 @@ document.querySelectorAll("[data-refresh-url]").forEach((panel) => {
   refresh();
   setInterval(refresh, 1000 * Number(panel.dataset.refreshSeconds || 3));
 });
+
+// <form data-confirm="Question?">: submitted only once the question is answered OK (an irreversible change).
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  });
+});

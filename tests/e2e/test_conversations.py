@@ -93,6 +93,12 @@ def test_an_agent_merges_two_cases(live_server, page, sign_in, conversation):
     sign_in(conversation["agent"])
     page.goto(live_server.path_for("cases.case_page", case_id=conversation["sms_case"]))
     page.get_by_label("Merge this case into").fill(conversation["phone_ref"])
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Merge", exact=True).click()
+    assert questions == [f"Merge {conversation['sms_ref']} into the case named? This cannot be undone."]
+    expect(page.locator("#timeline")).not_to_contain_text("Merged")  # dismissed: nothing merged
+    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Merge", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(conversation["phone_ref"])
