@@ -10,6 +10,7 @@ from helpdesk import (
     auth,
     backups,
     cases,
+    conversations,
     jobs,
     operations,
     participants,
@@ -27,8 +28,8 @@ from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers. Operations
 # first: its request hooks (request id, timing) run before every other feature's.
-FEATURES = (operations, auth, audit, cases, participants, programs, telephony, scripts, rewards, surveys, reports,
-            api, privacy, jobs, backups)
+FEATURES = (operations, auth, audit, cases, participants, programs, telephony, scripts, rewards, surveys,
+            conversations, reports, api, privacy, jobs, backups)
 
 
 def create_app(config: type | dict | None = None) -> Flask:

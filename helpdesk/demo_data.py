@@ -124,7 +124,7 @@ def _case(program, participant, agents, rng: random.Random) -> None:
         return
     agent = rng.choice(agents)
     take_case(case, actor=agent)
-    update_case(case, actor=agent, note="Called the participant and confirmed the details.", note_public=True)
+    update_case(case, actor=agent, note="Called the participant and confirmed the details.")
     if status != "open":
         update_case(case, actor=agent, status=status)
 

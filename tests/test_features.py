@@ -1,9 +1,20 @@
 """Features plug in through their init_app: blueprints, panels, merge fields and signal receivers, per app."""
 
 from helpdesk import create_app
-from helpdesk.signals import case_status_changed, participant_opted_out, resolution_requested, text_received
+from helpdesk.signals import (
+    case_status_changed,
+    cases_merged,
+    delivery_reshipped,
+    order_status_changed,
+    participant_opted_out,
+    resolution_requested,
+    survey_scheduling,
+    text_opened_case,
+    text_received,
+)
 
-SIGNALS = (case_status_changed, resolution_requested, text_received, participant_opted_out)
+SIGNALS = (case_status_changed, resolution_requested, text_received, participant_opted_out, text_opened_case,
+           cases_merged, order_status_changed, delivery_reshipped, survey_scheduling)
 
 
 def second_app():

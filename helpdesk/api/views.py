@@ -20,6 +20,7 @@ from helpdesk.cases.models import Case
 from helpdesk.cases.queues import SORTS, list_cases
 from helpdesk.cases.services import get_case, open_case, update_case
 from helpdesk.database import lock_row, unit_of_work
+from helpdesk.errors import ValidationError
 from helpdesk.participants.services import upsert_participant
 from helpdesk.programs.services import create_program, visible_programs
 
@@ -102,9 +103,11 @@ def cases_update(case_id):
     get_case(case_id, actor=current_actor())
     body = json_body(CASE_CHANGE)
     assignee = assignee_change(body)
+    if body.get("note_public"):
+        raise ValidationError("note_public", "notes are internal: reply to the participant with "
+                                             "POST /api/v1/cases/{id}/messages")
     with unit_of_work(), fields_renamed({"assignee": "assignee_email"}):
         case = update_case(lock_row(Case, Case.id == case_id), actor=current_actor(), status=body.get("status"),
-                           priority=body.get("priority"), assignee=assignee, note=body.get("note"),
-                           note_public=bool(body.get("note_public")))
+                           priority=body.get("priority"), assignee=assignee, note=body.get("note"))
         payload = case_json(case)
     return payload

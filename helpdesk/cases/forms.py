@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from helpdesk.cases.models import Category, Channel, Priority, Status
@@ -16,8 +16,14 @@ CHANNEL_CHOICES = choices((c.value, c.label) for c in Channel)
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=MAX_NOTE)], render_kw={"rows": 3})
-    public = BooleanField(_l("Visible to the participant (reply)"))
+    """An internal note: staff see it, the participant never does (replies are texts: the SMS panel)."""
+
+    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=MAX_NOTE)], render_kw={"rows": 3})
+
+
+class MergeForm(FlaskForm):
+    into = StringField(_l("Merge this case into (case reference or number)"),
+                       validators=[DataRequired(), Length(max=80)])
 
 
 class CaseUpdateForm(FlaskForm):

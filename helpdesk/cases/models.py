@@ -120,6 +120,10 @@ class Case(db.Model):
     first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The participant texted and no staff member has acted on the case since: the "new text" marker of queues.
+    participant_texted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the case was merged into another: it is closed, and points there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
 
     program: Mapped[Program] = relationship()
     participant: Mapped[Participant | None] = relationship()
@@ -156,6 +160,8 @@ class EventKind(enum.StrEnum):
     CATEGORY = "category"
     ASSIGNEE = "assignee"
     PARTICIPANT = "participant"
+    MERGED_INTO = "merged_into"  # this case was merged into another (data: the other's id and reference)
+    MERGED_FROM = "merged_from"  # another case was merged into this one
 
 
 class CaseEvent(db.Model):

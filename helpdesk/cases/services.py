@@ -4,13 +4,14 @@ from enum import StrEnum
 
 from sqlalchemy import select, update
 
-from helpdesk.actors import Actor, can_access
+from helpdesk.actors import Actor, SystemActor, can_access
 from helpdesk.auth.models import Role, User, user_programs
 from helpdesk.cases.models import CASE_PAGE_LOADS, Case, CaseEvent, Category, Channel, EventKind, Priority, Status
 from helpdesk.cases.sla import refresh_next_deadline, set_due_times
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound, ValidationError
 from helpdesk.extensions import db
+from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
 from helpdesk.participants.models import Participant
 from helpdesk.participants.services import create_participant
 from helpdesk.programs.models import Program
@@ -43,6 +44,12 @@ def get_case(case_id: int, *, actor: Actor) -> Case:
 
 def _author(actor: Actor) -> dict:
     return {"author_id": actor.id if isinstance(actor, User) else None, "author_name": actor.display_name}
+
+
+def _staff_acted(case: Case, actor: Actor) -> None:
+    """A staff member has seen to the participant's latest text: the queues' "new text" marker goes."""
+    if not isinstance(actor, SystemActor):
+        case.participant_texted_at = None
 
 
 def _record(case: Case, kind: EventKind, actor: Actor, *, body: str = "", is_public: bool = False, **data) -> None:
@@ -91,7 +98,7 @@ def open_case(program: Program, *, participant: Participant | None, channel, cat
 
 
 def update_case(case: Case, *, actor: Actor, status=None, priority=None, category=None, assignee=UNCHANGED,
-                participant=UNCHANGED, note: str | None = None, note_public: bool = False) -> Case:
+                participant=UNCHANGED, note: str | None = None) -> Case:
     """Apply any of the changes at once; each one that changes something becomes a timeline event.
 
     ``assignee`` is a User, or None to unassign; leave it out to keep the current one.
@@ -121,10 +128,9 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
 
     case.updated_at = now = utcnow()
     old_status = case.status
+    _staff_acted(case, actor)
     if note is not None:
-        _record(case, EventKind.NOTE, actor, body=note, is_public=note_public)
-        if note_public and case.first_response_at is None:
-            case.first_response_at = now
+        _record(case, EventKind.NOTE, actor, body=note)  # internal: replies to the participant are texts
     if new_priority is not None and new_priority != case.priority:
         _record(case, EventKind.PRIORITY, actor, old=case.priority.key, new=new_priority.key)
         case.priority = new_priority
@@ -160,6 +166,8 @@ def log_activity(case: Case, kind: StrEnum, *, actor: Actor, body: str = "", is_
     if not can_access(actor, case.program_id):
         raise NotFound("no such case")
     case.updated_at = utcnow()
+    if responds:
+        _staff_acted(case, actor)
     if responds and case.first_response_at is None:
         case.first_response_at = case.updated_at
         refresh_next_deadline(case)
@@ -253,3 +261,17 @@ def staff_names(events: list[CaseEvent]) -> dict[str, str]:
     if not emails:
         return {}
     return dict(db.session.execute(select(User.email, User.name).where(User.email.in_(emails))).all())
+TIMELINE_ORDER = SortKey(((CaseEvent.id, False),))  # oldest first, as the case page reads it
+
+
+def timeline_page(case: Case, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """A page of the case's timeline, oldest first; ``next_cursor`` leads on while there is more."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if cursor:
+        _direction, values = decode_cursor(cursor, [int])
+        query = query.where(TIMELINE_ORDER.after(values))
+    rows = list(db.session.scalars(query.order_by(*TIMELINE_ORDER.order_by()).limit(limit + 1)))
+    page = Page(items=rows[:limit])
+    if len(rows) > limit:
+        page.next_cursor = encode_cursor([rows[limit - 1].id])
+    return page

@@ -9,9 +9,11 @@ from helpdesk.cases.forms import (
     STATUS_CHOICES,
     CaseUpdateForm,
     LinkParticipantForm,
+    MergeForm,
     NewCaseForm,
     NoteForm,
 )
+from helpdesk.cases.merging import case_by_reference, merge_cases
 from helpdesk.cases.models import Case
 from helpdesk.cases.queues import (
     QUEUES,
@@ -88,7 +90,8 @@ def _case_forms(case):
     update_form = CaseUpdateForm(status=case.status.value, priority=case.priority.key,
                                  assignee=str(case.assignee_id or ""))
     update_form.assignee.choices = _assignee_choices(assignable_users(case.program))
-    return {"note_form": NoteForm(), "update_form": update_form, "link_form": LinkParticipantForm()}
+    return {"note_form": NoteForm(), "update_form": update_form, "link_form": LinkParticipantForm(),
+            "merge_form": MergeForm()}
 
 
 def _render_case(case, status=200, **forms):
@@ -124,7 +127,8 @@ def _mutate(case_id, form, change):
 
 
 def _form_key(form) -> str:
-    return {NoteForm: "note_form", CaseUpdateForm: "update_form", LinkParticipantForm: "link_form"}[type(form)]
+    return {NoteForm: "note_form", CaseUpdateForm: "update_form", LinkParticipantForm: "link_form",
+            MergeForm: "merge_form"}[type(form)]
 
 
 @bp.route("/cases/<int:case_id>/notes", methods=["POST"])
@@ -133,8 +137,7 @@ def add_note(case_id):
     form = NoteForm()
     if not form.validate_on_submit():
         return _render_case(case, 422, note_form=form)
-    return _mutate(case_id, form, lambda case: update_case(case, actor=current_user, note=form.body.data,
-                                                            note_public=form.public.data))
+    return _mutate(case_id, form, lambda case: update_case(case, actor=current_user, note=form.body.data))
 
 
 @bp.route("/cases/<int:case_id>/update", methods=["POST"])
@@ -171,6 +174,28 @@ def link_participant(case_id):
         update_case(case, actor=current_user, participant=participant)
 
     return _mutate(case_id, form, link)
+
+
+@bp.post("/cases/<int:case_id>/merge")
+def merge(case_id):
+    """Merge this case into the one named; the agent lands on that one."""
+    case = get_case(case_id, actor=current_user)
+    form = MergeForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, merge_form=form)
+
+    def merge_into():
+        target = case_by_reference(form.into.data, program=case.program, actor=current_user)
+        return merge_cases(case_id, target.id, actor=current_user).id
+
+    done = run_change(merge_into, form)
+    if done.error is None:
+        flash(_("%(case)s was merged into this case.", case=case.reference), "success")
+        return redirect(url_for("cases.case_page", case_id=done.result))
+    if isinstance(done.error, Conflict):
+        flash(_("Not merged: %(reason)s", reason=done.error.message), "error")
+        return _render_case(get_case(case_id, actor=current_user), 409)
+    return _render_case(get_case(case_id, actor=current_user), 422, merge_form=form)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

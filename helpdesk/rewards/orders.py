@@ -20,6 +20,7 @@ from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 from helpdesk.rewards.models import OrderStatus, OrderStatusChange, RewardOrder, RewardType, delivery_case_orders
+from helpdesk.signals import order_status_changed
 from helpdesk.validation import FieldErrors, within_years
 
 MAX_POINTS = 2_000_000_000
@@ -226,6 +227,7 @@ def _write(program: Program, items: list[dict], participants: dict[str, int], ch
             db.session.execute(update(orders).where(orders.c.id == bindparam("_id")).values(stamps), updates)
     if history:
         db.session.execute(insert(OrderStatusChange.__table__).values(changed_at=NOW), history)
+        order_status_changed.send(program, changes=[(h["order_id"], h["old_status"], h["status"]) for h in history])
     return outcomes
 
 

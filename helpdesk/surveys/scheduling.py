@@ -17,6 +17,7 @@ from helpdesk.database import utcnow
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import LOCALES
+from helpdesk.signals import survey_scheduling
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.script_link import latest_script_version
 from helpdesk.surveys.settings import SurveyRules, rules_for
@@ -70,11 +71,26 @@ def schedule_survey(case: Case, *, now: datetime | None = None) -> Survey:
     if reason:
         survey.status, survey.reason = SurveyStatus.SKIPPED, reason
     else:
-        survey.status, survey.due_at = SurveyStatus.SCHEDULED, due_time(case.resolved_at or now,
-                                                                         case.program.timezone, rules)
+        due = due_time(case.resolved_at or now, case.program.timezone, rules)
+        survey.status, survey.due_at = SurveyStatus.SCHEDULED, max(
+            [due, *(until for _, until in survey_scheduling.send(case) if until is not None)])
     db.session.add(survey)
     db.session.flush()
     return survey
+
+
+def bring_forward(case_ids: list[int], now: datetime) -> int:
+    """What a survey was waiting for has happened: its scheduled surveys go out as if resolved now, unless due
+    sooner anyway; how many moved."""
+    surveys = db.session.scalars(select(Survey).where(Survey.case_id.in_(case_ids),
+                                                      Survey.status == SurveyStatus.SCHEDULED, Survey.due_at > now))
+    moved = 0
+    for survey in surveys:
+        due = due_time(now, survey.case.program.timezone, rules_for(survey.case.program))
+        if due < survey.due_at:
+            survey.due_at, moved = due, moved + 1
+    db.session.flush()
+    return moved
 
 
 def skip_reason(participant: Participant | None, rules: SurveyRules, now: datetime) -> str | None:

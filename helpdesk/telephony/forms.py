@@ -4,11 +4,12 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from helpdesk.forms import choices
-from helpdesk.telephony.outbox import MAX_SMS
+from helpdesk.telephony.segments import MAX_REPLY
 
 
 class SmsReplyForm(FlaskForm):
-    body = TextAreaField(_l("Text message"), validators=[DataRequired(), Length(max=MAX_SMS)], render_kw={"rows": 2})
+    body = TextAreaField(_l("Reply to the participant (SMS)"), validators=[DataRequired(), Length(max=MAX_REPLY)],
+                         render_kw={"rows": 3})
 
 
 class SimulatorForm(FlaskForm):

@@ -46,6 +46,7 @@ class TelephonyEvent(enum.StrEnum):
     CALL_ENDED = "call_ended"
     SMS_IN = "sms_in"
     SMS_OUT = "sms_out"
+    REOPENED_BY_TEXT = "reopened_by_text"
 
 
 class Call(db.Model):

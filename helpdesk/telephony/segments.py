@@ -33,3 +33,22 @@ def count_segments(text: str) -> SegmentCount:
         return SegmentCount(encoding, 0, 0)
     segments = 1 if units <= SINGLE[encoding] else math.ceil(units / SPLIT[encoding])
     return SegmentCount(encoding, units, segments)
+
+
+# A reply is cut into messages of at most 1,600 characters (Twilio's limit for one message), each billed and
+# delivered in segments; static/js/sms_counter.js counts the same way in the browser before sending.
+MAX_MESSAGE = 1600
+MAX_PARTS = 3
+MAX_REPLY = MAX_MESSAGE * MAX_PARTS
+
+
+def split_reply(text: str) -> list[str]:
+    """The reply as messages of at most MAX_MESSAGE characters, cut after a line or a word where there is one."""
+    parts = []
+    while len(text) > MAX_MESSAGE:
+        window = text[:MAX_MESSAGE]
+        cut = max(window.rfind("\n"), window.rfind(" "))
+        cut = cut + 1 if cut > MAX_MESSAGE // 2 else MAX_MESSAGE
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*parts, text] if text else parts

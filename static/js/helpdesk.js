@@ -36,3 +36,10 @@ document.addEventListener("keydown", (event) => {
   event.preventDefault();
   if (help.open) { help.close(); } else { help.showModal(); }
 });
+
+// <form data-confirm="Question?">: submitted only once the question is answered OK (an irreversible change).
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  });
+});

@@ -26,7 +26,7 @@ def test_agent_takes_an_unassigned_case_adds_a_note_resolves_it_and_signs_out(li
     page.get_by_role("button", name="Take case").click()
     expect(page.get_by_role("button", name="Take case")).to_have_count(0)
 
-    page.get_by_label("Note", exact=True).fill("Courier confirms the parcel was lost; reshipping.")
+    page.get_by_label("Internal note", exact=True).fill("Courier confirms the parcel was lost; reshipping.")
     page.get_by_role("button", name="Add note").click()
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Courier confirms the parcel was lost; reshipping.")

@@ -34,7 +34,8 @@ ROUTES = {
     "auth.users": ADMIN, "auth.new_user": ADMIN, "auth.edit_user": ADMIN, "auth.sign_out_everywhere": ADMIN,
     "cases.home": SESSION, "cases.queue": SESSION, "cases.search_page": SESSION, "cases.new_case": SESSION,
     "cases.case_page": SESSION, "cases.add_note": SESSION, "cases.change_case": SESSION, "cases.take": SESSION,
-    "cases.link_participant": SESSION,
+    "cases.link_participant": SESSION, "cases.merge": SESSION,
+    "conversations.settings": MANAGER,
     "participants.participant_page": SESSION,
     "programs.index": MANAGER, "programs.create": ADMIN, "programs.settings": MANAGER,
     "reports.satisfaction": MANAGER, "reports.satisfaction_csv": MANAGER, "reports.this_week": MANAGER,
@@ -62,6 +63,7 @@ ROUTES = {
     "api_satisfaction.satisfaction_summary": TOKEN,
     "audit.index": MANAGER, "audit.export_csv": MANAGER, "privacy.export": MANAGER, "privacy.erase": MANAGER,
     **{f"api_privacy.{name}": TOKEN for name in ("participant_export", "participant_erase", "audit_events_index")},
+    **{f"api_conversations.{name}": TOKEN for name in ("timeline_index", "messages_create", "cases_merge")},
     **{f"twilio.{name}": TWILIO for name in (
         "voice_incoming", "voice_menu", "voice_dial_result", "voice_recorded", "voice_recording",
         "voice_transcription", "voice_status", "sms_incoming", "sms_status")},

@@ -72,6 +72,14 @@ def _abandon_open_runs(case: Case) -> None:
                        .execution_options(synchronize_session="fetch"))
 
 
+def move_runs_to_merged_case(case: Case, *, into: Case) -> None:
+    """Answers ``cases_merged``: the merged case's runs go along; one left in progress there is abandoned, so
+    the case merged into keeps at most its own run going."""
+    _abandon_open_runs(case)
+    db.session.execute(update(ScriptRun).where(ScriptRun.case_id == case.id).values(case_id=into.id)
+                       .execution_options(synchronize_session="fetch"))
+
+
 def _in_progress(run: ScriptRun, step_id: str | None = None) -> tuple[Definition, Step]:
     if run.status != RunStatus.IN_PROGRESS:
         raise Conflict(_("this script run has ended; start the script again"))
