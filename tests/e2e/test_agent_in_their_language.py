@@ -21,12 +21,14 @@ AGENTS = {
     "pl": {"browser": "pl-PL", "country": "PL", "program": "Premia Aurora", "first": "Michał", "last": "Lewandowski",
            "typed": "lewandowski", "subject": "Ekspres do kawy nie dotarł", "reply": "Paczka wyjdzie jutro.",
            "labels": {"email": "E-mail", "password": "Hasło", "sign_in": "Zaloguj się", "open": "Wszystkie otwarte",
-                      "start": "Uruchom skrypt", "text": "SMS", "send": "Wyślij SMS", "status": "Status",
+                      "start": "Uruchom skrypt", "text": "Odpowiedź dla uczestnika (SMS)", "send": "Wyślij odpowiedź",
+                      "status": "Status",
                       "resolved": "Rozwiązane", "update": "Zaktualizuj zgłoszenie"}},
     "ru": {"browser": "ru-RU", "country": "RU", "program": "Тайга Бонус", "first": "Фёдор", "last": "Ёлкин",
            "typed": "федор елкин", "subject": "Кофемашина не доставлена", "reply": "Посылка уйдёт завтра.",
            "labels": {"email": "E-mail", "password": "Пароль", "sign_in": "Войти", "open": "Все открытые",
-                      "start": "Запустить скрипт", "text": "SMS", "send": "Отправить SMS", "status": "Статус",
+                      "start": "Запустить скрипт", "text": "Ответ участнику (SMS)", "send": "Отправить ответ",
+                      "status": "Статус",
                       "resolved": "Решено", "update": "Обновить обращение"}},
 }
 
