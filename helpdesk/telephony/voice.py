@@ -6,6 +6,7 @@ from helpdesk.cases.services import log_activity, open_case
 from helpdesk.database import insert_or_ignore, lock_row, utcnow
 from helpdesk.extensions import db
 from helpdesk.programs.business_hours import is_open_at
+from helpdesk.signals import call_changed
 from helpdesk.telephony import twiml
 from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
 from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome, TelephonyEvent
@@ -32,10 +33,16 @@ def receive_call(form) -> str:
 
 def _log_call(form, found, number: str) -> None:
     """Write the call once: a redelivered CallSid (or a second logger of the same call) changes nothing."""
-    db.session.connection().execute(insert_or_ignore(Call, Call.call_sid), {
+    logged = db.session.connection().execute(insert_or_ignore(Call, Call.call_sid), {
         "call_sid": form["CallSid"][:64], "program_id": found.program_id, "participant_id": found.participant_id,
         "from_number": number, "to_number": found.hotline_number,
         "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()})
+    if logged.rowcount:
+        call_changed.send(found.program_id, call_sid=form["CallSid"][:64])
+
+
+def _changed(call: Call) -> None:
+    call_changed.send(call.program_id, call_sid=call.call_sid)
 
 
 def find_call(form) -> Call | None:
@@ -71,6 +78,7 @@ def choose_from_menu(form) -> str:
             call.status = "in-progress"
         if call.case is None:  # else its hang-up, reported first, has put it on a case already
             attach_to_case(call)
+        _changed(call)
     program, locale = call.program, caller_locale(call)
     if not is_open_at(utcnow(), program.business_hours or {}, program.timezone):
         return twiml.voicemail(locale, closed=True)
@@ -102,6 +110,7 @@ def dial_result(form) -> str:
             if call.case is None:  # its menu choice never reached us
                 attach_to_case(call)
             log_activity(call.case, TelephonyEvent.CALL_ANSWERED, actor=HOTLINE, responds=True, call_id=call.id)
+            _changed(call)
         return twiml.goodbye(caller_locale(call))
     return twiml.voicemail(caller_locale(call), closed=False)
 
@@ -111,6 +120,7 @@ def voicemail_left(form) -> str:
     call = find_call(form)
     if call is not None and call.outcome is None:
         call.outcome = CallOutcome.VOICEMAIL
+        _changed(call)
     return twiml.goodbye(caller_locale(call) if call else "en")
 
 
@@ -124,6 +134,7 @@ def recording_ready(form) -> None:
     call.recording_sid, call.recording_url = sid, url[:500] if url.startswith(RECORDINGS_AT) else None
     call.recording_duration = _int(form.get("RecordingDuration"))
     call.outcome = CallOutcome.VOICEMAIL
+    _changed(call)
     if call.case is not None:
         log_activity(call.case, TelephonyEvent.VOICEMAIL, actor=HOTLINE, call_id=call.id,
                      recording_url=call.recording_url, duration=call.recording_duration)
@@ -146,6 +157,7 @@ def call_status(form) -> None:
     if call is None or not status or call.ended_at is not None:
         return
     call.status = status
+    _changed(call)
     if status not in FINAL_CALL_STATUSES:
         return
     call.ended_at, call.duration = utcnow(), _int(form.get("CallDuration"))

@@ -51,6 +51,7 @@ ROUTES = {
     "telephony.live": SESSION, "telephony.live_panel": SESSION, "telephony.take": SESSION, "telephony.log": SESSION,
     "telephony.reply": SESSION, "telephony.phone_simulator": ADMIN, "telephony.needs_attention": ADMIN,
     "telephony.retry_text": ADMIN,
+    "live.events": SESSION, "live.call_bar": SESSION, "live.timeline_entries": SESSION, "live.queue_counts": SESSION,
     "api_tokens.index": MANAGER, "api_tokens.create": MANAGER, "api_tokens.revoke": MANAGER,
     **{f"api.{name}": TOKEN for name in (
         "programs_index", "programs_create", "programs_show", "participants_show", "participants_upsert",

@@ -1,0 +1,127 @@
+"""The change feed in one server process: a source thread receives the feed's events and wakes the streams.
+
+One thread per process, started by the first connected page and stopped when none has been connected for a
+while: on PostgreSQL it LISTENs on a connection of its own (events arrive as their transactions commit); on
+SQLite it reads ``live_events`` by id a few times a second (writers commit one after the other, so ids arrive
+in order). Each stream waits on the hub's condition with a cursor into a bounded buffer of recent events: a
+stream costs a sleeping thread and a cursor, whatever the number of streams.
+"""
+
+import logging
+import threading
+import time
+from collections import deque
+
+import psycopg
+from sqlalchemy.engine import Engine
+
+from helpdesk.live.feed import CHANNEL, RESYNC, FeedEvent, events_after, newest_id
+
+log = logging.getLogger(__name__)
+BUFFER = 2048  # events kept for slow streams; one further behind is told to reload instead
+POLL_SECONDS = 0.15  # SQLite: how often the feed table is read
+IDLE_STOP_SECONDS = 60.0  # the source thread stops after this long without a connected page
+RECONNECT_SECONDS = 1.0
+
+
+class Hub:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._condition = threading.Condition()
+        self._events: deque[FeedEvent] = deque(maxlen=BUFFER)
+        self._sequence = 0  # how many events this hub has received in all
+        self._subscribers = 0
+        self._idle_since = time.monotonic()
+        self._thread: threading.Thread | None = None
+
+    # The streams' side
+
+    def subscribe(self) -> int:
+        """A cursor for a new stream (events after now), starting the source thread if needed."""
+        with self._condition:
+            self._subscribers += 1
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="live-feed", daemon=True)
+                self._thread.start()
+            return self._sequence
+
+    def unsubscribe(self) -> None:
+        with self._condition:
+            self._subscribers -= 1
+            if self._subscribers == 0:
+                self._idle_since = time.monotonic()
+
+    @property
+    def subscribers(self) -> int:
+        return self._subscribers
+
+    def wait(self, cursor: int, timeout: float) -> tuple[int, list[FeedEvent]]:
+        """The events after ``cursor`` (waiting up to ``timeout`` for one) and the new cursor. A stream that fell
+        further behind than the buffer gets ``RESYNC`` in place of what it missed."""
+        with self._condition:
+            if self._sequence == cursor:
+                self._condition.wait(timeout)
+            missed = self._sequence - cursor
+            if missed > len(self._events):
+                return self._sequence, [RESYNC]
+            return self._sequence, list(self._events)[len(self._events) - missed:] if missed else []
+
+    def publish(self, events: list[FeedEvent]) -> None:
+        if not events:
+            return
+        with self._condition:
+            self._events.extend(events)
+            self._sequence += len(events)
+            self._condition.notify_all()
+
+    # The source thread
+
+    def _keep_running(self) -> bool:
+        """False once no page has been connected for ``IDLE_STOP_SECONDS``; the thread is then forgotten in the
+        same step, so a page connecting at that moment starts a new one."""
+        with self._condition:
+            if self._subscribers == 0 and time.monotonic() - self._idle_since > IDLE_STOP_SECONDS:
+                self._thread = None
+                return False
+            return True
+
+    def _run(self) -> None:
+        source = self._listen if self.engine.dialect.name == "postgresql" else self._poll
+        while self._keep_running():
+            try:
+                source()  # returns when it is time to stop
+                return
+            except Exception:
+                log.exception("the live feed's source failed; connecting again")
+                time.sleep(RECONNECT_SECONDS)
+
+    def _poll(self) -> None:
+        """SQLite: read the events after the last one seen, every ``POLL_SECONDS``."""
+        with self.engine.connect() as connection:
+            last = newest_id(connection)
+            connection.rollback()
+            self.publish([RESYNC])  # what was written before this read is unknown to the streams
+            while self._keep_running():
+                events = events_after(connection, last, limit=BUFFER)
+                connection.rollback()  # ends the read transaction: the next read sees newer commits
+                if events is None:
+                    self.publish([RESYNC])
+                    last = newest_id(connection)
+                    connection.rollback()
+                elif events:
+                    last = events[-1].id
+                    self.publish(events)
+                time.sleep(POLL_SECONDS)
+
+    def _listen(self) -> None:
+        """PostgreSQL: LISTEN on a connection of this thread's own; each NOTIFY is one event."""
+        url = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f"LISTEN {CHANNEL}")
+            self.publish([RESYNC])  # what was sent while nobody listened is unknown to the streams
+            while self._keep_running():
+                for notice in connection.notifies(timeout=5.0):
+                    try:
+                        self.publish([FeedEvent.from_json(notice.payload)])
+                    except (ValueError, KeyError, TypeError):
+                        log.warning("ignored a malformed live event: %.200s", notice.payload)

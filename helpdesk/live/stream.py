@@ -1,0 +1,57 @@
+"""One page's Server-Sent Events stream: the hub's events of the user's programs, heartbeats, a bounded life.
+
+The response iterable itself: the WSGI server calls ``close`` when the page goes away (or the stream ends),
+even when it never started, which ends the subscription.
+"""
+
+import json
+import time
+
+from helpdesk.live.feed import FeedEvent
+
+HEARTBEAT_SECONDS = 15.0  # a comment this often keeps proxies from closing an idle stream, and finds gone pages
+LIFETIME_SECONDS = 300.0  # then the stream ends and the browser reconnects (Last-Event-ID), signing in afresh
+RETRY_MILLISECONDS = 2000
+
+
+def encode(event: FeedEvent) -> str:
+    """One event in the text/event-stream format; a resync carries no id, so the page's last id stays."""
+    data = json.dumps({"case": event.case_id, "queues": event.queues} if event.topic == "case" else {})
+    head = f"id: {event.id}\n" if event.id else ""
+    return f"{head}event: {event.topic}\ndata: {data}\n\n"
+
+
+class Stream:
+    def __init__(self, hub, program_ids: set[int] | None, *, lifetime: float = LIFETIME_SECONDS,
+                 heartbeat: float = HEARTBEAT_SECONDS, clock=time.monotonic):
+        self.hub, self.program_ids = hub, program_ids
+        self.lifetime, self.heartbeat, self.clock = lifetime, heartbeat, clock
+        self.backlog: list[FeedEvent] = []
+        self.cursor = hub.subscribe()
+        self._subscribed = True
+
+    def visible(self, event: FeedEvent) -> bool:
+        return event.id == 0 or self.program_ids is None or event.program_id in self.program_ids
+
+    def __iter__(self):
+        yield f"retry: {RETRY_MILLISECONDS}\n\n"
+        sent = {event.id for event in self.backlog}
+        backlog = "".join(encode(event) for event in self.backlog if self.visible(event))
+        if backlog:
+            yield backlog
+        now = self.clock()
+        deadline, quiet_since = now + self.lifetime, now
+        while (now := self.clock()) < deadline:
+            self.cursor, events = self.hub.wait(self.cursor, min(self.heartbeat, deadline - now))
+            chunk = "".join(encode(e) for e in events if self.visible(e) and (e.id == 0 or e.id not in sent))
+            if chunk:
+                yield chunk
+                quiet_since = self.clock()
+            elif self.clock() - quiet_since >= self.heartbeat:
+                yield ": keep-alive\n\n"
+                quiet_since = self.clock()
+
+    def close(self) -> None:
+        if self._subscribed:
+            self._subscribed = False
+            self.hub.unsubscribe()
