@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -19,6 +20,9 @@ class UserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     role = SelectField("Role", choices=choices((r.value, r.value.capitalize()) for r in Role))
     programs = SelectMultipleField("Programs served", choices=[], coerce=int)
+    phone = StringField(_l("Phone for hotline calls"), validators=[Optional(), Length(max=40)],
+                        description=_l("The on-duty phone this person answers, with its international prefix "
+                                       "(+48…): calls picked up on it show as answered by them."))
     password = PasswordField("Password", validators=[Optional(), Length(max=200)],
                              description="At least 12 characters, not a common password. Leave empty to keep "
                                          "the current one; a new one signs the user out everywhere.")

@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
         db.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # The phone the agent answers hotline calls on (one of the programs' on-duty numbers), E.164: a call picked
+    # up on it is "answered by" them.
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programs: Mapped[list[Program]] = relationship(secondary=user_programs, order_by=Program.code)

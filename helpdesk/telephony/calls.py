@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
@@ -71,6 +72,14 @@ def open_cases_by_participant(calls: list[Call]) -> dict[int, list[Case]]:
         if len(cases) < OPEN_CASES_SHOWN:
             cases.append(case)
     return grouped
+
+
+def call_state_label(call: Call) -> str:
+    """The call's state in words for agents: "Ringing", "Answered by Olga", "Voicemail", "Missed"."""
+    state = call_state(call)
+    if state == "answered":
+        return _("Answered by %(name)s", name=call.agent.name) if call.agent else _("Answered")
+    return {"ringing": _("Ringing"), "voicemail": _("Voicemail"), "missed": _("Missed")}[state]
 
 
 def get_call(call_id: int, *, actor: Actor) -> Call:

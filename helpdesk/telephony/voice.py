@@ -1,6 +1,9 @@
 """Inbound calls: log each call once by its CallSid, put it on a case, and decide what the caller hears."""
 
-from helpdesk.actors import SystemActor
+from sqlalchemy import select
+
+from helpdesk.actors import SystemActor, can_access
+from helpdesk.auth.models import User
 from helpdesk.cases.models import Category, Channel
 from helpdesk.cases.services import log_activity, open_case
 from helpdesk.database import insert_or_ignore, lock_row, utcnow
@@ -99,18 +102,44 @@ def attach_to_case(call: Call) -> None:
                  menu_choice=call.menu_choice)
 
 
+def agent_answered(form) -> str:
+    """``/voice/answered`` (the dialled numbers' ``url``): an on-duty phone picked the call up. Twilio asks this
+    about the new leg (``ParentCallSid`` names the caller's call, ``To`` the phone) before connecting them, so
+    agents see who answered while the call goes on. The first phone to answer has it."""
+    parent = (form.get("ParentCallSid") or "")[:64]
+    call = lock_row(Call, Call.call_sid == parent) if parent else None
+    if call is not None and call.outcome is None:
+        number = e164_or_raw(form.get("To"))[:32]
+        call.outcome, call.answered_number = CallOutcome.ANSWERED, number
+        if call.ended_at is None:
+            call.status = "in-progress"
+        call.agent = call.agent or _agent_with_phone(number, call.program_id)
+        _answered(call)
+    return twiml.connect_answered()
+
+
+def _agent_with_phone(number: str, program_id: int) -> User | None:
+    users = db.session.scalars(select(User).where(User.phone == number, User.active).order_by(User.id))
+    return next((user for user in users if can_access(user, program_id)), None)
+
+
+def _answered(call: Call) -> None:
+    if call.case is None:  # its menu choice never reached us
+        attach_to_case(call)
+    log_activity(call.case, TelephonyEvent.CALL_ANSWERED, actor=HOTLINE, responds=True, call_id=call.id,
+                 agent_name=call.agent.name if call.agent else None)
+    _changed(call)
+
+
 def dial_result(form) -> str:
     """``/voice/dial-result``: an agent answered (the call is done) or nobody did (voicemail)."""
     call = find_call(form)
     if call is None:
         return twiml.goodbye("en", "not_in_service")
     if form.get("DialCallStatus") == "completed":
-        if call.outcome is None:
+        if call.outcome is None:  # answered, but who did was never said (the answering phone's request is lost)
             call.outcome = CallOutcome.ANSWERED
-            if call.case is None:  # its menu choice never reached us
-                attach_to_case(call)
-            log_activity(call.case, TelephonyEvent.CALL_ANSWERED, actor=HOTLINE, responds=True, call_id=call.id)
-            _changed(call)
+            _answered(call)
         return twiml.goodbye(caller_locale(call))
     return twiml.voicemail(caller_locale(call), closed=False)
 

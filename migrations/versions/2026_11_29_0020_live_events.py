@@ -1,4 +1,4 @@
-"""live workspace: the short-lived change feed (live_events)
+"""live workspace: the short-lived change feed (live_events); who answered a call (users.phone, calls.answered_number)
 
 Revision ID: 0020_live_events
 Revises: 0009
@@ -27,7 +27,17 @@ def upgrade():
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_live_events')),
     )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('phone', sa.String(length=32), nullable=True))
+        batch_op.create_index(batch_op.f('ix_users_phone'), ['phone'], unique=False)
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('answered_number', sa.String(length=32), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_column('answered_number')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_users_phone'))
+        batch_op.drop_column('phone')
     op.drop_table('live_events')

@@ -59,7 +59,7 @@ ROUTES = {
     **{f"api_reward_orders.reward_orders_{name}": TOKEN for name in ("show", "upsert", "bulk")},
     "api_satisfaction.satisfaction_summary": TOKEN,
     **{f"twilio.{name}": TWILIO for name in (
-        "voice_incoming", "voice_menu", "voice_dial_result", "voice_recorded", "voice_recording",
+        "voice_incoming", "voice_menu", "voice_answered", "voice_dial_result", "voice_recorded", "voice_recording",
         "voice_transcription", "voice_status", "sms_incoming", "sms_status")},
 }
 ROLES = {MANAGER: {Role.MANAGER, Role.ADMIN}, ADMIN: {Role.ADMIN}}
