@@ -36,11 +36,11 @@ def receive_call(form) -> str:
 
 def _log_call(form, found, number: str) -> None:
     """Write the call once: a redelivered CallSid (or a second logger of the same call) changes nothing."""
-    logged = db.session.connection().execute(insert_or_ignore(Call, Call.call_sid), {
+    logged = db.session.connection().execute(insert_or_ignore(Call, Call.call_sid).returning(Call.id), {
         "call_sid": form["CallSid"][:64], "program_id": found.program_id, "participant_id": found.participant_id,
         "from_number": number, "to_number": found.hotline_number,
-        "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()})
-    if logged.rowcount:
+        "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()}).scalar_one_or_none()
+    if logged is not None:
         call_changed.send(found.program_id, call_sid=form["CallSid"][:64])
 
 

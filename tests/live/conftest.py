@@ -1,8 +1,8 @@
-from tests.telephony.conftest import caller, hotline  # noqa: F401  (the hotline and a known caller)
+import pytest
 
-import pytest  # noqa: E402
+from tests.telephony.conftest import caller, hotline  # noqa: F401  (the hotline and a known caller)
 
 
 @pytest.fixture
-def agent_of_hotline(make, hotline):
+def agent_of_hotline(make, hotline):  # noqa: F811
     return make.user(programs=[hotline])
