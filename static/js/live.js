@@ -122,7 +122,8 @@
   };
 
   const source = new EventSource(body.dataset.liveEvents);
-  source.addEventListener("open", refreshAll);  // first connection, and every reconnection
+  source.addEventListener("open", () => { body.dataset.live = "connected"; refreshAll(); });  // also reconnections
+  source.addEventListener("error", () => { body.dataset.live = "reconnecting"; });
   source.addEventListener("refresh", refreshAll);
   source.addEventListener("call", () => { refreshCallBar(); refreshLivePanel(); });
   source.addEventListener("case", (event) => {
