@@ -40,6 +40,10 @@ class Config:
     SURVEY_COMMENT_HOURS = int(os.environ.get("SURVEY_COMMENT_HOURS", "24"))  # the next text within it is the comment
     SURVEY_DISPATCH_BATCH = 100
     WORKER_INTERVAL_SECONDS = float(os.environ.get("WORKER_INTERVAL_SECONDS", "5"))
+    # Live pages one server process streams to at most. Each holds one of gunicorn's threads while connected,
+    # so keep it below --threads (the Procfile's 128) to leave threads for the pages themselves; a page over
+    # the limit is told to try again in a few seconds (and may reach another process).
+    LIVE_MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "100"))
 
 
 class TestConfig(Config):

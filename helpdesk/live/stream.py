@@ -12,6 +12,9 @@ from helpdesk.live.feed import FeedEvent
 HEARTBEAT_SECONDS = 15.0  # a comment this often keeps proxies from closing an idle stream, and finds gone pages
 LIFETIME_SECONDS = 300.0  # then the stream ends and the browser reconnects (Last-Event-ID), signing in afresh
 RETRY_MILLISECONDS = 2000
+# What a page is answered when its server process streams to as many pages as it may: come back a little later
+# (the browser reconnects by itself, with its Last-Event-ID, maybe to another process).
+BUSY = "retry: 10000\n\n: busy\n\n"
 
 
 def encode(event: FeedEvent) -> str:

@@ -8,7 +8,7 @@ from helpdesk.cases.services import get_case, timeline
 from helpdesk.cases.views import BADGE_QUEUES
 from helpdesk.extensions import db
 from helpdesk.live.feed import RESYNC, events_after
-from helpdesk.live.stream import Stream
+from helpdesk.live.stream import BUSY, Stream
 from helpdesk.telephony.calls import call_bar_calls, open_cases_by_participant
 from helpdesk.validation import parse_id
 
@@ -19,7 +19,10 @@ bp = Blueprint("live", __name__, url_prefix="/live")
 def events():
     """``text/event-stream`` of the changes in the user's programs: ``call`` and ``case`` events carrying ids only,
     ``refresh`` when the page should reload what it shows. Resumes after ``Last-Event-ID``."""
-    stream = Stream(current_app.extensions["live_hub"], current_user.visible_program_ids())  # subscribed from now
+    hub = current_app.extensions["live_hub"]
+    if hub.subscribers >= current_app.config["LIVE_MAX_STREAMS"]:
+        return Response(BUSY, mimetype="text/event-stream", headers={"Cache-Control": "no-cache"})
+    stream = Stream(hub, current_user.visible_program_ids())  # subscribed from now
     last_id = parse_id(request.headers.get("Last-Event-ID") or "")
     if last_id is not None:
         missed = events_after(db.session.connection(), last_id)
