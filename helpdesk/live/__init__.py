@@ -6,6 +6,8 @@ server process fans them out to its connected pages (hub.py) over Server-Sent Ev
 the page fetches what an event names (static/js/live.js).
 """
 
+import signal
+
 from flask import Flask
 from sqlalchemy import event
 
@@ -38,3 +40,18 @@ def _on_call_changed(program_id: int, **_) -> None:
     from helpdesk.live.feed import note_call_change
 
     note_call_change(db.session(), program_id)
+
+
+def end_streams_when_stopping(worker) -> None:
+    """For gunicorn's ``post_worker_init`` hook: on SIGTERM (a restart, a deploy) the worker's live streams end at
+    once, and their pages reconnect to another worker, instead of holding the worker's graceful stop until its
+    timeout."""
+    hub = getattr(worker.wsgi, "extensions", {}).get("live_hub")
+    stop = worker.handle_exit
+
+    def handle_exit(sig, frame):
+        if hub is not None:
+            hub.close()
+        stop(sig, frame)
+
+    signal.signal(signal.SIGTERM, handle_exit)

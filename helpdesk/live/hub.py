@@ -33,6 +33,7 @@ class Hub:
         self._subscribers = 0
         self._idle_since = time.monotonic()
         self._thread: threading.Thread | None = None
+        self.closing = False  # the process is stopping: streams end now, their pages reconnect elsewhere
 
     # The streams' side
 
@@ -59,12 +60,17 @@ class Hub:
         """The events after ``cursor`` (waiting up to ``timeout`` for one) and the new cursor. A stream that fell
         further behind than the buffer gets ``RESYNC`` in place of what it missed."""
         with self._condition:
-            if self._sequence == cursor:
+            if self._sequence == cursor and not self.closing:
                 self._condition.wait(timeout)
             missed = self._sequence - cursor
             if missed > len(self._events):
                 return self._sequence, [RESYNC]
             return self._sequence, list(self._events)[len(self._events) - missed:] if missed else []
+
+    def close(self) -> None:
+        with self._condition:
+            self.closing = True
+            self._condition.notify_all()
 
     def publish(self, events: list[FeedEvent]) -> None:
         if not events:

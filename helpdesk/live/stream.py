@@ -44,7 +44,7 @@ class Stream:
             yield backlog
         now = self.clock()
         deadline, quiet_since = now + self.lifetime, now
-        while (now := self.clock()) < deadline:
+        while (now := self.clock()) < deadline and not self.hub.closing:
             self.cursor, events = self.hub.wait(self.cursor, min(self.heartbeat, deadline - now))
             chunk = "".join(encode(e) for e in events if self.visible(e) and (e.id == 0 or e.id not in sent))
             if chunk:

@@ -1,5 +1,6 @@
 """A page's event stream, and the hub that feeds the streams of one server process."""
 
+import threading
 import time
 
 from helpdesk.database import unit_of_work
@@ -24,7 +25,7 @@ class ScriptedHub:
     """Hands out the given batches of events, one per wait; with none left, time passes by the wait's timeout."""
 
     def __init__(self, clock, *batches):
-        self.clock, self.batches, self.subscribers = clock, list(batches), 0
+        self.clock, self.batches, self.subscribers, self.closing = clock, list(batches), 0, False
 
     def subscribe(self):
         self.subscribers += 1
@@ -75,6 +76,22 @@ def test_a_resumed_stream_sends_what_it_missed_first_and_not_twice():
     stream.backlog = [case_event(4, 7, 40), case_event(5, 7, 50)]
     text = "".join(stream)
     assert text.count("id: 5\n") == 1 and text.index("id: 4\n") < text.index("id: 5\n") < text.index("id: 6\n")
+
+
+def test_streams_end_when_their_process_stops():
+    clock = Clock()
+    hub = ScriptedHub(clock, [case_event(1, 7)])
+    stream = iter(Stream(hub, {7}, lifetime=300, clock=clock))
+    assert next(stream).startswith("retry") and next(stream).startswith("id: 1")
+    hub.closing = True
+    assert list(stream) == [] and clock.now < 300
+
+
+def test_a_closing_hub_wakes_its_waiting_streams_at_once():
+    hub = Hub(engine=None)
+    threading.Timer(0.05, hub.close).start()
+    started = time.monotonic()
+    assert hub.wait(0, timeout=10) == (0, []) and time.monotonic() - started < 5
 
 
 def test_closing_a_stream_ends_its_subscription_even_before_it_started():

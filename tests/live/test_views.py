@@ -96,3 +96,11 @@ def test_the_queue_counts(client, make, program, agent):
     make.case(program, assignee=agent)
     login(client, agent)
     assert client.get("/live/queues/counts").get_json() == {"mine": 1, "unassigned": 1, "breaching": 0}
+
+
+def test_a_process_streaming_to_as_many_pages_as_it_may_asks_the_next_to_come_back_later(app, client, agent,
+                                                                                          monkeypatch):
+    login(client, agent)
+    monkeypatch.setitem(app.config, "LIVE_MAX_STREAMS", 0)
+    response = client.get("/live/events")
+    assert response.mimetype == "text/event-stream" and response.get_data(as_text=True).startswith("retry: 10000")
