@@ -28,4 +28,4 @@ An entry was added to a case's timeline (a note, a change, a call, a text...). S
 (the entry's kind, a string).""")
 
 call_changed = _signals.signal("call-changed", doc="""\
-A call rang, was answered, went to voicemail or ended. Sender: the program id; ``call_sid``.""")
+A call rang, was answered, went to voicemail or ended. Sender: the program id; ``call_id``.""")

@@ -35,11 +35,11 @@ def _on_timeline_written(case, kind: str, **_) -> None:
     note_timeline_entry(db.session(), case, kind)
 
 
-def _on_call_changed(program_id: int, **_) -> None:
+def _on_call_changed(program_id: int, *, call_id: int, **_) -> None:
     from helpdesk.extensions import db
     from helpdesk.live.feed import note_call_change
 
-    note_call_change(db.session(), program_id)
+    note_call_change(db.session(), program_id, call_id)
 
 
 def end_streams_when_stopping(worker) -> None:

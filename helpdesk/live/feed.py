@@ -30,6 +30,7 @@ class FeedEvent:
     topic: str
     case_id: int | None = None
     queues: bool = False
+    call_id: int | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -38,7 +39,7 @@ class FeedEvent:
     def from_json(cls, text: str) -> "FeedEvent":
         data = json.loads(text)
         return cls(int(data["id"]), int(data["program_id"]), str(data["topic"]), data.get("case_id"),
-                   bool(data.get("queues")))
+                   bool(data.get("queues")), data.get("call_id"))
 
 
 # Not a change: what a page is sent when the feed cannot tell it what it missed; it reloads what it shows.
@@ -55,8 +56,8 @@ def note_timeline_entry(session, case, kind: str) -> None:
     pending[key] = pending.get(key, False) or kind in QUEUE_KINDS
 
 
-def note_call_change(session, program_id: int) -> None:
-    _pending(session).setdefault(("call", program_id, None), False)
+def note_call_change(session, program_id: int, call_id: int) -> None:
+    _pending(session).setdefault(("call", program_id, call_id), False)
 
 
 def write_pending(session) -> list[FeedEvent]:
@@ -67,11 +68,12 @@ def write_pending(session) -> list[FeedEvent]:
         return []
     postgres = session.get_bind().dialect.name == "postgresql"
     written = []
-    for (topic, program_id, case_id), queues in pending.items():
+    for (topic, program_id, subject_id), queues in pending.items():
+        case_id, call_id = (subject_id, None) if topic == "case" else (None, subject_id)
         event_id = session.execute(insert(LiveEvent).values(
-            program_id=program_id, topic=topic, case_id=case_id, queues=queues, created_at=utcnow())
+            program_id=program_id, topic=topic, case_id=case_id, call_id=call_id, queues=queues, created_at=utcnow())
             .returning(LiveEvent.id)).scalar_one()
-        event = FeedEvent(event_id, program_id, topic, case_id, queues)
+        event = FeedEvent(event_id, program_id, topic, case_id, queues, call_id)
         if postgres:
             session.execute(select(func.pg_notify(CHANNEL, event.to_json())))
         if event_id % PRUNE_EVERY == 0:
@@ -94,7 +96,7 @@ def events_after(connection, last_id: int, limit: int = CATCH_UP_LIMIT) -> list[
     oldest = connection.scalar(select(func.min(LiveEvent.id)))
     if oldest is not None and last_id < oldest - 1:
         return None
-    return [FeedEvent(r.id, r.program_id, r.topic, r.case_id, r.queues) for r in rows]
+    return [FeedEvent(r.id, r.program_id, r.topic, r.case_id, r.queues, r.call_id) for r in rows]
 
 
 def newest_id(connection) -> int:

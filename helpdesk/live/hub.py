@@ -10,7 +10,7 @@ stream costs a sleeping thread and a cursor, whatever the number of streams.
 import logging
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 
 import psycopg
 from sqlalchemy.engine import Engine
@@ -22,6 +22,7 @@ BUFFER = 2048  # events kept for slow streams; one further behind is told to rel
 POLL_SECONDS = 0.15  # SQLite: how often the feed table is read
 IDLE_STOP_SECONDS = 60.0  # the source thread stops after this long without a connected page
 RECONNECT_SECONDS = 1.0
+MEMO_SIZE = 64
 
 
 class Hub:
@@ -34,6 +35,8 @@ class Hub:
         self._idle_since = time.monotonic()
         self._thread: threading.Thread | None = None
         self.closing = False  # the process is stopping: streams end now, their pages reconnect elsewhere
+        self._memo: OrderedDict = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     # The streams' side
 
@@ -66,6 +69,16 @@ class Hub:
             if missed > len(self._events):
                 return self._sequence, [RESYNC]
             return self._sequence, list(self._events)[len(self._events) - missed:] if missed else []
+
+    def memo(self, key, make):
+        """``make()``, made once by this process for ``key`` (the line of the call bar that one call event shows
+        in every page of the call's program, in one language): not once per page."""
+        with self._memo_lock:
+            if key not in self._memo:
+                self._memo[key] = make()
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+            return self._memo[key]
 
     def close(self) -> None:
         with self._condition:

@@ -6,6 +6,7 @@ even when it never started, which ends the subscription.
 
 import json
 import time
+from collections.abc import Callable
 
 from helpdesk.live.feed import FeedEvent
 
@@ -17,9 +18,13 @@ RETRY_MILLISECONDS = 2000
 BUSY = "retry: 10000\n\n: busy\n\n"
 
 
-def encode(event: FeedEvent) -> str:
-    """One event in the text/event-stream format; a resync carries no id, so the page's last id stays."""
-    data = json.dumps({"case": event.case_id, "queues": event.queues} if event.topic == "case" else {})
+def encode(event: FeedEvent, call_line: str = "") -> str:
+    """One event in the text/event-stream format; a resync carries no id, so the page's last id stays. A call
+    event carries the call's line of the call bar (HTML, rendered and escaped by the server)."""
+    if event.topic == "case":
+        data = json.dumps({"case": event.case_id, "queues": event.queues})
+    else:
+        data = json.dumps({"call": event.call_id, "html": call_line} if event.topic == "call" else {})
     head = f"id: {event.id}\n" if event.id else ""
     return f"{head}event: {event.topic}\ndata: {data}\n\n"
 
@@ -30,6 +35,7 @@ class Stream:
         self.hub, self.program_ids = hub, program_ids
         self.lifetime, self.heartbeat, self.clock = lifetime, heartbeat, clock
         self.backlog: list[FeedEvent] = []
+        self.render_call_line: Callable[[FeedEvent], str] = lambda event: ""
         self.cursor = hub.subscribe()
         self._subscribed = True
 
@@ -39,20 +45,23 @@ class Stream:
     def __iter__(self):
         yield f"retry: {RETRY_MILLISECONDS}\n\n"
         sent = {event.id for event in self.backlog}
-        backlog = "".join(encode(event) for event in self.backlog if self.visible(event))
+        backlog = "".join(self.encode(event) for event in self.backlog if self.visible(event))
         if backlog:
             yield backlog
         now = self.clock()
         deadline, quiet_since = now + self.lifetime, now
         while (now := self.clock()) < deadline and not self.hub.closing:
             self.cursor, events = self.hub.wait(self.cursor, min(self.heartbeat, deadline - now))
-            chunk = "".join(encode(e) for e in events if self.visible(e) and (e.id == 0 or e.id not in sent))
+            chunk = "".join(self.encode(e) for e in events if self.visible(e) and (e.id == 0 or e.id not in sent))
             if chunk:
                 yield chunk
                 quiet_since = self.clock()
             elif self.clock() - quiet_since >= self.heartbeat:
                 yield ": keep-alive\n\n"
                 quiet_since = self.clock()
+
+    def encode(self, event: FeedEvent) -> str:
+        return encode(event, self.render_call_line(event) if event.topic == "call" else "")
 
     def close(self) -> None:
         if self._subscribed:

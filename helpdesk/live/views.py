@@ -1,12 +1,14 @@
 """The live stream (Server-Sent Events) and the small pages a live page fetches when an event names them."""
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from helpdesk.cases.queues import CaseFilters, count_capped
 from helpdesk.cases.services import get_case, timeline
 from helpdesk.cases.views import BADGE_QUEUES
 from helpdesk.extensions import db
+from helpdesk.live.callbar import render_call_line
 from helpdesk.live.feed import RESYNC, events_after
 from helpdesk.live.stream import BUSY, Stream
 from helpdesk.telephony.calls import call_bar_calls, open_cases_by_participant
@@ -17,12 +19,16 @@ bp = Blueprint("live", __name__, url_prefix="/live")
 
 @bp.route("/events")
 def events():
-    """``text/event-stream`` of the changes in the user's programs: ``call`` and ``case`` events carrying ids only,
-    ``refresh`` when the page should reload what it shows. Resumes after ``Last-Event-ID``."""
+    """``text/event-stream`` of the changes in the user's programs: ``call`` events with the call's line of the call
+    bar, ``case`` events with ids only (the case page fetches its new timeline entries), ``refresh`` when the page
+    should reload what it shows. Resumes after ``Last-Event-ID``."""
     hub = current_app.extensions["live_hub"]
     if hub.subscribers >= current_app.config["LIVE_MAX_STREAMS"]:
         return Response(BUSY, mimetype="text/event-stream", headers={"Cache-Control": "no-cache"})
     stream = Stream(hub, current_user.visible_program_ids())  # subscribed from now
+    app, locale = current_app._get_current_object(), str(get_locale())
+    stream.render_call_line = lambda event: hub.memo(("call", event.id, locale),
+                                                     lambda: render_call_line(app, event.call_id, locale))
     last_id = parse_id(request.headers.get("Last-Event-ID") or "")
     if last_id is not None:
         missed = events_after(db.session.connection(), last_id)
@@ -36,7 +42,8 @@ def events():
 def call_bar():
     """The call bar's content: ringing, answered and just-ended calls with their screen pop."""
     calls = call_bar_calls(actor=current_user)
-    return render_template("live/_call_bar.html", calls=calls, open_cases=open_cases_by_participant(calls))
+    return render_template("live/_call_bar.html", calls=calls, open_cases=open_cases_by_participant(calls),
+                           actor=current_user)
 
 
 @bp.route("/cases/<int:case_id>/timeline")

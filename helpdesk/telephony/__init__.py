@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     from helpdesk.extensions import csrf
     from helpdesk.panels import register_panel
     from helpdesk.telephony import views, webhooks
-    from helpdesk.telephony.calls import call_state, call_state_label
+    from helpdesk.telephony.calls import call_state, call_state_label, seconds_in_call_bar
     from helpdesk.telephony.cli import sms_cli
     from helpdesk.telephony.conversation import message_status
 
@@ -22,4 +22,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(message_status)  # the timeline's "text to the participant" entries show its status
     app.add_template_global(call_state)  # the live calls and the call bar
     app.add_template_global(call_state_label)
+    app.add_template_global(seconds_in_call_bar)
     app.cli.add_command(sms_cli)

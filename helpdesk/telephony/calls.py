@@ -74,6 +74,13 @@ def open_cases_by_participant(calls: list[Call]) -> dict[int, list[Case]]:
     return grouped
 
 
+def seconds_in_call_bar(call: Call) -> int | None:
+    """How long an ended call stays in the call bar from now; None while it goes on."""
+    if call.ended_at is None:
+        return None
+    return max(0, int((call.ended_at + ENDED_SHOWN - utcnow()).total_seconds()))
+
+
 def call_state_label(call: Call) -> str:
     """The call's state in words for agents: "Ringing", "Answered by Olga", "Voicemail", "Missed"."""
     state = call_state(call)
@@ -95,7 +102,7 @@ def take_call(call: Call, *, actor: User) -> Call:
     if call.case is not None and call.case.assignee_id != actor.id and call.case.is_open:
         take_case(call.case, actor=actor)
     db.session.flush()
-    call_changed.send(call.program_id, call_sid=call.call_sid)
+    call_changed.send(call.program_id, call_id=call.id)
     return call
 
 

@@ -41,11 +41,11 @@ def _log_call(form, found, number: str) -> None:
         "from_number": number, "to_number": found.hotline_number,
         "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()}).scalar_one_or_none()
     if logged is not None:
-        call_changed.send(found.program_id, call_sid=form["CallSid"][:64])
+        call_changed.send(found.program_id, call_id=logged)
 
 
 def _changed(call: Call) -> None:
-    call_changed.send(call.program_id, call_sid=call.call_sid)
+    call_changed.send(call.program_id, call_id=call.id)
 
 
 def find_call(form) -> Call | None:

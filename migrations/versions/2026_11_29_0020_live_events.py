@@ -23,6 +23,7 @@ def upgrade():
         sa.Column('program_id', sa.Integer(), nullable=False),
         sa.Column('topic', sa.String(length=8), nullable=False),
         sa.Column('case_id', sa.Integer(), nullable=True),
+        sa.Column('call_id', sa.Integer(), nullable=True),
         sa.Column('queues', sa.Boolean(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_live_events')),

@@ -1,7 +1,7 @@
-// Live workspace: one EventSource per signed-in page (the server's /live/events stream). Events carry ids only;
-// on each the page fetches the server-rendered partial it names (escaped by the server's templates) and changes
-// only what changed: a call's line, new timeline entries, a count. Focus stays where it is, and the status
-// region announces only the changes.
+// Live workspace: one EventSource per signed-in page (the server's /live/events stream). A call event carries the
+// call's line of the call bar; a case event names the case, and the page fetches what it shows of it. Both are
+// HTML rendered (and escaped) by the server. Only what changed changes: a call's line, new timeline entries, a
+// count; focus stays where it is, and the status region announces only the changes.
 (() => {
   const body = document.body;
   if (!body.dataset.liveEvents || !window.EventSource) { return; }
@@ -24,9 +24,11 @@
     return response.text();
   };
 
+  const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
   const parse = (html) => {
     const template = document.createElement("template");
     template.innerHTML = html;  // a partial rendered (and escaped) by the server
+    template.content.querySelectorAll('input[name="csrf_token"]').forEach((input) => { input.value = csrfToken; });
     return [...template.content.children];
   };
 
@@ -70,11 +72,40 @@
     return changed;
   };
 
+  const CALL_BAR_LINES = 5;
+  const expiries = new WeakMap();  // an ended call's line leaves the bar a while after the call ended
+  const noteExpiry = (line) => {
+    if (line.dataset.expiresIn !== undefined) {
+      expiries.set(line, Date.now() + 1000 * Number(line.dataset.expiresIn));
+    }
+  };
+  const showCallBar = () => { callBar.hidden = callList.children.length === 0; };
+  window.setInterval(() => {
+    if (!callList) { return; }
+    [...callList.children].forEach((line) => { if (expiries.get(line) < Date.now()) { line.remove(); } });
+    showCallBar();
+  }, 5000);
+
+  // A call event's line: replaces the call's line if it changed, or goes on top of the bar.
+  const showCallLine = (html) => {
+    if (!callList) { return; }
+    const [line] = parse(html);
+    if (!line || !line.dataset.callId) { return; }
+    const existing = callList.querySelector(`[data-call-id="${CSS.escape(line.dataset.callId)}"]`);
+    if (existing && existing.dataset.version === line.dataset.version) { return; }
+    if (existing) { existing.replaceWith(line); } else { callList.prepend(line); }
+    noteExpiry(line);
+    while (callList.children.length > CALL_BAR_LINES) { callList.lastElementChild.remove(); }
+    showCallBar();
+    announce([line.dataset.announce]);
+  };
+
   let callBarLoaded = false;
   const refreshCallBar = serialised(async () => {
     if (!callList) { return; }
     const changed = reconcile(callList, await fetchText(body.dataset.liveCalls));
-    callBar.hidden = callList.children.length === 0;
+    [...callList.children].forEach(noteExpiry);
+    showCallBar();
     if (callBarLoaded) { announce(changed); }  // what the page shows on opening is no news
     callBarLoaded = true;
   });
@@ -125,7 +156,11 @@
   source.addEventListener("open", () => { body.dataset.live = "connected"; refreshAll(); });  // also reconnections
   source.addEventListener("error", () => { body.dataset.live = "reconnecting"; });
   source.addEventListener("refresh", refreshAll);
-  source.addEventListener("call", () => { refreshCallBar(); refreshLivePanel(); });
+  source.addEventListener("call", (event) => {
+    const data = JSON.parse(event.data);
+    if (data.html) { showCallLine(data.html); } else { refreshCallBar(); }
+    refreshLivePanel();
+  });
   source.addEventListener("case", (event) => {
     const data = JSON.parse(event.data);
     if (timeline && String(data.case) === timeline.dataset.liveCase) { refreshTimeline(); }

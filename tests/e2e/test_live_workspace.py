@@ -6,6 +6,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from helpdesk.extensions import db
+from helpdesk.programs.models import Program
 from tests import factories
 from tests.e2e.test_hotline import twilio_posts
 
@@ -24,7 +26,7 @@ def desk(live_server):
         answering = factories.user(programs=[program], name="Olga Agentka")
         answering.phone = "+48601000002"
         facts = {"hotline": program.hotline_number, "agent": factories.user(programs=[program]).email,
-                 "case_id": case.id, "reference": case.reference}
+                 "case_id": case.id, "reference": case.reference, "program_id": program.id}
     return facts
 
 
@@ -81,3 +83,25 @@ def test_a_participants_text_through_the_webhook_appears_on_the_open_case_page_w
     expect(note).to_be_focused()
     expect(note).to_have_value("half-typed answer")
     expect(page.locator("#live-announcer")).to_contain_text("It was ordered in May")
+
+
+def test_taking_a_ringing_call_from_the_bar_opens_its_case_and_shows_who_took_it_to_the_others(
+        live_server, page, sign_in, browser, desk):
+    with live_server.seed():
+        taker = factories.user(programs=[db.session.get(Program, desk["program_id"])], name="Tomasz Biorący").email
+    other = browser.new_context(base_url=live_server.url).new_page()
+    other.goto("/login")
+    other.get_by_label("Email").fill(taker)
+    other.get_by_label("Password").fill(factories.PASSWORD)
+    other.get_by_role("button", name="Sign in").click()
+    connected(other)
+    sign_in(desk["agent"])
+    connected(page)
+
+    call = {"CallSid": "CA" + "7" * 32, "From": "+48601234567", "To": desk["hotline"], "CallStatus": "ringing"}
+    assert twilio_posts(live_server, "/twilio/voice/incoming", call) == 200
+    assert twilio_posts(live_server, "/twilio/voice/menu", {**call, "Digits": "2", "CallStatus": "in-progress"}) == 200
+    other.locator("#call-bar").get_by_role("button", name="Take call and open case").click()
+    expect(other.get_by_role("heading", level=1)).to_contain_text("Phone call: points and account")
+    expect(page.locator('#call-bar [data-call-state="answered"]')).to_have_text("Answered by Tomasz Biorący")
+    other.context.close()

@@ -47,11 +47,15 @@ def case_event(event_id, program_id, case_id=1, queues=False):
 
 def test_a_stream_sends_the_events_of_the_users_programs_only():
     clock = Clock()
-    hub = ScriptedHub(clock, [case_event(1, 7, 70), case_event(2, 8, 80), FeedEvent(3, 7, "call")], [RESYNC])
-    text = "".join(Stream(hub, {7}, lifetime=30, heartbeat=15, clock=clock))
+    hub = ScriptedHub(clock, [case_event(1, 7, 70), case_event(2, 8, 80), FeedEvent(3, 7, "call", call_id=30)],
+                      [RESYNC])
+    stream = Stream(hub, {7}, lifetime=30, heartbeat=15, clock=clock)
+    stream.render_call_line = lambda event: f'<li data-call-id="{event.call_id}">\n</li>'
+    text = "".join(stream)
     assert text.startswith("retry: 2000\n\n")
     assert 'id: 1\nevent: case\ndata: {"case": 70, "queues": false}\n\n' in text
-    assert "id: 3\nevent: call\ndata: {}\n\n" in text and "id: 2" not in text
+    assert 'id: 3\nevent: call\ndata: {"call": 30, "html": "<li data-call-id=\\"30\\">\\n</li>"}\n\n' in text
+    assert "id: 2" not in text
     assert "event: refresh\ndata: {}\n\n" in text  # no id: the page's last event id stays
 
 
@@ -85,6 +89,12 @@ def test_streams_end_when_their_process_stops():
     assert next(stream).startswith("retry") and next(stream).startswith("id: 1")
     hub.closing = True
     assert list(stream) == [] and clock.now < 300
+
+
+def test_a_call_line_is_made_once_per_process_whatever_the_number_of_pages():
+    hub, made = Hub(engine=None), []
+    lines = [hub.memo(("call", 9, "en"), lambda: made.append(1) or "<li>") for _ in range(200)]
+    assert lines == ["<li>"] * 200 and made == [1]
 
 
 def test_a_closing_hub_wakes_its_waiting_streams_at_once():

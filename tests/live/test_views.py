@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from helpdesk.cases.services import update_case
 from helpdesk.extensions import db
+from helpdesk.live.callbar import render_call_line
 from helpdesk.rewards.orders import upsert_order
 from helpdesk.telephony.models import Call
 from tests.conftest import login
@@ -70,6 +71,16 @@ def test_missed_and_voicemail_calls_stay_in_the_bar_for_a_moment(client, hotline
     login(client, agent_of_hotline)
     bar = client.get("/live/calls").get_data(as_text=True)
     assert 'data-call-state="missed"' in bar and 'data-call-state="voicemail"' in bar
+
+
+def test_a_calls_line_for_its_programs_streams_is_the_bars_line_without_the_users_token(app, client, hotline,
+                                                                                          caller):
+    ring(client, hotline, caller.phone)
+    call = db.session.query(Call).one()
+    line = render_call_line(app, call.id, "en")
+    assert f'data-call-id="{call.id}"' in line and "Ringing" in line and "Anna Nowak" in line
+    assert 'name="csrf_token" value=""' in line  # the page's own token goes in
+    assert render_call_line(app, None, "en") == render_call_line(app, call.id + 1, "en") == ""
 
 
 def test_another_programs_calls_stay_out_of_the_bar(client, make, hotline, caller):
