@@ -138,10 +138,12 @@
     });
   });
 
+  // Many changes in a moment make one request, and the pages open on a queue spread theirs over a few seconds
+  // rather than all asking the server at once.
   let countsTimer = null;
-  const refreshCountsSoon = () => {  // many changes in a moment make one request
+  const refreshCountsSoon = () => {
     if (countsTimer === null) {
-      countsTimer = window.setTimeout(() => { countsTimer = null; refreshCounts(); }, 500);
+      countsTimer = window.setTimeout(() => { countsTimer = null; refreshCounts(); }, 500 + 2500 * Math.random());
     }
   };
 
