@@ -23,6 +23,7 @@ POLL_SECONDS = 0.15  # SQLite: how often the feed table is read
 IDLE_STOP_SECONDS = 60.0  # the source thread stops after this long without a connected page
 RECONNECT_SECONDS = 1.0
 MEMO_SIZE = 64
+READY_SECONDS = 5.0  # how long a first page waits for the source to listen before its stream starts anyway
 
 
 class Hub:
@@ -34,6 +35,7 @@ class Hub:
         self._subscribers = 0
         self._idle_since = time.monotonic()
         self._thread: threading.Thread | None = None
+        self._ready = threading.Event()  # the source listens: what commits from now on reaches the streams
         self.closing = False  # the process is stopping: streams end now, their pages reconnect elsewhere
         self._memo: OrderedDict = OrderedDict()
         self._memo_lock = threading.Lock()
@@ -41,13 +43,17 @@ class Hub:
     # The streams' side
 
     def subscribe(self) -> int:
-        """A cursor for a new stream (events after now), starting the source thread if needed."""
+        """A cursor for a new stream (events after now), starting the source thread if needed: it returns once the
+        source listens, so that whatever commits after it reaches the stream."""
         with self._condition:
             self._subscribers += 1
             if self._thread is None or not self._thread.is_alive():
+                self._ready.clear()
                 self._thread = threading.Thread(target=self._run, name="live-feed", daemon=True)
                 self._thread.start()
-            return self._sequence
+            cursor = self._sequence
+        self._ready.wait(READY_SECONDS)
+        return cursor
 
     def unsubscribe(self) -> None:
         with self._condition:
@@ -120,6 +126,7 @@ class Hub:
             last = newest_id(connection)
             connection.rollback()
             self.publish([RESYNC])  # what was written before this read is unknown to the streams
+            self._ready.set()
             while self._keep_running():
                 events = events_after(connection, last, limit=BUFFER)
                 connection.rollback()  # ends the read transaction: the next read sees newer commits
@@ -138,6 +145,7 @@ class Hub:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             self.publish([RESYNC])  # what was sent while nobody listened is unknown to the streams
+            self._ready.set()
             while self._keep_running():
                 for notice in connection.notifies(timeout=5.0):
                     try:

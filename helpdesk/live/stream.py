@@ -45,7 +45,9 @@ class Stream:
     def __iter__(self):
         yield f"retry: {RETRY_MILLISECONDS}\n\n"
         sent = {event.id for event in self.backlog}
-        backlog = "".join(self.encode(event) for event in self.backlog if self.visible(event))
+        latest_of_call = {event.call_id: event.id for event in self.backlog if event.topic == "call"}
+        backlog = "".join(self.encode(event) for event in self.backlog if self.visible(event) and (
+            event.topic != "call" or latest_of_call[event.call_id] == event.id))  # a call's line shows it as it is
         if backlog:
             yield backlog
         now = self.clock()

@@ -104,6 +104,16 @@ def test_a_closing_hub_wakes_its_waiting_streams_at_once():
     assert hub.wait(0, timeout=10) == (0, []) and time.monotonic() - started < 5
 
 
+def test_a_resumed_stream_shows_each_missed_call_once_as_it_is_now():
+    clock = Clock()
+    stream = Stream(ScriptedHub(clock), {7}, lifetime=1, clock=clock)
+    stream.render_call_line = lambda event: f"line of {event.call_id} for event {event.id}"
+    stream.backlog = [FeedEvent(1, 7, "call", call_id=5), FeedEvent(2, 7, "call", call_id=6),
+                      FeedEvent(3, 7, "call", call_id=5)]
+    text = "".join(stream)
+    assert "id: 1\n" not in text and "line of 6 for event 2" in text and "line of 5 for event 3" in text
+
+
 def test_closing_a_stream_ends_its_subscription_even_before_it_started():
     hub = ScriptedHub(Clock())
     stream = Stream(hub, {7})
