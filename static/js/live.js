@@ -47,6 +47,7 @@
       })();
       return running;
     };
+    run.busy = () => running !== null;
     return run;
   };
 
@@ -161,6 +162,8 @@
   source.addEventListener("call", (event) => {
     const data = JSON.parse(event.data);
     if (data.html) { showCallLine(data.html); } else { refreshCallBar(); }
+    // A fetch of the whole bar under way may answer what was before this event: fetch once more after it.
+    if (data.html && refreshCallBar.busy()) { refreshCallBar(); }
     refreshLivePanel();
   });
   source.addEventListener("case", (event) => {
