@@ -53,7 +53,10 @@ def test_a_ringing_call_shows_in_the_call_bar_of_a_queue_page_within_a_second_th
     expect(bar).to_contain_text(desk["reference"])
     expect(page.locator("#live-announcer")).to_contain_text("Call from Anna Nowak: Ringing")
 
+    unassigned = page.locator('[data-queue-count="unassigned"]')
+    expect(unassigned).to_have_text("1")
     assert twilio_posts(live_server, "/twilio/voice/menu", {**call, "Digits": "1", "CallStatus": "in-progress"}) == 200
+    expect(unassigned).to_have_text("2")  # the call's new case, counted without a reload
     leg = {"CallSid": "CA" + "4" * 32, "ParentCallSid": call["CallSid"], "From": desk["hotline"],
            "To": "+48601000002", "CallStatus": "in-progress", "Direction": "outbound-dial"}
     assert twilio_posts(live_server, "/twilio/voice/answered", leg) == 200
