@@ -47,12 +47,13 @@ class Hub:
         source listens, so that whatever commits after it reaches the stream."""
         with self._condition:
             self._subscribers += 1
-            if self._thread is None or not self._thread.is_alive():
+            if not self.closing and (self._thread is None or not self._thread.is_alive()):
                 self._ready.clear()
                 self._thread = threading.Thread(target=self._run, name="live-feed", daemon=True)
                 self._thread.start()
-            cursor = self._sequence
-        self._ready.wait(READY_SECONDS)
+            cursor, closing = self._sequence, self.closing
+        if not closing:
+            self._ready.wait(READY_SECONDS)
         return cursor
 
     def unsubscribe(self) -> None:
@@ -87,6 +88,7 @@ class Hub:
             return self._memo[key]
 
     def close(self) -> None:
+        """The process stops: the streams end and the source thread with them."""
         with self._condition:
             self.closing = True
             self._condition.notify_all()
@@ -102,10 +104,11 @@ class Hub:
     # The source thread
 
     def _keep_running(self) -> bool:
-        """False once no page has been connected for ``IDLE_STOP_SECONDS``; the thread is then forgotten in the
-        same step, so a page connecting at that moment starts a new one."""
+        """False once no page has been connected for ``IDLE_STOP_SECONDS`` (or the hub is closed); the thread is
+        then forgotten in the same step, so a page connecting at that moment starts a new one."""
         with self._condition:
-            if self._subscribers == 0 and time.monotonic() - self._idle_since > IDLE_STOP_SECONDS:
+            idle = self._subscribers == 0 and time.monotonic() - self._idle_since > IDLE_STOP_SECONDS
+            if idle or self.closing:
                 self._thread = None
                 return False
             return True
@@ -147,7 +150,7 @@ class Hub:
             self.publish([RESYNC])  # what was sent while nobody listened is unknown to the streams
             self._ready.set()
             while self._keep_running():
-                for notice in connection.notifies(timeout=5.0):
+                for notice in connection.notifies(timeout=1.0):
                     try:
                         self.publish([FeedEvent.from_json(notice.payload)])
                     except (ValueError, KeyError, TypeError):

@@ -115,3 +115,10 @@ def test_a_process_streaming_to_as_many_pages_as_it_may_asks_the_next_to_come_ba
     monkeypatch.setitem(app.config, "LIVE_MAX_STREAMS", 0)
     response = client.get("/live/events")
     assert response.mimetype == "text/event-stream" and response.get_data(as_text=True).startswith("retry: 10000")
+
+
+def test_a_call_line_that_cannot_be_made_leaves_the_pages_to_fetch_their_bar(app, client, hotline, caller,
+                                                                             monkeypatch):
+    ring(client, hotline, caller.phone)
+    monkeypatch.setattr("helpdesk.live.callbar.render_template", lambda *a, **k: 1 / 0)
+    assert render_call_line(app, db.session.query(Call).one().id, "en") == ""
