@@ -64,3 +64,18 @@ def test_users_create_cli_refuses_a_short_password(runner):
     result = runner.invoke(args=["users", "create", "x@example.com", "--role", "agent", "--password-stdin"],
                            input="short\n")
     assert result.exit_code != 0 and "password" in result.output
+
+
+def test_an_admin_gives_an_agent_the_phone_they_answer_hotline_calls_on(client, make, program):
+    agent = make.user(programs=[program])
+    login(client, make.user("admin"))
+    form = {"email": agent.email, "name": agent.name, "role": "agent", "programs": [program.id], "active": "y",
+            "csrf_token": csrf_token(client, "/users")}
+    refused = client.post(f"/users/{agent.id}", data={**form, "phone": "601 000 002"})
+    assert refused.status_code == 422 and "needs an international prefix" in refused.get_data(as_text=True)
+    assert client.post(f"/users/{agent.id}", data={**form, "phone": "+48 601 000 002"}).status_code == 302
+    db.session.refresh(agent)
+    assert agent.phone == "+48601000002"
+    assert client.post(f"/users/{agent.id}", data={**form, "phone": ""}).status_code == 302
+    db.session.refresh(agent)
+    assert agent.phone is None

@@ -1,10 +1,13 @@
 """A page's event stream, and the hub that feeds the streams of one server process."""
 
+import signal
 import threading
 import time
+from types import SimpleNamespace
 
 from helpdesk.database import unit_of_work
 from helpdesk.extensions import db
+from helpdesk.live import end_streams_when_stopping
 from helpdesk.live import hub as hub_module
 from helpdesk.live.feed import RESYNC, FeedEvent
 from helpdesk.live.hub import Hub
@@ -156,3 +159,14 @@ def test_a_committed_change_reaches_a_waiting_stream_within_a_second(fresh_datab
         hub.unsubscribe()
         with app.app_context():
             db.engine.dispose()
+
+
+def test_a_stopping_gunicorn_worker_ends_its_streams_then_stops_as_before(monkeypatch):
+    hub, stopped = Hub(engine=None), []
+    worker = SimpleNamespace(wsgi=SimpleNamespace(extensions={"live_hub": hub}),
+                             handle_exit=lambda sig, frame: stopped.append(sig))
+    installed = {}
+    monkeypatch.setattr(signal, "signal", lambda sig, handler: installed.setdefault(sig, handler))
+    end_streams_when_stopping(worker)
+    installed[signal.SIGTERM](signal.SIGTERM, None)
+    assert hub.closing and stopped == [signal.SIGTERM]
