@@ -2,8 +2,10 @@
 and ``deploy/systemd/helpdesk-web.service``). Each setting can be overridden on the command line.
 
 - gthread workers: ``WEB_CONCURRENCY`` processes (default 2; about one per core) of ``GUNICORN_THREADS`` threads
-  each (default 16). An open live-update stream (SSE) holds one thread for as long as the agent's page is open,
-  so threads x processes bounds the live connections of a node (see docs/scaling.md).
+  each (default 128). An open live-update stream (SSE) holds one thread for as long as the agent's page is open,
+  so threads x processes bounds the live connections of a node (see docs/scaling.md); ``LIVE_MAX_STREAMS``
+  (default 100 per process) keeps 28 threads of each process for ordinary requests. On a stop or restart the
+  streams end at once and their pages reconnect (``post_worker_init``).
 - The app is loaded once, in the master, before the workers fork (``preload_app``); before it binds its port the
   master checks the database: unreachable, or a schema older or newer than the code, ends it with one line that
   says what to do (``flask --app wsgi db upgrade``).
@@ -21,7 +23,7 @@ from pathlib import Path
 bind = os.environ.get("HELPDESK_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "16"))
+threads = int(os.environ.get("GUNICORN_THREADS", "128"))
 timeout = 30  # a worker that stops answering its master for this long is restarted (streams do not count)
 graceful_timeout = 20  # on SIGTERM, requests in flight get this long; live streams are cut and reconnect
 keepalive = 5  # behind nginx's upstream keepalive
@@ -58,6 +60,12 @@ def on_starting(server):
     from helpdesk.operations import exit_unless_ready_to_serve
 
     exit_unless_ready_to_serve(server.app.wsgi())
+
+
+def post_worker_init(worker):
+    from helpdesk.live import end_streams_when_stopping
+
+    end_streams_when_stopping(worker)
 
 
 def child_exit(server, worker):

@@ -12,6 +12,7 @@ from helpdesk import (
     cases,
     conversations,
     jobs,
+    live,
     operations,
     participants,
     privacy,
@@ -29,7 +30,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers. Operations
 # first: its request hooks (request id, timing) run before every other feature's.
 FEATURES = (operations, auth, audit, cases, participants, programs, telephony, scripts, rewards, surveys,
-            conversations, reports, api, privacy, jobs, backups)
+            conversations, reports, api, privacy, jobs, backups, live)
 
 
 def create_app(config: type | dict | None = None) -> Flask:

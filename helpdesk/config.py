@@ -52,7 +52,10 @@ class Config:
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN")
     METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Live pages one server process streams to at most. Each holds one of gunicorn's threads while connected,
+    # so keep it below --threads (the Procfile's 128) to leave threads for the pages themselves; a page over
+    # the limit is told to try again in a few seconds (and may reach another process).
+    LIVE_MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "100"))
 
 
 class TestConfig(Config):

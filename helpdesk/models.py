@@ -7,6 +7,7 @@ from helpdesk.audit.models import AuditEvent
 from helpdesk.auth.models import SignInEvent, SignInThrottle, User, user_programs
 from helpdesk.cases.models import Case, CaseEvent
 from helpdesk.conversations.models import ConversationSettings
+from helpdesk.live.models import LiveEvent
 from helpdesk.operations.models import WorkerHeartbeat
 from helpdesk.participants.models import Participant
 from helpdesk.privacy.models import ErasedPhone, RecordingDeletion
@@ -17,7 +18,7 @@ from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings
 from helpdesk.telephony.models import Call, Message
 
 __all__ = ["ApiToken", "AuditEvent", "Call", "Case", "CaseEvent", "ConversationSettings", "DeliveryCase", "ErasedPhone",
-           "Message",
+           "LiveEvent", "Message",
            "OrderStatusChange", "Participant", "Program", "RecordingDeletion", "RewardOrder", "Script", "ScriptRun",
            "ScriptVersion", "SignInEvent", "SignInThrottle", "Survey", "SurveyDay", "SurveySettings", "User",
            "WorkerHeartbeat", "user_programs"]

@@ -41,3 +41,10 @@ not go out before (it is waiting for something, such as the order's delivery), o
 
 participant_opted_out = _signals.signal("participant-opted-out", doc="""\
 A participant opted out of SMS. Sender: the Participant.""")
+
+timeline_written = _signals.signal("timeline-written", doc="""\
+An entry was added to a case's timeline (a note, a change, a call, a text...). Sender: the case; ``kind``
+(the entry's kind, a string).""")
+
+call_changed = _signals.signal("call-changed", doc="""\
+A call rang, was answered, went to voicemail or ended. Sender: the program id; ``call_id``.""")

@@ -50,6 +50,9 @@ class User(UserMixin, db.Model):
     )
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str | None] = mapped_column(String(5))  # the UI's language; None: the browser's
+    # The phone the agent answers hotline calls on (one of the programs' on-duty numbers), E.164: a call picked
+    # up on it is "answered by" them.
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programs: Mapped[list[Program]] = relationship(secondary=user_programs, order_by=Program.code)

@@ -110,7 +110,7 @@ def new_user():
     form = _user_form()
     email = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
                                                 password=form.password.data, programs=_chosen_programs(form),
-                                                actor=current_user).email)
+                                                actor=current_user, phone=form.phone.data).email)
     if email is not None:
         flash(_("User %(email)s created.", email=email), "success")
         return redirect(url_for("auth.users"))
@@ -124,7 +124,7 @@ def edit_user(user_id):
     form, email, own = _user_form(user), user.email, user.id == current_user.id
     if save_form(form, lambda: update_user(user, name=form.name.data, role=form.role.data, active=form.active.data,
                                            programs=_chosen_programs(form), password=form.password.data,
-                                           actor=current_user)):
+                                           actor=current_user, phone=form.phone.data)):
         if own:
             login_user(user)  # a new password of one's own ends one's other sessions, not this one
         flash(_("User %(email)s saved.", email=email), "success")

@@ -15,7 +15,7 @@ from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
 from helpdesk.participants.models import Participant
 from helpdesk.participants.services import create_participant
 from helpdesk.programs.models import Program
-from helpdesk.signals import case_status_changed, resolution_requested
+from helpdesk.signals import case_status_changed, resolution_requested, timeline_written
 from helpdesk.validation import FieldErrors
 
 MAX_DESCRIPTION = 10_000
@@ -55,6 +55,7 @@ def _staff_acted(case: Case, actor: Actor) -> None:
 def _record(case: Case, kind: EventKind, actor: Actor, *, body: str = "", is_public: bool = False, **data) -> None:
     db.session.add(CaseEvent(case_id=case.id, kind=kind.value, body=body, is_public=is_public, data=data,
                              created_at=case.updated_at, **_author(actor)))
+    timeline_written.send(case, kind=kind.value)
 
 
 def _next_number(program: Program) -> int:
@@ -175,6 +176,7 @@ def log_activity(case: Case, kind: StrEnum, *, actor: Actor, body: str = "", is_
                       created_at=case.updated_at, **_author(actor))
     db.session.add(event)
     db.session.flush()
+    timeline_written.send(case, kind=event.kind)
     return event
 
 
@@ -248,9 +250,10 @@ def open_case_for_caller(program: Program, *, participant: Participant | None, n
     return open_case(program, participant=participant, actor=actor, **case_fields)
 
 
-def timeline(case: Case, limit: int = 500) -> list[CaseEvent]:
-    """The case's events, oldest first (the latest ``limit`` of them)."""
-    latest = select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc()).limit(limit)
+def timeline(case: Case, limit: int = 500, *, after_id: int = 0) -> list[CaseEvent]:
+    """The case's events, oldest first (the latest ``limit`` of them; only those after ``after_id`` if given)."""
+    latest = select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.id > after_id) \
+        .order_by(CaseEvent.id.desc()).limit(limit)
     return list(reversed(db.session.scalars(latest).all()))
 
 

@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
                    order=20)
     register_panel(app, "case_main", "rewards/panel_case.html", panels.case_delivery, order=10)
     register_reference(app, order_reference_url)
+    register_panel(app, "call_pop", "rewards/panel_call_pop.html", panels.late_orders, order=20)
     register_merge_namespace(app, "order", fields=ORDER_FIELDS, resolve=order_merge_values)
     resolution_requested.connect(require_resolution)
     cases_merged.connect(move_orders_to_merged_case)

@@ -68,6 +68,7 @@ class Call(db.Model):
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_number: Mapped[str | None] = mapped_column(String(32))  # the on-duty phone that picked the call up
     from_number: Mapped[str] = mapped_column(String(64))
     to_number: Mapped[str] = mapped_column(String(32))
     menu_choice: Mapped[str | None] = mapped_column(String(4))

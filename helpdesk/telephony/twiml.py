@@ -36,9 +36,15 @@ def connect_to_agents(locale: str, numbers: list[str], caller_id: str) -> str:
     _say(response, locale, text(locale, "connecting"))
     dial = response.dial(action=_url("twilio.voice_dial_result"), method="POST", timeout=DIAL_TIMEOUT,
                          caller_id=caller_id)
+    answered = _url("twilio.voice_answered")  # asked when a phone picks up: who answered, before they talk
     for number in numbers:
-        dial.number(number)
+        dial.number(number, url=answered, method="POST")
     return str(response)
+
+
+def connect_answered() -> str:
+    """The answering phone's TwiML: nothing to play, connect it to the caller."""
+    return str(VoiceResponse())
 
 
 def voicemail(locale: str, *, closed: bool) -> str:

@@ -15,19 +15,6 @@ document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
   select.addEventListener("change", () => select.form.submit());
 });
 
-// <div data-refresh-url="..." data-refresh-seconds="3">: its content is the server-rendered panel at that URL,
-// fetched again every few seconds; a failed poll keeps the last content and the next one tries again.
-document.querySelectorAll("[data-refresh-url]").forEach((panel) => {
-  const refresh = async () => {
-    try {
-      const response = await fetch(panel.dataset.refreshUrl, {headers: {"Accept": "text/html"}});
-      if (response.ok) { panel.innerHTML = await response.text(); }
-    } catch (error) { /* keep the last content */ }
-  };
-  refresh();
-  setInterval(refresh, 1000 * Number(panel.dataset.refreshSeconds || 3));
-});
-
 // "?" opens the list of keyboard shortcuts (templates/shortcuts.html); "?" again or Escape closes it.
 document.addEventListener("keydown", (event) => {
   const help = document.getElementById("shortcuts");

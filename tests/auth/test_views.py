@@ -85,3 +85,16 @@ def test_an_unsupported_language_is_refused(client, make, language):
     login(client, make.user())
     response = client.post("/language", data={"language": language, "csrf_token": csrf_token(client, "/cases")})
     assert response.status_code == 400
+def test_an_admin_gives_an_agent_the_phone_they_answer_hotline_calls_on(client, make, program):
+    agent = make.user(programs=[program])
+    login(client, make.user("admin"))
+    form = {"email": agent.email, "name": agent.name, "role": "agent", "programs": [program.id], "active": "y",
+            "csrf_token": csrf_token(client, "/users")}
+    refused = client.post(f"/users/{agent.id}", data={**form, "phone": "601 000 002"})
+    assert refused.status_code == 422 and "needs an international prefix" in refused.get_data(as_text=True)
+    assert client.post(f"/users/{agent.id}", data={**form, "phone": "+48 601 000 002"}).status_code == 302
+    db.session.refresh(agent)
+    assert agent.phone == "+48601000002"
+    assert client.post(f"/users/{agent.id}", data={**form, "phone": ""}).status_code == 302
+    db.session.refresh(agent)
+    assert agent.phone is None

@@ -55,6 +55,7 @@ ROUTES = {
     # The probes check their callers themselves: /metrics answers 401 without its token, as the API does.
     "operations.healthz": PUBLIC, "operations.readyz": PUBLIC, "operations.metrics": TOKEN,
     "operations.system": ADMIN,
+    "live.events": SESSION, "live.call_bar": SESSION, "live.timeline_entries": SESSION, "live.queue_counts": SESSION,
     "api_tokens.index": MANAGER, "api_tokens.create": MANAGER, "api_tokens.revoke": MANAGER,
     **{f"api.{name}": TOKEN for name in (
         "programs_index", "programs_create", "programs_show", "participants_show", "participants_upsert",
@@ -65,7 +66,7 @@ ROUTES = {
     **{f"api_privacy.{name}": TOKEN for name in ("participant_export", "participant_erase", "audit_events_index")},
     **{f"api_conversations.{name}": TOKEN for name in ("timeline_index", "messages_create", "cases_merge")},
     **{f"twilio.{name}": TWILIO for name in (
-        "voice_incoming", "voice_menu", "voice_dial_result", "voice_recorded", "voice_recording",
+        "voice_incoming", "voice_menu", "voice_answered", "voice_dial_result", "voice_recorded", "voice_recording",
         "voice_transcription", "voice_status", "sms_incoming", "sms_status")},
 }
 ROLES = {MANAGER: {Role.MANAGER, Role.ADMIN}, ADMIN: {Role.ADMIN}}
