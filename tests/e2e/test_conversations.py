@@ -104,7 +104,7 @@ def test_an_agent_merges_two_cases(live_server, page, sign_in, conversation):
     expect(page.locator("#timeline")).to_contain_text("Punkty nie doszły")
     expect(page.locator("#timeline")).to_contain_text(f"Merged {conversation['sms_ref']} into this case")
     page.get_by_role("link", name=conversation["sms_ref"]).first.click()
-    expect(page.get_by_role("status")).to_contain_text("This case was merged into")
+    expect(page.get_by_role("status").filter(has_text="This case was merged into")).to_be_visible()
     expect(page.locator("#timeline")).to_contain_text(f"Merged this case into {conversation['phone_ref']}")
     expect(page.get_by_label("Merge this case into")).to_have_count(0)
 

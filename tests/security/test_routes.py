@@ -27,6 +27,9 @@ from tests.rewards.conftest import order_fields
 from tests.scripts.conftest import DELIVERY, save_script
 
 PUBLIC, SESSION, MANAGER, ADMIN, TOKEN, TWILIO = "public", "session", "manager", "admin", "token", "twilio"
+# A page's background requests (its live updates): signed-in staff only, refused with 401 rather than sent to
+# the sign-in page.
+BACKGROUND = "background"
 
 ROUTES = {
     "static": PUBLIC, "bootstrap.static": PUBLIC, "auth.login": PUBLIC,
@@ -55,7 +58,8 @@ ROUTES = {
     # The probes check their callers themselves: /metrics answers 401 without its token, as the API does.
     "operations.healthz": PUBLIC, "operations.readyz": PUBLIC, "operations.metrics": TOKEN,
     "operations.system": ADMIN,
-    "live.events": SESSION, "live.call_bar": SESSION, "live.timeline_entries": SESSION, "live.queue_counts": SESSION,
+    "live.events": BACKGROUND, "live.call_bar": BACKGROUND, "live.timeline_entries": BACKGROUND,
+    "live.queue_counts": BACKGROUND,
     "api_tokens.index": MANAGER, "api_tokens.create": MANAGER, "api_tokens.revoke": MANAGER,
     **{f"api.{name}": TOKEN for name in (
         "programs_index", "programs_create", "programs_show", "participants_show", "participants_upsert",
@@ -179,7 +183,7 @@ def test_without_credentials_every_route_is_refused(app, client, world):
     for endpoint, access in ROUTES.items():
         if access == PUBLIC:
             continue
-        expected = {TOKEN: 401, TWILIO: 403}.get(access, 302)
+        expected = {TOKEN: 401, TWILIO: 403, BACKGROUND: 401}.get(access, 302)
         for rule, method in requests_of(app, endpoint):
             response = anonymous.send(method, ours.path(rule))
             signed_in = response.status_code != 302 or response.headers["Location"].startswith("/login")
@@ -209,6 +213,7 @@ def test_another_programs_records_answer_404_and_ones_own_do_not(app, make, worl
     token = create_api_token("walker", ours.program, actor=SYSTEM)[1]
     callers = {access: Caller(app.test_client(), user=make.user(role=role, programs=[ours.program]), token=token)
                for access, role in ((SESSION, "agent"), (MANAGER, "manager"), (TOKEN, "agent"))}
+    callers[BACKGROUND] = callers[SESSION]
     wrong, checked = [], 0
     for endpoint, access in ROUTES.items():
         if access not in callers or endpoint in NOT_PROGRAM_SCOPED:
