@@ -28,9 +28,9 @@ from sqlalchemy import insert  # noqa: E402
 
 from helpdesk import create_app  # noqa: E402
 from helpdesk.extensions import db  # noqa: E402
+from helpdesk.imports.kinds import ORDERS  # noqa: E402
 from helpdesk.participants.models import Participant  # noqa: E402
 from helpdesk.programs.models import DEFAULT_BUSINESS_HOURS, DEFAULT_SLA_TARGETS, Program  # noqa: E402
-from helpdesk.rewards.importer import COLUMNS  # noqa: E402
 
 SEED = 20261123
 PROGRAM = "BENCH"
@@ -65,7 +65,7 @@ def write_csv(path: Path, rows: int, participants: int) -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(COLUMNS)
+        writer.writerow(ORDERS.fields)
         for n in range(rows):
             sku, name, kind, points = rng.choice(REWARDS)
             ordered = start + timedelta(seconds=rng.randrange(300 * 86400))

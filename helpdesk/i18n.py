@@ -4,7 +4,7 @@ Mark strings with `flask_babel.gettext as _`, or `lazy_gettext as _l` where they
 (form labels, enum labels); templates use `_()` from Flask-Babel's Jinja extension.
 """
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel
 
 LANGUAGES = ("en", "pl", "ru")
@@ -12,6 +12,9 @@ babel = Babel()
 
 
 def select_locale() -> str:
+    """The request's language; outside a request (the CLI, the worker) the source language."""
+    if not has_request_context():
+        return LANGUAGES[0]
     return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
 
 

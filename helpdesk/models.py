@@ -5,6 +5,8 @@ from sqlalchemy.orm import configure_mappers
 from helpdesk.api.models import ApiToken
 from helpdesk.auth.models import SignInEvent, SignInThrottle, User, user_programs
 from helpdesk.cases.models import Case, CaseEvent
+from helpdesk.codes.models import Code, case_codes
+from helpdesk.imports.models import ImportProfile
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 from helpdesk.rewards.models import DeliveryCase, OrderStatusChange, RewardOrder
@@ -12,9 +14,11 @@ from helpdesk.scripts.models import Script, ScriptRun, ScriptVersion
 from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings
 from helpdesk.telephony.models import Call, Message
 
-__all__ = ["ApiToken", "Call", "Case", "CaseEvent", "DeliveryCase", "Message", "OrderStatusChange", "Participant",
-           "Program", "RewardOrder", "Script", "ScriptRun", "ScriptVersion", "SignInEvent", "SignInThrottle", "Survey",
-           "SurveyDay", "SurveySettings", "User", "user_programs"]
+__all__ = ["ApiToken", "Call", "Case", "CaseEvent", "Code", "DeliveryCase", "ImportProfile", "Message",
+           "OrderStatusChange", "Participant", "Program", "RewardOrder", "Script", "ScriptRun", "ScriptVersion",
+           "SignInEvent", "SignInThrottle", "Survey", "SurveyDay", "SurveySettings", "User", "case_codes",
+           "user_programs"]
+
 
 
 def configure() -> None:

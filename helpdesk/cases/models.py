@@ -64,6 +64,7 @@ class Category(enum.StrEnum):
     REDEMPTION = "redemption"
     ACCOUNT = "account"
     COMPLAINT = "complaint"
+    CODE_NOT_ACCEPTED = "code_not_accepted"  # the code it is about is on the case (helpdesk.codes)
     OTHER = "other"
 
     @property

@@ -7,7 +7,6 @@ def init_app(app: Flask) -> None:
     from helpdesk.cases.search import register_reference
     from helpdesk.panels import register_panel
     from helpdesk.rewards import panels, views
-    from helpdesk.rewards.cli import orders_cli
     from helpdesk.rewards.delivery import require_resolution
     from helpdesk.rewards.merge_fields import ORDER_FIELDS, order_merge_values
     from helpdesk.rewards.orders import order_reference_url
@@ -22,4 +21,3 @@ def init_app(app: Flask) -> None:
     register_reference(app, order_reference_url)
     register_merge_namespace(app, "order", fields=ORDER_FIELDS, resolve=order_merge_values)
     resolution_requested.connect(require_resolution)
-    app.cli.add_command(orders_cli)

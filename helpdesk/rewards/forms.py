@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -53,11 +52,6 @@ class ResolutionForm(FlaskForm):
     refund_points = IntegerField("Points refunded", validators=[Optional(), NumberRange(min=1)])
     resolution_note = TextAreaField("Note (the reason, for no action)", validators=[Length(max=MAX_ANSWER)],
                                     render_kw={"rows": 2})
-
-
-class ImportForm(FlaskForm):
-    program = SelectField("Program", choices=[])
-    file = FileField("Orders CSV (UTF-8)", validators=[FileRequired()])
 
 
 class ProblemRewardsForm(FlaskForm):
