@@ -136,7 +136,7 @@ def apply_codes(program: Program, items: list[dict], *, actor: Actor,
         db.session.execute(insert(codes).values(created_at=NOW, updated_at=NOW), inserts)
     if updates:
         db.session.execute(update(codes).where(codes.c.id == bindparam("_id"))
-                           .values({name: bindparam(name) for name in STORED}, updated_at=NOW), updates)
+                           .values({**{name: bindparam(name) for name in STORED}, "updated_at": NOW}), updates)
     return outcomes
 
 

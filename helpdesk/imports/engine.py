@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from helpdesk.actors import Actor
 from helpdesk.database import unit_of_work
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.imports import values
 from helpdesk.imports.kinds import Kind, header_key
@@ -55,8 +56,8 @@ def recognised_mapping(kind: Kind, header: list[str], profile: ImportProfile | N
     for number, name in enumerate(header):
         key = header_key(name)
         name_field = saved[key] if key in saved else known.get(key)
-        if name_field in kind.fields and name_field not in columns.values():
-            columns[number] = name_field
+        if name_field in kind.fields:
+            columns[number] = name_field  # a field given twice is refused by check_mapping, naming both columns
     return Mapping(columns, dict(profile.choices) if profile else {})
 
 
@@ -135,15 +136,23 @@ class RowReader:
         return row
 
 
-def preview(kind: Kind, program: Program, table: Table, mapping: Mapping, limit: int = PREVIEW_ROWS) -> list[Row]:
-    """The first rows as they will be saved (the values read), each with its errors; nothing is written."""
-    check_mapping(kind, table.header, mapping)
+def preview(kind: Kind, program: Program, table: Table, mapping: Mapping, limit: int = PREVIEW_ROWS
+            ) -> tuple[list[Row], dict[str, str]]:
+    """The first rows as they will be saved (the values read), each with its errors, and what is wrong with the
+    mapping; nothing is written. While the mapping is wrong the rows come as they are in the file."""
+    try:
+        check_mapping(kind, table.header, mapping)
+        problems = {}
+    except ValidationError as exc:
+        problems = exc.fields
+    reader = RowReader(kind, program, table, mapping)
     rows = []
-    for row in RowReader(kind, program, table, mapping):
-        rows.append(row)
+    for line, cells in table.rows:
+        rows.append(Row(line, cells if isinstance(cells, list) else [], reason=None if isinstance(cells, list)
+                        else cells) if problems else reader.read(line, cells))
         if len(rows) >= limit:
             break
-    return rows
+    return rows, problems
 
 
 def unknown_choices(kind: Kind, table: Table, mapping: Mapping, limit: int = 30) -> dict[str, list[str]]:

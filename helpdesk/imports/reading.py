@@ -10,6 +10,7 @@ in the file's encoding (a file pasted together from two exports) is rejected alo
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -71,11 +72,28 @@ def detect_encoding(sample: bytes) -> str:
         text = text[:-3]  # a character the sample cut in two
     if not bad_bytes(text) or _UTF8_LETTER.search(text):
         return "utf-8"  # UTF-8, or mostly: rows in another encoding are then rejected alone
-    best = from_bytes(sample, cp_isolation=list(SINGLE_BYTE)).best()
-    encoding = best.encoding if best is not None else "cp1250"
-    if encoding == "iso8859_2" and any(0x80 <= byte <= 0x9F for byte in sample):
-        encoding = "cp1250"  # control codes in ISO-8859-2, letters (ś, ź, Ś, Ź) in Windows-1250
-    return encoding
+    found = [match.encoding for match in from_bytes(sample, cp_isolation=list(SINGLE_BYTE))]
+    best = found[0] if found else ("cp1251" if _cyrillic_words(sample) else "cp1250")
+    return _latin2(sample) if best in ("cp1250", "iso8859_2") else best
+
+
+# Polish letters that Windows-1250 and ISO-8859-2 put in different places (ą ś ź Ą Ś Ź); the others match.
+_CP1250_ONLY = frozenset(b"\xb9\x9c\x9f\xa5\x8c\x8f")
+_ISO_ONLY = frozenset(b"\xb1\xb6\xbc\xa1\xa6\xac")
+
+
+def _latin2(sample: bytes) -> str:
+    """Windows-1250 or ISO-8859-2, which charset-normalizer finds equally Polish: by the letters only one has."""
+    iso = sum(byte in _ISO_ONLY for byte in sample)
+    return "iso8859_2" if iso > sum(byte in _CP1250_ONLY for byte in sample) else "cp1250"
+
+
+def _cyrillic_words(sample: bytes) -> bool:
+    """Most bytes beyond ASCII next to another: whole words of them, Cyrillic, not Polish letters among Latin ones
+    (a sample too short for charset-normalizer to judge)."""
+    high = {i for i, byte in enumerate(sample) if byte >= 0x80}
+    paired = sum(1 for i in high if i - 1 in high or i + 1 in high)
+    return bool(high) and paired * 2 > len(high)
 
 
 def sniff_delimiter(line: str) -> str:
@@ -161,13 +179,20 @@ def _excel_table(stream: IO[bytes], sheet: str | None) -> Table:
                                               sheet=repr(sheet[:40]), names=", ".join(names)))
     chosen = sheet or names[0]
     rows = _excel_rows(workbook[chosen])
-    try:
-        header_line, header = next(rows)
-    except StopIteration:
+    first, second = next(rows, None), next(rows, None)
+    if first is None:
         workbook.close()
-        raise ValidationError("file", _("has no rows on sheet %(sheet)s", sheet=chosen)) from None
+        raise ValidationError("file", _("has no rows on sheet %(sheet)s", sheet=chosen))
+    if second is not None and _filled(first[1]) == 1 < _filled(second[1]):
+        first, second = second, None  # a title above the header (merged across it): one cell
+    header = first[1]
+    rows = itertools.chain([second] if second is not None else [], rows)
     header = [str(cell).strip() if cell is not None else "" for cell in header]
     return Table(header, rows, sheets=names, sheet=chosen, close=workbook.close)
+
+
+def _filled(cells: list) -> int:
+    return sum(cell != "" for cell in cells)
 
 
 def _excel_rows(worksheet) -> Iterator[tuple[int, list]]:

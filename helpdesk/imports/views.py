@@ -85,7 +85,7 @@ def review(upload):
                            else recognised_mapping(kind, table.header, load_profile(program, kind)))
                 if request.form.get("action") == "confirm":
                     return _confirm(program, kind, upload, table, mapping)
-                rows = preview(kind, program, table, mapping)
+                rows, problems = preview(kind, program, table, mapping)
             finally:
                 table.close()
             stream.seek(0)
@@ -97,7 +97,7 @@ def review(upload):
     except ValidationError as exc:
         return render_template("imports/refused.html", program=program, kind=kind, error=exc), 422
     return render_template("imports/preview.html", program=program, kind=kind, upload=upload, table=table,
-                           mapping=mapping, rows=rows, words=_words(kind, mapping, unknown),
+                           mapping=mapping, rows=rows, problems=problems, words=_words(kind, mapping, unknown),
                            missing=missing_for_new(kind, mapping))
 
 

@@ -135,7 +135,7 @@ def apply_participants(program: Program, items: list[tuple[str, dict]], *, actor
         db.session.execute(insert(table).values(created_at=NOW, updated_at=NOW), inserts)
     if updates:
         db.session.execute(update(table).where(table.c.id == bindparam("_id"))
-                           .values({name: bindparam(name) for name in STORED}, updated_at=NOW), updates)
+                           .values({**{name: bindparam(name) for name in STORED}, "updated_at": NOW}), updates)
     return outcomes
 
 
