@@ -257,10 +257,25 @@ def upsert_order(program: Program, order_ref, data: dict, *, actor: Actor, sourc
     outcome = apply_orders(program, [{**clean, "order_ref": order_ref}], actor=actor, source=source)[0]
     if outcome.errors:
         raise ValidationError(outcome.errors)
-    order = db.session.scalar(  # read afresh: bulk writes bypass the identity map
+    return _read(program, order_ref), outcome.result
+
+
+def change_order(program: Program, order_ref: str, data: dict, *, actor: Actor, source: str
+                 ) -> tuple[RewardOrder, Result]:
+    """Change only the fields in ``data`` of an existing order (a status update is ``{"status": …}``)."""
+    errors = FieldErrors()
+    clean = clean_order(data, errors, given=set(data) & set(FIELDS))
+    errors.raise_if_any()
+    outcome = apply_orders(program, [{**clean, "order_ref": order_ref}], actor=actor, source=source)[0]
+    if outcome.errors:
+        raise ValidationError(outcome.errors)
+    return _read(program, order_ref), outcome.result
+
+
+def _read(program: Program, order_ref: str) -> RewardOrder:
+    return db.session.scalar(  # read afresh: bulk writes bypass the identity map
         select(RewardOrder).where(RewardOrder.program_id == program.id, RewardOrder.order_ref == order_ref)
         .execution_options(populate_existing=True))
-    return order, outcome.result
 
 
 def find_order(program: Program, order_ref: str) -> RewardOrder | None:
