@@ -21,7 +21,7 @@ from helpdesk.cases.models import Case
 from helpdesk.cases.queues import SORTS, list_cases
 from helpdesk.cases.services import get_case, open_case, update_case
 from helpdesk.database import lock_row, unit_of_work
-from helpdesk.participants.services import apply_participants, upsert_participant
+from helpdesk.participants.services import apply_participants, clean_participant_fields, upsert_participant
 from helpdesk.programs.services import create_program, visible_programs
 from helpdesk.validation import FieldErrors
 
@@ -83,7 +83,8 @@ def participants_bulk(code):
             errors.add("external_id", f"duplicate of item {first[external_id]}")
         elif external_id:
             first[external_id] = index
-        return None if errors.fields else (external_id, {k: v for k, v in item.items() if k != "external_id"})
+        clean = clean_participant_fields(program, item, errors)  # every field, as PUT
+        return None if errors.fields else (external_id, clean)
 
     return bulk_upsert("external_id", {"external_id": str, **PARTICIPANT}, check,
                        lambda items: apply_participants(program, items, actor=current_actor()))

@@ -97,7 +97,11 @@ class Row:
     cells: list
     item: object = None
     reason: str | None = None
-    data: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)  # the cells read
+
+    def shown(self, kind: Kind) -> dict:
+        """The values as they will be saved, or as read when the row is rejected."""
+        return kind.saved_fields(self.item) if self.item is not None else self.data
 
 
 class RowReader:
@@ -106,7 +110,7 @@ class RowReader:
     def __init__(self, kind: Kind, program: Program, table: Table, mapping: Mapping):
         self.kind, self.table, self.mapping = kind, table, mapping
         self.width = len(table.header)
-        self.check = kind.make_checker(mapping.given())
+        self.check = kind.make_checker(program, mapping.given())
         self.utf8 = table.encoding in ("utf-8", "utf-8-sig")
         self.timezone = program.timezone  # read once: each chunk's commit expires the program
 
@@ -236,7 +240,7 @@ def import_table(kind: Kind, program: Program, table: Table, mapping: Mapping, *
         if valid:
             with unit_of_work():
                 outcomes = kind.write(program, [row.item for row in valid], actor=actor, source=source,
-                                      cache=cache, given=mapping.given())
+                                      cache=cache)
             for row, outcome in zip(valid, outcomes, strict=True):
                 row.reason = outcome.reason if outcome.errors else None
                 if row.reason is None:
@@ -262,13 +266,16 @@ def import_table(kind: Kind, program: Program, table: Table, mapping: Mapping, *
 def save_profile(program: Program, kind: Kind, header: list[str], mapping: Mapping, *, actor: Actor
                  ) -> ImportProfile:
     """Remember this file's columns (by header text; unmapped ones as ignored) and words for the next file."""
+    fields = {"columns": {name: mapping.columns.get(number, "") for number, name in enumerate(header) if name},
+              "choices": {name: dict(words) for name, words in mapping.choices.items() if words},
+              "updated_by": actor.display_name[:120]}
     profile = load_profile(program, kind)
     if profile is None:
-        profile = ImportProfile(program_id=program.id, kind=kind.name)
+        profile = ImportProfile(program_id=program.id, kind=kind.name, **fields)
         db.session.add(profile)
-    profile.columns = {name: mapping.columns.get(number, "") for number, name in enumerate(header) if name}
-    profile.choices = {name: dict(words) for name, words in mapping.choices.items() if words}
-    profile.updated_by = actor.display_name[:120]
+    else:
+        for name, value in fields.items():
+            setattr(profile, name, value)
     db.session.flush()
     return profile
 

@@ -17,7 +17,7 @@ from helpdesk.codes.models import CodeStatus
 from helpdesk.codes.services import apply_codes, clean_code, clean_value, code_key
 from helpdesk.folding import fold
 from helpdesk.imports import values
-from helpdesk.participants.services import PARTICIPANT_FIELDS, apply_participants
+from helpdesk.participants.services import PARTICIPANT_FIELDS, apply_participants, clean_participant_fields
 from helpdesk.rewards.models import OrderStatus, RewardType
 from helpdesk.rewards.orders import BatchCheck, apply_orders
 from helpdesk.validation import FieldErrors
@@ -44,6 +44,7 @@ class Kind:
     days: tuple[str, ...] = ()
     make_checker: Callable = None
     write: Callable = None
+    saved_fields: Callable = dict  # a checked item as {field: value to save}, for the preview
 
     def recognise(self) -> dict[str, str]:
         """header key -> field."""
@@ -94,22 +95,24 @@ class _Duplicates:
         return _("duplicate of line %(line)s", line=earlier[0])
 
 
-def _participant_checker(given):
+def _participant_checker(program, given):
     duplicates = _Duplicates()
+    fields = [name for name in given if name != "external_id"]
 
     def check(data: dict, line: int, errors: FieldErrors):
         external_id = errors.text("external_id", data.get("external_id"), max_length=64)
         if external_id and (again := duplicates.seen(external_id, line)):
             errors.add("external_id", again)
-        return None if errors.fields else (external_id, data)
+        clean = clean_participant_fields(program, data, errors, given=fields)
+        return None if errors.fields else (external_id, clean)
     return check
 
 
-def _write_participants(program, items, *, actor, source, cache, given):
-    return apply_participants(program, items, actor=actor, given=given)
+def _write_participants(program, items, *, actor, source, cache):
+    return apply_participants(program, items, actor=actor)
 
 
-def _order_checker(given):
+def _order_checker(program, given):
     batch = BatchCheck(given=tuple(name for name in given if name != "order_ref"))
 
     def check(data: dict, line: int, errors: FieldErrors):
@@ -117,11 +120,11 @@ def _order_checker(given):
     return check
 
 
-def _write_orders(program, items, *, actor, source, cache, given):
+def _write_orders(program, items, *, actor, source, cache):
     return apply_orders(program, items, actor=actor, source=source, participant_ids=cache)
 
 
-def _code_checker(given):
+def _code_checker(program, given):
     duplicates = _Duplicates()
     fields = set(given) - {"value"}
 
@@ -134,7 +137,7 @@ def _code_checker(given):
     return check
 
 
-def _write_codes(program, items, *, actor, source, cache, given):
+def _write_codes(program, items, *, actor, source, cache):
     return apply_codes(program, items, actor=actor, participant_ids=cache)
 
 
@@ -157,6 +160,7 @@ PARTICIPANTS = Kind(
                            "баллы", "баланс", "баланс баллов"),
     },
     numbers=("points_balance",), make_checker=_participant_checker, write=_write_participants,
+    saved_fields=lambda item: {**item[1], "external_id": item[0]},
 )
 
 ORDER_STATUS_WORDS = {

@@ -102,11 +102,11 @@ def clean_participant_fields(program: Program, data: dict, errors: FieldErrors, 
     return clean
 
 
-def apply_participants(program: Program, items: list[tuple[str, dict]], *, actor: Actor,
-                       given=PARTICIPANT_FIELDS) -> list[Outcome]:
-    """Upsert many participants in a few queries: ``items`` are ``(external_id, raw fields)``, no external id
-    twice. The same rules as :func:`upsert_participant`; an existing participant gets only the fields
-    ``given``, a new one all of them (a missing first name is then an error). Returns each item's outcome."""
+def apply_participants(program: Program, items: list[tuple[str, dict]], *, actor: Actor) -> list[Outcome]:
+    """Upsert many participants in a few queries: ``items`` are ``(external_id, fields)``, the fields cleaned by
+    :func:`clean_participant_fields` (all of them, or some), no external id twice. An existing participant
+    gets the fields given; a new one needs the others too: the defaults, or an error (no first name).
+    Returns each item's outcome."""
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
     table = Participant.__table__
@@ -115,15 +115,16 @@ def apply_participants(program: Program, items: list[tuple[str, dict]], *, actor
         select(table.c.external_id, table.c.id, *columns)
         .where(table.c.program_id == program.id, table.c.external_id.in_([external_id for external_id, _ in items])))}
     outcomes, inserts, updates = [], [], []
-    for external_id, data in items:
-        errors = FieldErrors()
+    for external_id, clean in items:
         row = existing.get(external_id)
-        clean = clean_participant_fields(program, data, errors, given=given if row is not None else PARTICIPANT_FIELDS)
-        if errors.fields:
-            outcomes.append(Outcome(Result.REJECTED, errors.fields))
-        elif row is None:
-            inserts.append(dict.fromkeys(STORED) | {"program_id": program.id, "external_id": external_id,
-                                                              "sms_opt_out": False, **clean})
+        if row is None:
+            errors = FieldErrors()
+            missing = [name for name in PARTICIPANT_FIELDS if name not in clean]
+            clean = {**clean_participant_fields(program, {}, errors, given=missing), **clean}
+            if errors.fields:
+                outcomes.append(Outcome(Result.REJECTED, errors.fields))
+                continue
+            inserts.append({"program_id": program.id, "external_id": external_id, "sms_opt_out": False, **clean})
             existing[external_id] = None
             outcomes.append(Outcome(Result.CREATED))
         elif all(getattr(row, name) == value for name, value in clean.items()):
