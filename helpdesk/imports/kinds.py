@@ -9,6 +9,7 @@ written in chunks by the same batch upserts (``apply_participants``, ``apply_ord
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,12 +26,13 @@ from helpdesk.validation import FieldErrors
 _NOT_LETTERS = re.compile(r"[\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=4096)  # status words repeat on every row
 def header_key(name: str) -> str:
     """A header or status word as compared: folded, letters and digits only ("Nr zamówienia" -> "nrzamowienia")."""
     return _NOT_LETTERS.sub("", fold(str(name)))
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity, for the cache of its words
 class Kind:
     name: str
     label: object
@@ -53,12 +55,14 @@ class Kind:
 
     def known_value(self, field_name: str, raw) -> str | None:
         """The choice a status word stands for (``Wysłane`` -> ``shipped``), or None."""
-        enum_class, words = self.choices[field_name]
-        key = header_key(raw)
-        for member in enum_class:
-            if key in (header_key(member.value), *(header_key(word) for word in words.get(member.value, ()))):
-                return member.value
-        return None
+        return self._words()[field_name].get(header_key(raw))
+
+    @cache  # noqa: B019  (the kinds are module constants)
+    def _words(self) -> dict[str, dict[str, str]]:
+        """Per choice field: word key -> value, the values themselves included."""
+        return {name: {header_key(word): member.value for member in enum_class
+                       for word in (member.value, *words.get(member.value, ()))}
+                for name, (enum_class, words) in self.choices.items()}
 
     def read_cells(self, raw: dict, timezone: str, value_map: dict[str, dict[str, str]]) -> dict:
         """A row's mapped cells read the local way, ready for the feature's own checks."""

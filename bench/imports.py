@@ -1,0 +1,173 @@
+"""Time the import engine on a program's own files, and the code look-up at a million codes (SQLite).
+
+    .venv/bin/python bench/imports.py [--participants 100000] [--codes 70000] [--lookup-codes 1000000]
+                                      [--dir bench/data/imports] [--skip-lookup]
+
+Writes, with a fixed seed, a Polish participant file (Windows-1250, semicolons, Polish headers, national phone
+numbers, ``4 500`` points) and a code file (Polish headers and status words), each as CSV and as XLSX, then
+imports each into a fresh database built by the real migrations with ``flask participants|codes import`` in a
+child process: wall and CPU time and the child's peak RSS (wait4); the CSV is imported twice (the second run
+finds every row unchanged). Then it loads ``--lookup-codes`` codes straight into a database and times
+``look_up_code`` on existing codes and on codes with one typing slip (the near-match path), in process.
+Exit status 1 when a budget is missed: participants CSV 15 s, codes CSV 5 s, XLSX 2x its CSV, 200 MB, look-up
+10 ms median.
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from openpyxl import Workbook  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from bench.import_orders import PROGRAM, build_database, run_import  # noqa: E402
+from helpdesk import create_app  # noqa: E402
+from helpdesk.codes.models import Code  # noqa: E402
+from helpdesk.codes.services import code_key, look_up_code  # noqa: E402
+from helpdesk.extensions import db  # noqa: E402
+
+SEED = 20261129
+FIRST = ["Anna", "Łucja", "Żaneta", "Katarzyna", "Małgorzata", "Piotr", "Paweł", "Krzysztof", "Michał", "Tomasz"]
+LAST = ["Nowak", "Wiśniewska", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowska", "Zieliński", "Szymańska"]
+PARTICIPANT_HEADER = ["Nr uczestnika", "Imię", "Nazwisko", "Telefon", "E-mail", "Punkty"]
+CODE_HEADER = ["Kod", "Status", "Punkty", "Ważny do"]
+CODE_STATUSES = ["ważny", "ważny", "ważny", "wykorzystany", "wygasł", "zablokowany"]
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def participant_rows(count: int):
+    rng = random.Random(SEED)
+    for n in range(count):
+        points = rng.randrange(0, 20_000)
+        phone = f"6{n % 100:02d} {n // 100 % 1000:03d} {n % 1000:03d}"
+        yield [f"PP-{n:07d}", rng.choice(FIRST), rng.choice(LAST), phone, f"member{n}@example.pl" if n % 3 else "",
+               f"{points // 1000} {points % 1000:03d}" if points >= 1000 else str(points)]
+
+
+def code_value(rng: random.Random) -> str:
+    return "".join(rng.choice(ALPHABET) for _ in range(4)) + " " + "".join(rng.choice(ALPHABET) for _ in range(4))
+
+
+def code_rows(count: int):
+    rng = random.Random(SEED + 1)
+    seen = set()
+    expiry = datetime(2027, 1, 1)
+    while len(seen) < count:
+        value = code_value(rng)
+        if value in seen:
+            continue
+        seen.add(value)
+        yield [value, rng.choice(CODE_STATUSES), str(rng.choice((10, 20, 50, 100))),
+               (expiry + timedelta(days=rng.randrange(365))).strftime("%d.%m.%Y")]
+
+
+def write_csv(path: Path, header: list[str], rows) -> None:
+    with path.open("w", encoding="cp1250", newline="") as out:
+        out.write(";".join(header) + "\r\n")
+        for row in rows:
+            out.write(";".join(row) + "\r\n")
+
+
+def write_xlsx(path: Path, header: list[str], rows) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Dane")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+
+
+def import_files(kind: str, header: list[str], rows, count: int, directory: Path, budget: float, max_mb: float,
+                 participants: int = 0) -> bool:
+    csv_path, xlsx_path = directory / f"{kind}-{count}.csv", directory / f"{kind}-{count}.xlsx"
+    write_csv(csv_path, header, rows(count))
+    write_xlsx(xlsx_path, header, rows(count))
+    print(f"{kind}: {count:,} rows; {csv_path.name} {csv_path.stat().st_size / 2**20:.1f} MB, "
+          f"{xlsx_path.name} {xlsx_path.stat().st_size / 2**20:.1f} MB")
+    ok, times = True, {}
+    for label, path, runs in (("CSV", csv_path, ("creates", "unchanged")), ("XLSX", xlsx_path, ("creates",))):
+        db_path = directory / f"{kind}-{label.lower()}.db"
+        build_database(db_path, participants)
+        for run in runs:
+            seconds, cpu, peak_mb, summary = run_import(path, db_path, kind)
+            times.setdefault(label, seconds)
+            within = peak_mb < max_mb and (seconds < budget if label == "CSV" else seconds < 2 * times["CSV"])
+            ok &= within
+            print(f"  {label} ({run}): {seconds:.2f} s wall ({cpu:.2f} s CPU), peak RSS {peak_mb:.0f} MB "
+                  f"{'OK' if within else 'MISSED'}\n    {summary}")
+    print(f"  XLSX / CSV: {times['XLSX'] / times['CSV']:.2f}x")
+    return ok
+
+
+def time_lookups(count: int, directory: Path, samples: int = 300) -> bool:
+    db_path = directory / "codes-lookup.db"
+    build_database(db_path, 0)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "bench", "TESTING": True})
+    rng = random.Random(SEED + 2)
+    now = datetime.now(UTC)
+    with app.app_context():
+        values, batch, seen = [], [], set()
+        while len(seen) < count:
+            value = code_value(rng)
+            key = code_key(value)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(values) < samples:
+                values.append(value)
+            batch.append({"program_id": 1, "value": value, "key": key, "status": "valid", "points": 10,
+                          "created_at": now, "updated_at": now})
+            if len(batch) == 50_000:
+                db.session.execute(insert(Code.__table__), batch)
+                batch.clear()
+        if batch:
+            db.session.execute(insert(Code.__table__), batch)
+        db.session.commit()
+        db.session.connection().exec_driver_sql("ANALYZE")
+        db.session.commit()
+        ok = True
+        for label, queries in (("existing code", values),
+                               ("one character wrong (near matches)", [v[:-1] + ("X" if v[-1] != "X" else "Y")
+                                                                       for v in values])):
+            durations = []
+            for query in queries:
+                started = time.perf_counter()
+                found = look_up_code(query, [1])
+                durations.append((time.perf_counter() - started) * 1000)
+                db.session.rollback()
+                assert found.code is not None or found.near, query
+            median = statistics.median(durations)
+            ok &= median < 10
+            print(f"look-up at {count:,} codes, {label}: median {median:.2f} ms, p95 "
+                  f"{statistics.quantiles(durations, n=20)[18]:.2f} ms {'OK' if median < 10 else 'MISSED'}")
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=100_000)
+    parser.add_argument("--codes", type=int, default=70_000)
+    parser.add_argument("--lookup-codes", type=int, default=1_000_000)
+    parser.add_argument("--dir", type=Path, default=ROOT / "bench" / "data" / "imports")
+    parser.add_argument("--skip-lookup", action="store_true")
+    parser.add_argument("--max-mb", type=float, default=200.0)
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    ok = import_files("participants", PARTICIPANT_HEADER, participant_rows, args.participants, args.dir, 15.0,
+                      args.max_mb)
+    ok &= import_files("codes", CODE_HEADER, code_rows, args.codes, args.dir, 5.0, args.max_mb)
+    if not args.skip_lookup:
+        ok &= time_lookups(args.lookup_codes, args.dir)
+    print(f"program {PROGRAM}; {'every budget met' if ok else 'a budget was missed'}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
