@@ -10,7 +10,8 @@ child process: wall and CPU time and the child's peak RSS (wait4); the CSV is im
 finds every row unchanged). Then it loads ``--lookup-codes`` codes straight into a database and times
 ``look_up_code`` on existing codes and on codes with one typing slip (the near-match path), in process.
 ``--participants 0`` or ``--codes 0`` skips that file (``--codes 1000000 --participants 0 --skip-lookup``
-shows a million-row file streamed in bounded memory). Exit status 1 when a budget is missed: participants CSV 15 s, codes CSV 5 s, XLSX 2x its CSV, 200 MB, look-up
+shows a million-row file streamed in bounded memory).
+Exit status 1 when a budget is missed: participants CSV 15 s, codes CSV 5 s, XLSX 2x its CSV, 200 MB, look-up
 10 ms median.
 """
 
