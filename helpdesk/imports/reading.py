@@ -51,7 +51,7 @@ def open_table(stream: IO[bytes], filename: str, *, sheet: str | None = None) ->
     name = filename.lower()
     if name.endswith(MACROS):
         raise ValidationError("file", _("is a workbook with macros or in an old Excel format: save it as "
-                                             "an Excel workbook (.xlsx) or CSV"))
+                                        "an Excel workbook (.xlsx) or CSV"))
     if name.endswith(EXCEL):
         return _excel_table(stream, sheet)
     return _csv_table(stream)
@@ -156,7 +156,7 @@ def _csv_rows(reader) -> Iterator[tuple[int, list]]:
             return
         except csv.Error as exc:
             cells = _("the row is not readable CSV (%(error)s)", error=exc)
-        if cells and not (isinstance(cells, list) and not any(cell.strip() for cell in cells)):
+        if isinstance(cells, str) or any(cell.strip() for cell in cells):  # blank lines are skipped
             yield line, cells
 
 
@@ -167,7 +167,7 @@ def _excel_table(stream: IO[bytes], sheet: str | None) -> Table:
         with zipfile.ZipFile(stream) as archive:
             if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
                 raise ValidationError("file", _("holds macros: save it as an Excel workbook (.xlsx) "
-                                                     "without macros, or as CSV"))
+                                                "without macros, or as CSV"))
         stream.seek(0)
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
@@ -176,7 +176,7 @@ def _excel_table(stream: IO[bytes], sheet: str | None) -> Table:
     if sheet is not None and sheet not in names:
         workbook.close()
         raise ValidationError("sheet", _("no sheet %(sheet)s in the workbook (it has: %(names)s)",
-                                              sheet=repr(sheet[:40]), names=", ".join(names)))
+                                         sheet=repr(sheet[:40]), names=", ".join(names)))
     chosen = sheet or names[0]
     rows = _excel_rows(workbook[chosen])
     first, second = next(rows, None), next(rows, None)
