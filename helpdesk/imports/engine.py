@@ -15,7 +15,7 @@ from typing import IO
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from helpdesk.actors import Actor
+from helpdesk.actors import Actor, SystemActor
 from helpdesk.database import unit_of_work
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
@@ -98,6 +98,7 @@ class Row:
     item: object = None
     reason: str | None = None
     data: dict = field(default_factory=dict)  # the cells read
+    result: Result | None = None  # what the preview's trial write did with it
 
     def shown(self, kind: Kind) -> dict:
         """The values as they will be saved, or as read when the row is rejected."""
@@ -156,7 +157,29 @@ def preview(kind: Kind, program: Program, table: Table, mapping: Mapping, limit:
                         else cells) if problems else reader.read(line, cells))
         if len(rows) >= limit:
             break
+    if not problems:
+        _try_writing(kind, program, [row for row in rows if row.reason is None])
     return rows, problems
+
+
+class _TrialOnly(Exception):
+    """Ends the preview's trial write: its unit of work rolls back."""
+
+
+def _try_writing(kind: Kind, program: Program, rows: list[Row]) -> None:
+    """Write the preview's rows and roll back, so that each says what the import will do with it (created,
+    updated, unchanged) or why it will be rejected (an unknown participant, a new record missing a field)."""
+    if not rows:
+        return
+    try:
+        with unit_of_work():
+            outcomes = kind.write(program, [row.item for row in rows], actor=SystemActor("preview"),
+                                  source="preview", cache={})
+            raise _TrialOnly
+    except _TrialOnly:
+        pass
+    for row, outcome in zip(rows, outcomes, strict=True):
+        row.result, row.reason = outcome.result, outcome.reason if outcome.errors else None
 
 
 def unknown_choices(kind: Kind, table: Table, mapping: Mapping, limit: int = 30) -> dict[str, list[str]]:

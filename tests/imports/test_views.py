@@ -136,3 +136,16 @@ def test_a_workbook_with_macros_is_refused_at_the_upload(manager_client, program
 
 def test_agents_cannot_import(agent_client):
     assert agent_client.get("/imports/").status_code == 403
+
+
+def test_the_preview_says_what_each_row_will_become_and_writes_nothing(manager_client, program, make):
+    make.participant(program, external_id="PP-1", points_balance=5)
+    db.session.commit()
+    data = csv_file([["Nr uczestnika", "Punkty"], ["PP-1", "7"], ["PP-1", "7"], ["PP-NEW", "1"]])
+    page = manager_client.get(review_url(upload(manager_client, program, "participants", data))).get_data(
+        as_text=True)
+    assert "The file has no column for first_name: it updates existing participants only" in page
+    cells = re.findall(r"<td>(updated|created|unchanged|rejected:[^<]*)</td>", page)
+    assert cells == ["updated", "rejected: external_id: duplicate of line 2", "rejected: first_name: is required"]
+    db.session.expire_all()
+    assert participants()["PP-1"].points_balance == 5 and "PP-NEW" not in participants()
