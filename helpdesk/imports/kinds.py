@@ -83,20 +83,23 @@ class Kind:
 
 
 class _Duplicates:
-    """The key each row of a file gave, and where: a key given twice is rejected the second time."""
+    """The key each row of a file gave, and where: a key given twice is rejected the second time. One int per key
+    (its line and status packed), as a million-row file keeps a million of them."""
 
-    def __init__(self):
-        self.first: dict[str, tuple[int, object]] = {}
+    def __init__(self, statuses=()):
+        self.first: dict[str, int] = {}
+        self.statuses = list(statuses)
 
     def seen(self, key: str, line: int, status=None) -> str | None:
-        earlier = self.first.get(key)
-        if earlier is None:
-            self.first[key] = (line, status)
+        code = self.statuses.index(status) + 1 if status is not None else 0
+        earlier = self.first.setdefault(key, line << 3 | code)
+        if earlier == line << 3 | code:
             return None
-        if status is not None and earlier[1] is not None and status != earlier[1]:
-            return _("given again with another status (line %(line)s has %(status)s)", line=earlier[0],
-                     status=earlier[1])
-        return _("duplicate of line %(line)s", line=earlier[0])
+        earlier_line, earlier_code = earlier >> 3, earlier & 7
+        if code and earlier_code and code != earlier_code:
+            return _("given again with another status (line %(line)s has %(status)s)", line=earlier_line,
+                     status=self.statuses[earlier_code - 1])
+        return _("duplicate of line %(line)s", line=earlier_line)
 
 
 def _participant_checker(program, given):
@@ -129,7 +132,7 @@ def _write_orders(program, items, *, actor, source, cache):
 
 
 def _code_checker(program, given):
-    duplicates = _Duplicates()
+    duplicates = _Duplicates(CodeStatus)
     fields = set(given) - {"value"}
 
     def check(data: dict, line: int, errors: FieldErrors):
