@@ -31,7 +31,8 @@ def test_a_file_that_can_only_update_says_so_before_importing(runner, program, t
 
 def test_a_code_workbook_sheet_is_imported_and_a_bad_one_named(runner, program, tmp_path):
     path = tmp_path / "kody.xlsx"
-    path.write_bytes(xlsx_file({"Opis": [["Kody promocji"]], "Kody": [["Kod", "Status", "Punkty"], ["K-1", "ważny", 5]]}))
+    path.write_bytes(xlsx_file({"Opis": [["Kody promocji"]],
+                                "Kody": [["Kod", "Status", "Punkty"], ["K-1", "ważny", 5]]}))
     result = runner.invoke(args=["codes", "import", str(path), "--program", program.code, "--sheet", "Kody"])
     assert result.exit_code == 0 and "1 created" in result.stdout
     assert db.session.scalar(select(Code.points)) == 5
