@@ -12,6 +12,7 @@ from helpdesk import (
     codes,
     imports,
     jobs,
+    operations,
     participants,
     programs,
     reports,
@@ -24,9 +25,10 @@ from helpdesk.config import Config, resolve_database_uri, resolve_secret_key
 from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers.
-FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, codes, imports, surveys, reports, api,
-            jobs, backups)
+# Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers. Operations
+# first: its request hooks (request id, timing) run before every other feature's.
+FEATURES = (operations, auth, cases, participants, programs, telephony, scripts, rewards, codes, imports, surveys,
+            reports, api, jobs, backups)
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -90,5 +92,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from helpdesk.demo_data import demo_data_command
+    from helpdesk.operations import guard_commands
 
     app.cli.add_command(demo_data_command)
+    guard_commands(app.cli)  # last: every command the features (and Flask-Migrate's db) added

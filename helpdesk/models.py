@@ -7,6 +7,7 @@ from helpdesk.auth.models import SignInEvent, SignInThrottle, User, user_program
 from helpdesk.cases.models import Case, CaseEvent
 from helpdesk.codes.models import Code, case_codes
 from helpdesk.imports.models import ImportProfile
+from helpdesk.operations.models import WorkerHeartbeat
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 from helpdesk.rewards.models import DeliveryCase, OrderStatusChange, RewardOrder
@@ -16,9 +17,8 @@ from helpdesk.telephony.models import Call, Message
 
 __all__ = ["ApiToken", "Call", "Case", "CaseEvent", "Code", "DeliveryCase", "ImportProfile", "Message",
            "OrderStatusChange", "Participant", "Program", "RewardOrder", "Script", "ScriptRun", "ScriptVersion",
-           "SignInEvent", "SignInThrottle", "Survey", "SurveyDay", "SurveySettings", "User", "case_codes",
-           "user_programs"]
-
+           "SignInEvent", "SignInThrottle", "Survey", "SurveyDay", "SurveySettings", "User", "WorkerHeartbeat",
+           "case_codes", "user_programs"]
 
 
 def configure() -> None:

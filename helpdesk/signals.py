@@ -18,7 +18,8 @@ or None; any reason refuses the change.""")
 
 text_received = _signals.signal("text-received", doc="""\
 A known participant's text, before it goes onto a case. Sender: the Message. A receiver returns True when it
-took the text (a survey's answer), which then goes on no case.""")
+took the text (a survey's answer), which then goes on no case; False leaves it to the SMS filing, for an agent
+(the surveys may have recorded it too: a score that comes with a question).""")
 
 participant_opted_out = _signals.signal("participant-opted-out", doc="""\
 A participant opted out of SMS. Sender: the Participant.""")

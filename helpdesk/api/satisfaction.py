@@ -21,11 +21,13 @@ def summary_json(figures: Figures) -> dict:
         return None if value is None else round(value, digits)
 
     return {
+        "scale": figures.scale.label.replace("–", "-"),
         "surveys_sent": figures.sent,
         "responses": figures.responses,
         "response_rate": rounded(figures.response_rate, 4),
         "average": rounded(figures.average, 2),
         "csat_percent": rounded(figures.csat_percent, 1),
+        "nps": rounded(figures.nps, 1),
         "distribution": {str(score): count for score, count in figures.distribution.items()},
     }
 

@@ -11,7 +11,9 @@ from flask_login import current_user
 from helpdesk.auth.models import Role
 from helpdesk.extensions import login_manager
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static"}
+# The probes check their callers themselves (/metrics: a token or an address).
+PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static", "operations.healthz", "operations.readyz",
+                    "operations.metrics"}
 
 
 def register_login_wall(app: Flask) -> None:

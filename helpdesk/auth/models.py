@@ -2,19 +2,24 @@ import enum
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.labels import Labelled, set_labels
 from helpdesk.programs.models import Program
 
 
-class Role(enum.StrEnum):
+class Role(Labelled, enum.StrEnum):
     AGENT = "agent"
     MANAGER = "manager"
     ADMIN = "admin"
+
+
+set_labels(Role, {Role.AGENT: _l("Agent"), Role.MANAGER: _l("Manager"), Role.ADMIN: _l("Admin")}, stored_as="role")
 
 
 user_programs = Table(
@@ -44,6 +49,7 @@ class User(UserMixin, db.Model):
         db.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )
     active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str | None] = mapped_column(String(5))  # the UI's language; None: the browser's
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programs: Mapped[list[Program]] = relationship(secondary=user_programs, order_by=Program.code)

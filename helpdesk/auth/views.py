@@ -1,6 +1,8 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ from helpdesk.auth.signin import check_credentials, record_attempt
 from helpdesk.database import unit_of_work
 from helpdesk.extensions import db, login_manager
 from helpdesk.forms import choices
+from helpdesk.i18n import LANGUAGES
 from helpdesk.programs.models import Program
 from helpdesk.programs.services import visible_programs
 from helpdesk.web import save_form
@@ -19,7 +22,7 @@ from helpdesk.web import save_form
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to continue."
+login_manager.login_message = _l("Please sign in to continue.")
 login_manager.login_message_category = "info"
 
 
@@ -66,8 +69,20 @@ def logout():
     with unit_of_work():
         current_user.end_sessions()
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@login_required
+def set_language():
+    """The navbar's language buttons: the user's UI language from now on, on every device."""
+    language = request.form.get("language")
+    if language not in LANGUAGES:
+        abort(400)
+    with unit_of_work():
+        current_user.language = language
+    return redirect(_safe_next(request.form.get("next")))
 
 
 def _user_form(user=None) -> UserForm:
@@ -94,7 +109,7 @@ def new_user():
     email = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
                                                 password=form.password.data, programs=_chosen_programs(form)).email)
     if email is not None:
-        flash(f"User {email} created.", "success")
+        flash(_("User %(email)s created.", email=email), "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
 
@@ -109,7 +124,7 @@ def edit_user(user_id):
                                            actor=current_user)):
         if own:
             login_user(user)  # a new password of one's own ends one's other sessions, not this one
-        flash(f"User {email} saved.", "success")
+        flash(_("User %(email)s saved.", email=email), "success")
         return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200
 
@@ -121,5 +136,5 @@ def sign_out_everywhere(user_id):
     email = user.email
     with unit_of_work():
         user.end_sessions()
-    flash(f"{email} is signed out everywhere.", "success")
+    flash(_("%(email)s is signed out everywhere.", email=email), "success")
     return redirect(url_for("auth.users"))

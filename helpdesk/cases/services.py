@@ -244,3 +244,12 @@ def timeline(case: Case, limit: int = 500) -> list[CaseEvent]:
     """The case's events, oldest first (the latest ``limit`` of them)."""
     latest = select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc()).limit(limit)
     return list(reversed(db.session.scalars(latest).all()))
+
+
+def staff_names(events: list[CaseEvent]) -> dict[str, str]:
+    """Names of the staff the events name by e-mail (assignees), in one query: timelines show names."""
+    emails = {e.data.get(key) for e in events if e.kind in (EventKind.ASSIGNEE, EventKind.CREATED)
+              for key in ("old", "new", "assignee")} - {None}
+    if not emails:
+        return {}
+    return dict(db.session.execute(select(User.email, User.name).where(User.email.in_(emails))).all())

@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.cases.forms import (
@@ -25,6 +26,7 @@ from helpdesk.cases.services import (
     assignable_users,
     get_case,
     open_case_for_caller,
+    staff_names,
     take_case,
     timeline,
     update_case,
@@ -59,7 +61,7 @@ def queue():
         page = list_cases(queue_name, filters, actor=current_user, sort=sort, cursor=request.args.get("cursor"),
                           limit=current_app.config["PAGE_SIZE"])
     except ValidationError as exc:
-        flash(f"Filter {exc.message}", "error")
+        flash(_("Filter %(reason)s", reason=exc.message), "error")
         return redirect(url_for("cases.queue", queue=queue_name if queue_name in QUEUES else "mine"))
     counts = {name: count_capped(name, CaseFilters(), actor=current_user) for name in BADGE_QUEUES}
     users = {u.id: u for p in programs for u in assignable_users(p)} if current_user.is_manager else {}
@@ -78,7 +80,7 @@ def search_page():
 
 
 def _assignee_choices(users):
-    return choices([("", "Unassigned")] + [(str(u.id), u.name) for u in users])
+    return choices([("", _("Unassigned"))] + [(str(u.id), u.name) for u in users])
 
 
 def _case_forms(case):
@@ -94,8 +96,9 @@ def _render_case(case, status=200, **forms):
     if case.participant_id:
         other_cases = [c for c in list_cases("all", CaseFilters(participant_id=case.participant_id),
                                              actor=current_user, limit=OTHER_CASES + 1).items if c.id != case.id]
-    return render_template("cases/case.html", case=case, events=timeline(case), other_cases=other_cases[:OTHER_CASES],
-                           **forms), status
+    events = timeline(case)
+    return render_template("cases/case.html", case=case, events=events, names=staff_names(events),
+                           other_cases=other_cases[:OTHER_CASES], **forms), status
 
 
 @bp.route("/cases/<int:case_id>")
@@ -111,7 +114,7 @@ def _mutate(case_id, form, change):
         return redirect(url_for("cases.case_page", case_id=case_id))
     case = get_case(case_id, actor=current_user)
     if isinstance(done.error, Conflict):
-        flash(f"Not changed: {done.error.message}", "error")
+        flash(_("Not changed: %(reason)s", reason=done.error.message), "error")
         return _render_case(case, 409)
     return _render_case(case, 422, **{_form_key(form): form})
 
@@ -193,7 +196,7 @@ def new_case():
     opened = save_form(form, open_new_case)
     if opened is not None:
         case_id, reference = opened
-        flash(f"Case {reference} opened.", "success")
+        flash(_("Case %(reference)s opened.", reference=reference), "success")
         return redirect(url_for("cases.case_page", case_id=case_id))
     status = 422 if request.method == "POST" else 200
     return render_template("cases/new.html", form=form, participant=participant), status

@@ -3,23 +3,25 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.labels import Labelled, set_labels
 from helpdesk.participants.models import Participant
 
 
-class CodeStatus(enum.StrEnum):
+class CodeStatus(Labelled, enum.StrEnum):
     VALID = "valid"
     USED = "used"
     EXPIRED = "expired"
     BLOCKED = "blocked"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+
+set_labels(CodeStatus, {CodeStatus.VALID: _l("Valid"), CodeStatus.USED: _l("Used"), CodeStatus.EXPIRED: _l("Expired"),
+                        CodeStatus.BLOCKED: _l("Blocked")})
 
 
 class CodeEvent(enum.StrEnum):

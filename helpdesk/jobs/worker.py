@@ -6,6 +6,10 @@ dispatches due surveys (:mod:`helpdesk.jobs.surveys`), then sleeps ``WORKER_INTE
 and then daily it refreshes SQLite's query statistics (:func:`helpdesk.database.refresh_query_statistics`).
 SIGTERM or Ctrl-C stops it after the message in hand; ``--once`` runs one pass and nothing else. A pass that
 fails (a lost database connection) is logged, and the next one tries again.
+
+It starts only against a database it can reach whose schema is this code's (not older, not newer), and beats
+its heartbeat row (:mod:`helpdesk.operations.heartbeats`) at most every ``BEAT_SECONDS``: between passes and
+between the messages of a long pass, so a loop that hangs stops beating.
 """
 
 import logging
@@ -15,34 +19,55 @@ import time
 
 import click
 from flask import current_app
+from sqlalchemy.exc import DBAPIError
 
-from helpdesk.database import refresh_query_statistics, unit_of_work
+from helpdesk.database import refresh_query_statistics, unit_of_work, utcnow
 from helpdesk.extensions import db
 from helpdesk.jobs.outbox import deliver_outbox
 from helpdesk.jobs.surveys import dispatch_due_surveys
+from helpdesk.operations.health import database_problem
+from helpdesk.operations.heartbeats import beat, start_heartbeat
 from helpdesk.telephony.sms import file_due_messages
 
 log = logging.getLogger(__name__)
 # ANALYZE takes about a second at a million cases, holding SQLite's write lock: daily is enough for plans.
 STATISTICS_EVERY_SECONDS = 24 * 3600
+BEAT_SECONDS = 15  # /readyz and the staff pages' banner call a worker silent after 2 minutes
 
 
-def run_pass(should_stop=lambda: False) -> str | None:
-    """One pass; what it did, or None when there was nothing to do."""
+class Heart:
+    """This process's heartbeat row, and the jobs done since it started."""
+
+    def __init__(self):
+        with unit_of_work():
+            self.id = start_heartbeat().id
+        self.jobs_done, self.beaten = 0, time.monotonic()
+
+    def beat(self, *, force: bool = False, **fields) -> None:
+        if force or fields or time.monotonic() - self.beaten >= BEAT_SECONDS:
+            with unit_of_work():
+                beat(self.id, self.jobs_done, **fields)
+            self.beaten = time.monotonic()
+
+
+def run_pass(should_stop=lambda: False) -> tuple[int, str | None]:
+    """One pass: how many jobs it did, and what they were (None when there was nothing to do)."""
     sms = deliver_outbox(should_stop=should_stop)
     filed = file_due_messages()
     surveys = dispatch_due_surveys(should_stop=should_stop)
+    jobs = sum(sms.values()) + filed + surveys.sent + surveys.retry + surveys.failed
     if not any(sms.values()) and not filed and not surveys.did_anything:
-        return None
-    return (f"SMS: {sms['sent']} sent, {sms['retry']} to retry, {sms['failed']} failed, {filed} texts filed. "
-            f"Surveys: {surveys.summary()}")
+        return jobs, None
+    return jobs, (f"SMS: {sms['sent']} sent, {sms['retry']} to retry, {sms['failed']} failed, {filed} texts filed. "
+                  f"Surveys: {surveys.summary()}")
 
 
-def _refresh_statistics() -> None:
+def _refresh_statistics(heart: Heart) -> None:
     started = time.monotonic()
     with unit_of_work() as session:
         refreshed = refresh_query_statistics(session.connection())
     if refreshed:
+        heart.beat(statistics_at=utcnow())
         click.echo(f"Query statistics refreshed in {time.monotonic() - started:.1f} s.")
 
 
@@ -53,18 +78,29 @@ def _refresh_statistics() -> None:
 def worker_command(once, interval):
     """Deliver due SMS, file texts left unfiled and send due surveys, in a loop until SIGTERM or Ctrl-C."""
     interval = interval or current_app.config["WORKER_INTERVAL_SECONDS"]
+    if problem := database_problem():
+        raise click.ClickException(problem)
     stop = threading.Event()
     if not once and threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
+    heart = Heart()
     click.echo("Worker started." if not once else "Worker: one pass.")
+
+    def should_stop() -> bool:
+        heart.beat()
+        return stop.is_set()
+
     statistics_due = time.monotonic()
     while not stop.is_set():
         try:
             if not once and time.monotonic() >= statistics_due:
-                _refresh_statistics()
+                _refresh_statistics(heart)
                 statistics_due = time.monotonic() + STATISTICS_EVERY_SECONDS
-            if done := run_pass(stop.is_set):
+            jobs, done = run_pass(should_stop)
+            heart.jobs_done += jobs
+            heart.beat()
+            if done:
                 click.echo(done)
         except Exception:  # a lost database connection must not end the loop; the next pass tries again
             db.session.rollback()
@@ -74,5 +110,9 @@ def worker_command(once, interval):
         if once:
             break
         stop.wait(interval)
+    try:
+        heart.beat(stopped=True)
+    except DBAPIError:
+        log.warning("could not record that the worker stopped")
     db.session.remove()
     click.echo("Worker stopped.")

@@ -1,33 +1,38 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from helpdesk.cases.models import Priority
 from helpdesk.forms import choices
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, LOCALES, WEEKDAYS
 from helpdesk.programs.services import SLA_KINDS
 
 LOCALE_CHOICES = choices((code, code) for code in LOCALES)
+WEEKDAY_LABELS = {"mon": _l("Monday"), "tue": _l("Tuesday"), "wed": _l("Wednesday"), "thu": _l("Thursday"),
+                  "fri": _l("Friday"), "sat": _l("Saturday"), "sun": _l("Sunday")}
+SLA_KIND_LABELS = {"first_response": _l("first response"), "resolution": _l("resolution")}
 
 
 class ProgramForm(FlaskForm):
-    code = StringField("Code", validators=[DataRequired(), Length(max=32)])
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    hotline_number = StringField("Hotline number", validators=[DataRequired(), Length(max=40)])
-    timezone = StringField("Timezone", validators=[DataRequired(), Length(max=64)], default="Europe/Warsaw")
-    locale = SelectField("Language", choices=LOCALE_CHOICES)
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    hotline_number = StringField(_l("Hotline number"), validators=[DataRequired(), Length(max=40)])
+    timezone = StringField(_l("Timezone"), validators=[DataRequired(), Length(max=64)], default="Europe/Warsaw")
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
 
 
 class ProgramSettingsForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    hotline_number = StringField("Hotline number", validators=[DataRequired(), Length(max=40)])
-    timezone = StringField("Timezone", validators=[DataRequired(), Length(max=64)])
-    locale = SelectField("Language", choices=LOCALE_CHOICES)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    hotline_number = StringField(_l("Hotline number"), validators=[DataRequired(), Length(max=40)])
+    timezone = StringField(_l("Timezone"), validators=[DataRequired(), Length(max=64)])
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
 
-    greeting_en = StringField("Greeting (English)", validators=[Length(max=500)])
-    greeting_pl = StringField("Greeting (Polish)", validators=[Length(max=500)])
-    greeting_ru = StringField("Greeting (Russian)", validators=[Length(max=500)])
-    on_duty_numbers = TextAreaField("On-duty agents' phones", validators=[Length(max=1000)],
-                                    description="One per line, international format. They ring together.")
+    greeting_en = StringField(_l("Greeting (English)"), validators=[Length(max=500)])
+    greeting_pl = StringField(_l("Greeting (Polish)"), validators=[Length(max=500)])
+    greeting_ru = StringField(_l("Greeting (Russian)"), validators=[Length(max=500)])
+    on_duty_numbers = TextAreaField(_l("On-duty agents' phones"), validators=[Length(max=1000)],
+                                    description=_l("One per line, international format. They ring together."))
 
     def greetings(self) -> dict:
         return {locale: getattr(self, f"greeting_{locale}").data or "" for locale in LOCALES}
@@ -53,9 +58,11 @@ class ProgramSettingsForm(FlaskForm):
 
 for _day in WEEKDAYS:
     setattr(ProgramSettingsForm, f"hours_{_day}",
-            StringField(_day.capitalize(), validators=[Length(max=100)], description="e.g. 09:00-17:00; empty: closed"))
+            StringField(WEEKDAY_LABELS[_day], validators=[Length(max=100)],
+                        description=_l("e.g. 09:00-17:00; empty: closed")))
 for _priority in DEFAULT_SLA_TARGETS:
     for _kind in SLA_KINDS:
         setattr(ProgramSettingsForm, f"sla_{_priority}_{_kind}",
-                IntegerField(f"{_priority.capitalize()}: {_kind.replace('_', ' ')} (business minutes)",
+                IntegerField(_l("%(priority)s: %(kind)s (business minutes)",
+                                priority=Priority.from_key(_priority).label, kind=SLA_KIND_LABELS[_kind]),
                              validators=[NumberRange(min=1, max=129600)]))

@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required, manager_required
@@ -24,7 +25,7 @@ def create():
         code=form.code.data, name=form.name.data, hotline_number=form.hotline_number.data,
         timezone=form.timezone.data, locale=form.locale.data, actor=current_user).code)
     if code is not None:
-        flash(f"Program {code} created.", "success")
+        flash(_("Program %(code)s created.", code=code), "success")
         return redirect(url_for("programs.settings", code=code))
     return render_template("programs/index.html", programs=visible_programs(current_user), form=form), 422
 
@@ -38,7 +39,7 @@ def settings(code):
             program, name=form.name.data, hotline_number=form.hotline_number.data, timezone=form.timezone.data,
             locale=form.locale.data, business_hours=form.business_hours(), sla_targets=form.sla_targets(),
             greetings=form.greetings(), on_duty_numbers=form.on_duty_numbers.data, actor=current_user)):
-        flash("Settings saved. New deadlines apply to cases opened from now on.", "success")
+        flash(_("Settings saved. New deadlines apply to cases opened from now on."), "success")
         return redirect(url_for("programs.settings", code=code))
     status = 422 if request.method == "POST" else 200
     return render_template("programs/settings.html", program=program, form=form, weekdays=WEEKDAYS,

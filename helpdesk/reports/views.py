@@ -4,6 +4,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
@@ -39,7 +40,7 @@ def _guarded(endpoint: str, view):
     try:
         return view(*_program_and_period())
     except ValidationError as exc:
-        flash(f"Period: {exc.message}", "error")
+        flash(_("Period: %(reason)s", reason=exc.message), "error")
         return redirect(url_for(endpoint, program=request.args.get("program", "")[:32] or None))
 
 
@@ -54,7 +55,7 @@ def _render_dashboard(programs, program, period: Period):
     svg = {
         "distribution": charts.distribution_chart(board.totals),
         "trend": charts.trend_chart(board.weeks),
-        "categories": charts.csat_bars(board.categories, "CSAT % by category"),
+        "categories": charts.csat_bars(board.categories, _("CSAT % by category")),
     }
     return render_template("reports/satisfaction.html", programs=programs, board=board, charts=svg)
 

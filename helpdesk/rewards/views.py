@@ -4,6 +4,7 @@ through helpdesk.imports)."""
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
@@ -56,13 +57,13 @@ def _run(case_id: int, form, change):
     """Apply one delivery change posted from the case page (``change(case)``, given the case read afresh and
     locked inside the unit of work) and go back there; say why if refused."""
     if not form.validate_on_submit():
-        flash(f"Not changed: {_reasons(form, form.errors)}", "error")
+        flash(_("Not changed: %(reason)s", reason=_reasons(form, form.errors)), "error")
         return _case_page(case_id)
     error = run_change(lambda: change(lock_row(Case, Case.id == case_id))).error
     if isinstance(error, ValidationError):
-        flash(f"Not changed: {_reasons(form, {k: [v] for k, v in error.fields.items()})}", "error")
+        flash(_("Not changed: %(reason)s", reason=_reasons(form, {k: [v] for k, v in error.fields.items()})), "error")
     elif error is not None:
-        flash(f"Not changed: {error.message}", "error")
+        flash(_("Not changed: %(reason)s", reason=error.message), "error")
     return _case_page(case_id)
 
 
@@ -86,10 +87,10 @@ def open_case_for_order(order_id):
     done = run_change(lambda: _id_and_reference(open_delivery_case(order, issue_type=issue_type,
                                                                    actor=current_user)))
     if done.error is not None:
-        flash(f"Not opened: {done.error.message}", "error")
+        flash(_("Not opened: %(reason)s", reason=done.error.message), "error")
         return redirect(url_for("participants.participant_page", participant_id=participant_id), 303)
     case_id, reference = done.result
-    flash(f"Delivery case {reference} opened for order {order_ref}.", "success")
+    flash(_("Delivery case %(reference)s opened for order %(order)s.", reference=reference, order=order_ref), "success")
     return _case_page(case_id)
 
 

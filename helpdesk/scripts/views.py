@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
@@ -12,7 +13,7 @@ from helpdesk.forms import choices
 from helpdesk.programs.services import visible_programs
 from helpdesk.scripts import fileformat
 from helpdesk.scripts.checker import check_document
-from helpdesk.scripts.forms import ScriptForm, form_data
+from helpdesk.scripts.forms import QUESTION_LABELS, ScriptForm, form_data
 from helpdesk.scripts.schema import Problem
 from helpdesk.scripts.services.effectiveness import script_effectiveness
 from helpdesk.scripts.services.preview import preview_steps, sample_case
@@ -64,10 +65,10 @@ def copy(script_id):
         with unit_of_work():
             version = copy_script(script, request.form.get("program", ""), actor=current_user)
     except ValidationError as exc:
-        flash(f"Not copied: {'; '.join(exc.fields.values())}.", "error")
+        flash(_("Not copied: %(reason)s.", reason="; ".join(exc.fields.values())), "error")
         return redirect(url_for("scripts.script_page", script_id=script_id))
-    flash(f"Copied into {version.script.program_label} as {version.script.key} ({version.script.locale}); "
-          "change it here.", "success")
+    flash(_("Copied into %(program)s as %(key)s (%(locale)s); change it here.", program=version.script.program_label,
+            key=version.script.key, locale=version.script.locale), "success")
     return redirect(url_for("scripts.edit", script_id=version.script_id))
 
 
@@ -108,7 +109,7 @@ def _editor(script):
         form = ScriptForm(data=form_data(fileformat.to_document(definition_of(latest_version(script)))))
     else:
         form = ScriptForm()
-    shared = [("all", "All programs")] if may_change_shared(current_user) else []
+    shared = [("all", _("All programs"))] if may_change_shared(current_user) else []
     programs = [(p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user)]
     form.program.choices = choices([*shared, *programs])
     if script is not None:
@@ -126,7 +127,7 @@ def _editor(script):
                     problems = [Problem((field,), message) for field, message in done.error.fields.items()]
                 else:
                     script_id, saved = done.result
-                    flash(f"Saved {saved}.", "success")
+                    flash(_("Saved %(version)s.", version=saved), "success")
                     return redirect(url_for("scripts.script_page", script_id=script_id))
             definition, found = check_document(document)
             problems = problems or found
@@ -141,8 +142,8 @@ def _editor(script):
         if field is not None:
             field.errors = [*field.errors, problem.message]
     form.pad()
-    return render_template("scripts/edit.html", form=form, script=script, problems=problems, preview=preview,
-                           sample=case), status
+    return render_template("scripts/edit.html", form=form, question_labels=QUESTION_LABELS, script=script,
+                           problems=problems, preview=preview, sample=case), status
 
 
 @bp.route("/scripts/effectiveness")

@@ -8,6 +8,7 @@ case change commit together: the surveys table is the outbox the dispatcher read
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from helpdesk.actors import SystemActor
@@ -23,12 +24,12 @@ from helpdesk.surveys.settings import SurveyRules, rules_for
 SURVEYS = SystemActor("Satisfaction survey")
 PENDING = (SurveyStatus.SCHEDULED, SurveyStatus.SENDING)
 REASONS = {
-    "disabled": "surveys are switched off for the program",
-    "no_participant": "no participant on the case",
-    "no_phone": "the participant has no phone number",
-    "opted_out": "the participant opted out of SMS",
-    "recent_survey": "the participant had a survey recently",
-    "reopened": "the case was reopened before the survey went out",
+    "disabled": _l("surveys are switched off for the program"),
+    "no_participant": _l("no participant on the case"),
+    "no_phone": _l("the participant has no phone number"),
+    "opted_out": _l("the participant opted out of SMS"),
+    "recent_survey": _l("the participant had a survey recently"),
+    "reopened": _l("the case was reopened before the survey went out"),
 }
 
 

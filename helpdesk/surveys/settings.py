@@ -5,19 +5,19 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.errors import NotFound
 from helpdesk.extensions import db
 from helpdesk.programs.models import LOCALES, Program
-from helpdesk.surveys.models import SurveySettings
-from helpdesk.surveys.texts import PLACEHOLDERS
+from helpdesk.surveys.models import SCALES, Scale, SurveySettings
+from helpdesk.surveys.texts import KEYS, MAX_TEXT, text_problem
 from helpdesk.validation import FieldErrors
 
 _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 MAX_DELAY_MINUTES = 7 * 24 * 60
 MAX_FATIGUE_DAYS = 365
-MAX_QUESTION = 300
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,11 @@ class SurveyRules:
     delay: timedelta
     quiet_hours: tuple[time, time] | None  # local (start, end); start > end wraps midnight
     fatigue: timedelta
-    questions: dict[str, str]
+    scale: Scale
+    texts: dict[str, dict[str, str]]  # locale -> text key -> the program's own text
+
+    def text(self, locale: str, key: str) -> str | None:
+        return self.texts.get(locale, {}).get(key)
 
 
 def parse_quiet_hours(text: str | None) -> tuple[time, time] | None:
@@ -47,21 +51,28 @@ def settings_of(program: Program) -> SurveySettings | None:
     return db.session.get(SurveySettings, program.id)
 
 
+def scale_of(program: Program) -> Scale:
+    settings = settings_of(program)
+    return SCALES[settings.scale if settings is not None and settings.scale in SCALES else 5]
+
+
 def rules_for(program: Program) -> SurveyRules:
     settings = settings_of(program)
     config = current_app.config
-    own = settings or SurveySettings(enabled=True, questions={})
+    own = settings or SurveySettings(enabled=True, texts={}, scale=5)
     delay = own.delay_minutes if own.delay_minutes is not None else config["SURVEY_DELAY_MINUTES"]
     quiet = own.quiet_hours if own.quiet_hours is not None else config["SURVEY_QUIET_HOURS"]
     fatigue = own.fatigue_days if own.fatigue_days is not None else config["SURVEY_FATIGUE_DAYS"]
     return SurveyRules(enabled=own.enabled is not False, delay=timedelta(minutes=delay),
                        quiet_hours=parse_quiet_hours(quiet), fatigue=timedelta(days=fatigue),
-                       questions=dict(own.questions or {}))
+                       scale=SCALES.get(own.scale, SCALES[5]), texts=dict(own.texts or {}))
 
 
 def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, quiet_hours, fatigue_days,
-                           questions: dict, actor: Actor) -> SurveySettings:
-    """Save the program's rules; an empty number means "the configured default"."""
+                           texts: dict, actor: Actor, scale=None) -> SurveySettings:
+    """Save the program's rules; an empty number means "the configured default", an empty text the standard
+    one, no ``scale`` the program's current one. ``texts`` maps locale -> text key -> text; a text with an
+    unknown placeholder or over the segment limit is refused, naming why (field ``text_<locale>_<key>``)."""
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
     errors = FieldErrors()
@@ -70,21 +81,30 @@ def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, qu
     quiet = errors.text("quiet_hours", quiet_hours, max_length=11, required=False)
     if quiet is not None:
         errors.check("quiet_hours", lambda: parse_quiet_hours(quiet))
-    clean_questions = {}
+    top = errors.check("scale", lambda: scale_of(program).top if scale is None else _scale(scale))
+    clean_texts = {}
     for locale in LOCALES:
-        text = errors.text(f"question_{locale}", (questions or {}).get(locale), max_length=MAX_QUESTION,
-                           required=False)
-        if text:
-            if "{case}" not in text:
-                errors.add(f"question_{locale}", f"must name the case with {PLACEHOLDERS[0]}")
-            clean_questions[locale] = text
+        for key in KEYS:
+            field = f"text_{locale}_{key}"
+            text = errors.text(field, ((texts or {}).get(locale) or {}).get(key), max_length=MAX_TEXT,
+                               required=False)
+            if text and (problem := text_problem(text, program.name)):
+                errors.add(field, problem)
+            elif text:
+                clean_texts.setdefault(locale, {})[key] = text
     errors.raise_if_any()
     settings = settings_of(program) or SurveySettings(program_id=program.id)
     settings.enabled, settings.delay_minutes, settings.fatigue_days = bool(enabled), delay, fatigue
-    settings.quiet_hours, settings.questions = quiet, clean_questions
+    settings.quiet_hours, settings.texts, settings.scale = quiet, clean_texts, top
     db.session.add(settings)
     db.session.flush()
     return settings
+
+
+def _scale(value) -> int:
+    if str(value).strip() not in ("5", "10"):
+        raise ValueError(_("must be 5 (1 to 5) or 10 (0 to 10)"))
+    return int(str(value).strip())
 
 
 def _optional_int(value, maximum: int) -> int | None:

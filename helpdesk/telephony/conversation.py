@@ -1,6 +1,7 @@
 """The SMS conversation of a case: the messages shown on the case page and who a reply goes to."""
 
 from flask import g
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from helpdesk.cases.models import Case
@@ -28,11 +29,11 @@ def reply_number(case: Case) -> tuple[str | None, str | None]:
     participant = case.participant
     if participant is not None:
         if participant.sms_opt_out:
-            return None, f"{participant.full_name} has opted out of SMS."
+            return None, _("%(name)s has opted out of SMS.", name=participant.full_name)
         if participant.phone:
             return participant.phone, None
-        return None, "The participant has no phone number."
+        return None, _("The participant has no phone number.")
     inbound = [m for m in case_messages(case) if m.direction == "inbound" and m.from_number.startswith("+")]
     if inbound:
         return inbound[-1].from_number, None
-    return None, "No number to text: link a participant first."
+    return None, _("No number to text: link a participant first.")

@@ -1,6 +1,8 @@
 """What callers hear, in their language. Programs may replace the greeting per locale in their settings."""
 
 VOICE_LANGUAGE = {"en": "en-US", "pl": "pl-PL", "ru": "ru-RU"}
+# A voice that speaks each language (Twilio's default voice reads Polish and Russian with English phonetics).
+VOICE = {"en": "Polly.Joanna", "pl": "Polly.Ewa", "ru": "Polly.Tatyana"}
 
 TEXTS = {
     "en": {
@@ -15,8 +17,8 @@ TEXTS = {
     },
     "pl": {
         "greeting": "Dzień dobry, dziękujemy za telefon na infolinię {program}.",
-        "menu": "W sprawie dostawy nagrody naciśnij 1. W sprawie punktów i konta naciśnij 2. "
-                "W innej sprawie naciśnij 0.",
+        "menu": "W sprawie dostawy nagrody prosimy wybrać 1. W sprawie punktów i konta: 2. "
+                "W innej sprawie: 0.",
         "connecting": "Prosimy czekać, łączymy z konsultantem.",
         "voicemail": "W tej chwili nikt nie może odebrać. Prosimy zostawić wiadomość po sygnale, oddzwonimy.",
         "closed": "Infolinia jest teraz nieczynna. Prosimy zostawić wiadomość po sygnale, oddzwonimy.",

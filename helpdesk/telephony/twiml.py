@@ -4,7 +4,7 @@ from flask import url_for
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from helpdesk.telephony.texts import VOICE_LANGUAGE, text
+from helpdesk.telephony.texts import VOICE, VOICE_LANGUAGE, text
 
 MENU_TIMEOUT = 6
 DIAL_TIMEOUT = 20
@@ -12,7 +12,8 @@ VOICEMAIL_SECONDS = 120
 
 
 def _say(response: VoiceResponse, locale: str, words: str) -> None:
-    response.say(words, language=VOICE_LANGUAGE.get(locale, "en-US"))
+    locale = locale if locale in VOICE_LANGUAGE else "en"
+    response.say(words, language=VOICE_LANGUAGE[locale], voice=VOICE[locale])
 
 
 def _url(endpoint: str) -> str:

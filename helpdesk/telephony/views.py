@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required
@@ -53,7 +54,7 @@ def take(call_id):
     get_call(call_id, actor=current_user)
     done = run_change(lambda: take_call(lock_row(Call, Call.id == call_id), actor=current_user).case_id)
     if done.error is not None:
-        flash(f"Not taken: {done.error.message}", "error")
+        flash(_("Not taken: %(reason)s", reason=done.error.message), "error")
     return redirect(url_for("cases.case_page", case_id=done.result) if done.result else url_for("telephony.live"))
 
 
@@ -64,7 +65,7 @@ def log():
         filters = parse_call_filters(request.args, {p.code: p for p in programs})
         page = call_log(filters, actor=current_user, cursor=request.args.get("cursor"))
     except ValidationError as exc:
-        flash(f"Filter {exc.message}", "error")
+        flash(_("Filter %(reason)s", reason=exc.message), "error")
         return redirect(url_for("telephony.log"))
     agents = sorted({u.id: u for p in programs for u in assignable_users(p)}.values(), key=lambda u: u.name)
     return render_template("telephony/log.html", page=page, programs=programs, filters=filters, agents=agents)
@@ -76,16 +77,17 @@ def reply(case_id):
     form = SmsReplyForm(prefix="sms")
     number, reason = reply_number(case)
     if not form.validate_on_submit() or number is None:
-        flash(reason or "Type the text message first.", "error")
+        flash(reason or _("Type the text message first."), "error")
         return redirect(url_for("cases.case_page", case_id=case_id))
     # Recorded (committed) before the provider is asked: nothing sent goes unrecorded.
     done = run_change(lambda: send_sms(case.program, number, form.body.data, actor=current_user, case=case,
                                        participant=case.participant).id)
     if done.error is not None:
-        flash(f"Not sent: {done.error.message}", "error")
+        flash(_("Not sent: %(reason)s", reason=done.error.message), "error")
         return redirect(url_for("cases.case_page", case_id=case_id))
     if deliver_now(done.result) == "failed":
-        flash(f"The text could not be sent: {db.session.get(Message, done.result).failure_for_agents}", "error")
+        reason = db.session.get(Message, done.result).failure_for_agents
+        flash(_("The text could not be sent: %(reason)s", reason=reason), "error")
     return redirect(url_for("cases.case_page", case_id=case_id) + "#sms")
 
 
@@ -117,5 +119,5 @@ def needs_attention():
 def retry_text(message_id):
     with unit_of_work():
         retry_parked_text(message_id)
-    flash("The text will be filed again at the worker's next pass.", "success")
+    flash(_("The text will be filed again at the worker's next pass."), "success")
     return redirect(url_for("telephony.needs_attention"))

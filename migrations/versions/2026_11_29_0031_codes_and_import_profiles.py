@@ -1,7 +1,7 @@
 """codes register, the code of a case, and import profiles
 
 Revision ID: 0031_codes_imports
-Revises: 0010
+Revises: 0013
 Create Date: 2026-11-29 08:00:00.000000
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0031_codes_imports'
-down_revision = '0010'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,6 @@
-// The app's only script (the Content-Security-Policy allows no inline script): behaviour is declared in the
-// markup with data- attributes, and the server escapes everything it renders.
+// The script of every page (the Content-Security-Policy allows no inline script): behaviour is declared in the
+// markup with data- attributes, and the server escapes everything it renders. A page that needs more loads
+// its own file in its template's scripts block (surveys/settings.html: segments.js).
 
 // "/" jumps to the search box, as in most helpdesks; Escape leaves it.
 document.addEventListener("keydown", (event) => {

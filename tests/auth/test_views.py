@@ -1,3 +1,5 @@
+import pytest
+
 from helpdesk.auth.models import User
 from helpdesk.auth.passwords import check_password
 from helpdesk.extensions import db
@@ -64,3 +66,22 @@ def test_users_create_cli_refuses_a_short_password(runner):
     result = runner.invoke(args=["users", "create", "x@example.com", "--role", "agent", "--password-stdin"],
                            input="short\n")
     assert result.exit_code != 0 and "password" in result.output
+
+
+def test_a_user_chooses_the_ui_language_which_then_wins_over_the_browser(client, make):
+    user = make.user()
+    login(client, user)
+    page = client.get("/cases", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert '<html lang="ru">' in page
+    response = client.post("/language", data={"language": "pl", "next": "/cases?queue=open",
+                                              "csrf_token": csrf_token(client, "/cases")})
+    assert response.status_code == 302 and response.location.endswith("/cases?queue=open")
+    page = client.get("/cases", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert '<html lang="pl">' in page and user.language == "pl"
+
+
+@pytest.mark.parametrize("language", ["de", "", "pl'><script>"])
+def test_an_unsupported_language_is_refused(client, make, language):
+    login(client, make.user())
+    response = client.post("/language", data={"language": language, "csrf_token": csrf_token(client, "/cases")})
+    assert response.status_code == 400

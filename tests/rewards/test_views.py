@@ -63,7 +63,7 @@ def test_the_case_page_shows_the_linked_orders_and_the_recent_orders_of_the_part
     delivery = page[page.index('id="delivery"'):page.index('id="participant-panel"')]
     assert "ORD-LINKED" in delivery and "TRACK-1" in delivery and "Escalate to vendor" in delivery
     assert "Cinema voucher" in page[page.index('id="recent-orders"'):]
-    assert "Opened a reward-delivery case (late) about order <strong>ORD-LINKED</strong>" in page
+    assert "Opened a reward-delivery case (Late) about order <strong>ORD-LINKED</strong>" in page
 
 
 def test_escalating_answering_and_resolving_from_the_case_page(agent_client, agent, participant, make_order):
@@ -82,7 +82,7 @@ def test_escalating_answering_and_resolving_from_the_case_page(agent_client, age
     assert (delivery.resolution, delivery.resolution_tracking_number) == (Resolution.RESHIPPED, "NEW-TRACK")
     assert db.session.get(Case, case.id).status == Status.RESOLVED
     page = agent_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "Delivery resolved: <strong>reshipped</strong>, new tracking UPS NEW-TRACK" in page
+    assert "Delivery resolved: <strong>Reshipped</strong>, new tracking number UPS NEW-TRACK" in page
 
 
 def test_a_refused_step_says_why_and_changes_nothing(agent_client, agent, participant, make_order):
@@ -128,7 +128,7 @@ def test_the_problem_rewards_page_and_its_csv_export(manager_client, program, pa
     open_delivery_case(order, issue_type="damaged", actor=agent)
     query = f"program={program.code}&first=2024-03-01&last=2024-03-31&by=reward"
     page = manager_client.get(f"/rewards/problem-rewards?{query}").get_data(as_text=True)
-    assert "MUG-1" in page and "1000.0" in page
+    assert "MUG-1" in page and "1,000.0" in page
     export = manager_client.get(f"/rewards/problem-rewards?{query}&format=csv")
     assert export.mimetype == "text/csv" and "attachment" in export.headers["Content-Disposition"]
     lines = export.get_data(as_text=True).splitlines()

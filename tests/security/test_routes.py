@@ -31,7 +31,7 @@ PUBLIC, SESSION, MANAGER, ADMIN, TOKEN, TWILIO = "public", "session", "manager",
 
 ROUTES = {
     "static": PUBLIC, "bootstrap.static": PUBLIC, "auth.login": PUBLIC,
-    "auth.logout": SESSION,
+    "auth.logout": SESSION, "auth.set_language": SESSION,
     "auth.users": ADMIN, "auth.new_user": ADMIN, "auth.edit_user": ADMIN, "auth.sign_out_everywhere": ADMIN,
     "cases.home": SESSION, "cases.queue": SESSION, "cases.search_page": SESSION, "cases.new_case": SESSION,
     "cases.case_page": SESSION, "cases.add_note": SESSION, "cases.change_case": SESSION, "cases.take": SESSION,
@@ -53,6 +53,9 @@ ROUTES = {
     "telephony.live": SESSION, "telephony.live_panel": SESSION, "telephony.take": SESSION, "telephony.log": SESSION,
     "telephony.reply": SESSION, "telephony.phone_simulator": ADMIN, "telephony.needs_attention": ADMIN,
     "telephony.retry_text": ADMIN,
+    # The probes check their callers themselves: /metrics answers 401 without its token, as the API does.
+    "operations.healthz": PUBLIC, "operations.readyz": PUBLIC, "operations.metrics": TOKEN,
+    "operations.system": ADMIN,
     "api_tokens.index": MANAGER, "api_tokens.create": MANAGER, "api_tokens.revoke": MANAGER,
     **{f"api.{name}": TOKEN for name in (
         "programs_index", "programs_create", "programs_show", "participants_show", "participants_upsert",

@@ -33,6 +33,15 @@ def test_a_known_caller_is_greeted_in_their_language_with_the_menu(client, hotli
     assert db.session.query(Call).one().participant == caller
 
 
+@pytest.mark.parametrize(("locale", "language", "voice"), [
+    ("pl", "pl-PL", "Polly.Ewa"), ("ru", "ru-RU", "Polly.Tatyana"), ("en", "en-US", "Polly.Joanna")])
+def test_callers_hear_a_voice_that_speaks_their_language(client, hotline, make, locale, language, voice):
+    make.participant(hotline, phone="+48601999888", locale=locale)
+    params = {"CallSid": sid("CA"), "From": "+48601999888", "To": hotline.hotline_number, "CallStatus": "ringing"}
+    body = signed_post(client, "/twilio/voice/incoming", params).get_data(as_text=True)
+    assert f'<Say language="{language}" voice="{voice}">' in body
+
+
 def test_the_call_is_logged_with_the_greeting(client, hotline, caller):
     params = {"CallSid": sid("CA"), "From": caller.phone, "To": hotline.hotline_number, "CallStatus": "ringing"}
     response = signed_post(client, "/twilio/voice/incoming", params)
