@@ -1,6 +1,6 @@
 """codes register, the code of a case, and import profiles
 
-Revision ID: 0031_codes_imports
+Revision ID: 0031_i15
 Revises: 0013
 Create Date: 2026-11-29 08:00:00.000000
 
@@ -8,7 +8,7 @@ Create Date: 2026-11-29 08:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0031_codes_imports'
+revision = '0031_i15'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
