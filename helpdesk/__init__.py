@@ -10,7 +10,9 @@ from helpdesk import (
     auth,
     backups,
     cases,
+    codes,
     conversations,
+    imports,
     jobs,
     live,
     operations,
@@ -29,8 +31,8 @@ from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers. Operations
 # first: its request hooks (request id, timing) run before every other feature's.
-FEATURES = (operations, auth, audit, cases, participants, programs, telephony, scripts, rewards, surveys,
-            conversations, reports, api, privacy, jobs, backups, live)
+FEATURES = (operations, auth, audit, cases, participants, programs, telephony, scripts, rewards, codes, imports,
+            surveys, conversations, reports, api, privacy, jobs, backups, live)
 
 
 def create_app(config: type | dict | None = None) -> Flask:

@@ -6,7 +6,9 @@ from helpdesk.api.models import ApiToken
 from helpdesk.audit.models import AuditEvent
 from helpdesk.auth.models import SignInEvent, SignInThrottle, User, user_programs
 from helpdesk.cases.models import Case, CaseEvent
+from helpdesk.codes.models import Code, case_codes
 from helpdesk.conversations.models import ConversationSettings
+from helpdesk.imports.models import ImportProfile
 from helpdesk.live.models import LiveEvent
 from helpdesk.operations.models import WorkerHeartbeat
 from helpdesk.participants.models import Participant
@@ -17,11 +19,11 @@ from helpdesk.scripts.models import Script, ScriptRun, ScriptVersion
 from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings
 from helpdesk.telephony.models import Call, Message
 
-__all__ = ["ApiToken", "AuditEvent", "Call", "Case", "CaseEvent", "ConversationSettings", "DeliveryCase", "ErasedPhone",
-           "LiveEvent", "Message",
+__all__ = ["ApiToken", "AuditEvent", "Call", "Case", "CaseEvent", "Code", "ConversationSettings", "DeliveryCase",
+           "ErasedPhone", "ImportProfile", "LiveEvent", "Message",
            "OrderStatusChange", "Participant", "Program", "RecordingDeletion", "RewardOrder", "Script", "ScriptRun",
            "ScriptVersion", "SignInEvent", "SignInThrottle", "Survey", "SurveyDay", "SurveySettings", "User",
-           "WorkerHeartbeat", "user_programs"]
+           "WorkerHeartbeat", "case_codes", "user_programs"]
 
 
 def configure() -> None:

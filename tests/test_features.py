@@ -32,7 +32,7 @@ def test_a_second_app_connects_no_receiver_twice_and_registers_its_own_panels_an
     assert [len(signal.receivers) for signal in SIGNALS] == receivers
     assert panels_of(app) == panels and panels_of(other) == panels
     assert list(other.extensions["merge_namespaces"]) == list(app.extensions["merge_namespaces"]) == [
-        "participant", "case", "program", "agent", "order"]
+        "participant", "case", "program", "agent", "order", "code"]
 
 
 def test_the_case_page_panels_come_in_their_declared_order(app):

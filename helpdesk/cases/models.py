@@ -72,12 +72,14 @@ class Category(Labelled, enum.StrEnum):
     REDEMPTION = "redemption"
     ACCOUNT = "account"
     COMPLAINT = "complaint"
+    CODE_NOT_ACCEPTED = "code_not_accepted"  # the code it is about is on the case (helpdesk.codes)
     OTHER = "other"
 
 
 set_labels(Category, {Category.REWARD_DELIVERY: _l("Reward delivery"), Category.POINTS: _l("Points"),
                       Category.REDEMPTION: _l("Redemption"), Category.ACCOUNT: _l("Account"),
-                      Category.COMPLAINT: _l("Complaint"), Category.OTHER: _l("Other")}, stored_as="category")
+                      Category.COMPLAINT: _l("Complaint"), Category.CODE_NOT_ACCEPTED: _l("Code not accepted"),
+                      Category.OTHER: _l("Other")}, stored_as="category")
 
 
 class Case(db.Model):

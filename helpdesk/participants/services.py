@@ -2,7 +2,7 @@
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, insert, select, update
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.audit.services import changes_between, record, snapshot
@@ -13,6 +13,7 @@ from helpdesk.participants.models import Participant
 from helpdesk.phones import normalize_phone, region_of
 from helpdesk.privacy.blocked import ERASED_ID_PREFIX, phone_was_erased
 from helpdesk.programs.models import LOCALES, Program
+from helpdesk.upserts import Outcome, Result
 from helpdesk.validation import FieldErrors
 
 MAX_POINTS = 2_000_000_000
@@ -82,30 +83,83 @@ def create_participant(program: Program, external_id, data: dict, *, actor: Acto
     return participant
 
 
-def clean_participant_fields(program: Program, data: dict, errors: FieldErrors) -> dict:
-    first = errors.text("first_name", data.get("first_name"), max_length=80)
-    last = errors.text("last_name", data.get("last_name"), max_length=80, required=False)
-    phone = None
-    if data.get("phone"):
-        phone = errors.check("phone", lambda: normalize_phone(str(data["phone"]), region_of(program.hotline_number)))
-    email = None
-    if data.get("email"):
-        email = errors.check("email", lambda: _email(data["email"]))
-    locale = data.get("locale") or program.locale
-    if locale not in LOCALES:
-        errors.add("locale", f"must be one of {', '.join(LOCALES)}")
-    points = data.get("points_balance", 0)
-    if points in (None, ""):
-        points = 0
-    if isinstance(points, str) and points.strip().lstrip("-").isdigit():
-        points = int(points)
-    if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= MAX_POINTS:
-        errors.add("points_balance", "must be a whole number of points, 0 or more")
-    return {
-        "first_name": first, "last_name": last or "", "first_name_key": name_key(first or ""),
-        "last_name_key": name_key(last or ""), "phone": phone, "email": email, "locale": locale,
-        "points_balance": points,
-    }
+PARTICIPANT_FIELDS = ("first_name", "last_name", "phone", "email", "locale", "points_balance")
+
+
+def clean_participant_fields(program: Program, data: dict, errors: FieldErrors, *, given=PARTICIPANT_FIELDS) -> dict:
+    """The participant's fields checked and converted: all of them (a new participant, the API's PUT), or only
+    those ``given`` (a file that carries some columns updates only those)."""
+    clean = {}
+    if "first_name" in given:
+        first = errors.text("first_name", data.get("first_name"), max_length=80)
+        clean |= {"first_name": first, "first_name_key": name_key(first or "")}
+    if "last_name" in given:
+        last = errors.text("last_name", data.get("last_name"), max_length=80, required=False)
+        clean |= {"last_name": last or "", "last_name_key": name_key(last or "")}
+    if "phone" in given:
+        clean["phone"] = None
+        if data.get("phone"):
+            clean["phone"] = errors.check("phone", lambda: normalize_phone(str(data["phone"]),
+                                                                           region_of(program.hotline_number)))
+    if "email" in given:
+        clean["email"] = errors.check("email", lambda: _email(data["email"])) if data.get("email") else None
+    if "locale" in given:
+        clean["locale"] = data.get("locale") or program.locale
+        if clean["locale"] not in LOCALES:
+            errors.add("locale", f"must be one of {', '.join(LOCALES)}")
+    if "points_balance" in given:
+        points = data.get("points_balance", 0)
+        if points in (None, ""):
+            points = 0
+        if isinstance(points, str) and points.strip().lstrip("-").isdigit():
+            points = int(points)
+        if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= MAX_POINTS:
+            errors.add("points_balance", "must be a whole number of points, 0 or more")
+        clean["points_balance"] = points
+    return clean
+
+
+def apply_participants(program: Program, items: list[tuple[str, dict]], *, actor: Actor) -> list[Outcome]:
+    """Upsert many participants in a few queries: ``items`` are ``(external_id, fields)``, the fields cleaned by
+    :func:`clean_participant_fields` (all of them, or some), no external id twice. An existing participant
+    gets the fields given; a new one needs the others too: the defaults, or an error (no first name).
+    Returns each item's outcome."""
+    if not can_access(actor, program.id):
+        raise NotFound(f"no program {program.code!r}")
+    table = Participant.__table__
+    columns = [table.c[name] for name in STORED]
+    existing = {row.external_id: row for row in db.session.execute(
+        select(table.c.external_id, table.c.id, *columns)
+        .where(table.c.program_id == program.id, table.c.external_id.in_([external_id for external_id, _ in items])))}
+    outcomes, inserts, updates = [], [], []
+    for external_id, clean in items:
+        row = existing.get(external_id)
+        if row is None:
+            errors = FieldErrors()
+            missing = [name for name in PARTICIPANT_FIELDS if name not in clean]
+            clean = {**clean_participant_fields(program, {}, errors, given=missing), **clean}
+            if errors.fields:
+                outcomes.append(Outcome(Result.REJECTED, errors.fields))
+                continue
+            inserts.append({"program_id": program.id, "external_id": external_id, "sms_opt_out": False, **clean})
+            existing[external_id] = None
+            outcomes.append(Outcome(Result.CREATED))
+        elif all(getattr(row, name) == value for name, value in clean.items()):
+            outcomes.append(Outcome(Result.UNCHANGED))
+        else:
+            updates.append({**{name: getattr(row, name) for name in STORED}, **clean, "_id": row.id})
+            outcomes.append(Outcome(Result.UPDATED))
+    if inserts:
+        db.session.execute(insert(table).values(created_at=NOW, updated_at=NOW), inserts)
+    if updates:
+        db.session.execute(update(table).where(table.c.id == bindparam("_id"))
+                           .values({**{name: bindparam(name) for name in STORED}, "updated_at": NOW}), updates)
+    return outcomes
+
+
+STORED = ("first_name", "last_name", "first_name_key", "last_name_key", "phone", "email", "locale",
+          "points_balance")
+NOW = func.current_timestamp()
 
 
 def _email(value) -> str:

@@ -7,7 +7,6 @@ def init_app(app: Flask) -> None:
     from helpdesk.cases.search import register_reference
     from helpdesk.panels import register_panel
     from helpdesk.rewards import panels, views
-    from helpdesk.rewards.cli import orders_cli
     from helpdesk.rewards.delivery import move_orders_to_merged_case, require_resolution
     from helpdesk.rewards.merge_fields import ORDER_FIELDS, order_merge_values
     from helpdesk.rewards.orders import order_reference_url
@@ -27,4 +26,3 @@ def init_app(app: Flask) -> None:
     cases_merged.connect(move_orders_to_merged_case)
     survey_scheduling.connect(hold_survey)
     order_status_changed.connect(release_surveys)
-    app.cli.add_command(orders_cli)

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -54,11 +53,6 @@ class ResolutionForm(FlaskForm):
     refund_points = IntegerField(_l("Points refunded"), validators=[Optional(), NumberRange(min=1)])
     resolution_note = TextAreaField(_l("Note (the reason, for no action)"), validators=[Length(max=MAX_ANSWER)],
                                     render_kw={"rows": 2})
-
-
-class ImportForm(FlaskForm):
-    program = SelectField(_l("Program"), choices=[])
-    file = FileField(_l("Orders CSV (UTF-8)"), validators=[FileRequired()])
 
 
 class ProblemRewardsForm(FlaskForm):

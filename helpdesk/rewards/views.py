@@ -1,11 +1,9 @@
-"""Reward pages: delivery-case actions posted from the case page, the order upload, and the two reports."""
+"""Reward pages: delivery-case actions posted from the case page, and the two reports (orders are imported
+through helpdesk.imports)."""
 
-import re
-import secrets
 from datetime import timedelta
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,7 +26,6 @@ from helpdesk.rewards.delivery import (
 )
 from helpdesk.rewards.forms import (
     EscalationForm,
-    ImportForm,
     IssueTypeForm,
     LinkOrderForm,
     OpenDeliveryCaseForm,
@@ -36,7 +33,6 @@ from helpdesk.rewards.forms import (
     ResolutionForm,
     VendorAnswerForm,
 )
-from helpdesk.rewards.importer import import_orders, rejected_file
 from helpdesk.rewards.models import IssueType
 from helpdesk.rewards.orders import get_order
 from helpdesk.rewards.reports import (
@@ -47,11 +43,10 @@ from helpdesk.rewards.reports import (
     problem_rewards_csv,
 )
 from helpdesk.validation import parse_id
-from helpdesk.web import apply_field_errors, run_change
+from helpdesk.web import run_change
 
 bp = Blueprint("rewards", __name__, url_prefix="/rewards")
 
-REJECTED_NAME = re.compile(r"^(\d+)-([0-9a-f]{32})$")
 REPORT_DAYS = 90
 
 
@@ -147,60 +142,6 @@ def resolve(case_id):
     return _run(case.id, form, lambda case: resolve_delivery_case(
         case, resolution=form.resolution.data, tracking_number=form.tracking_number.data, carrier=form.carrier.data,
         refund_points=form.refund_points.data, note=form.resolution_note.data, actor=current_user))
-
-
-def _rejected_dir() -> Path:
-    """Where the upload page keeps rejected-rows files for a week (``REWARD_IMPORTS_DIR`` overrides)."""
-    return Path(current_app.config.get("REWARD_IMPORTS_DIR") or Path(current_app.instance_path) / "order-imports")
-
-
-def _prune_rejected(keep_days: int = 7) -> None:
-    cutoff = (utcnow() - timedelta(days=keep_days)).timestamp()
-    for old in _rejected_dir().glob("*.csv"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@manager_required
-def upload_orders():
-    """The CSV import for managers: same service as ``flask orders import``, committed chunk by chunk."""
-    form = ImportForm()
-    form.program.choices = choices((p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user))
-    summary, rejected_name, status = None, None, 200
-    if form.validate_on_submit():
-        program = get_program(form.program.data, actor=current_user)
-        _rejected_dir().mkdir(parents=True, exist_ok=True)
-        _prune_rejected()
-        name = f"{program.id}-{secrets.token_hex(16)}"
-        rejected = rejected_file(_rejected_dir() / f"{name}.csv")
-        upload = form.file.data
-        try:
-            summary = import_orders(program, upload.stream, actor=current_user, rejected=rejected,
-                                    source=f"upload {upload.filename or 'file'}"[:160])
-        except ValidationError as exc:
-            apply_field_errors(form, exc)
-            status = 422
-        finally:
-            rejected.close()
-        rejected_name = name if rejected.written else None
-    elif request.method == "POST":
-        status = 422
-    return render_template("rewards/import.html", form=form, summary=summary, rejected_name=rejected_name), status
-
-
-@bp.route("/import/<name>/rejected.csv")
-@manager_required
-def rejected_rows(name):
-    match = REJECTED_NAME.match(name)
-    path = _rejected_dir() / f"{name}.csv"
-    if not match or int(match.group(1)) not in _visible_ids() or not path.is_file():
-        abort(404)
-    return send_file(path, mimetype="text/csv", as_attachment=True, download_name="rejected-orders.csv")
-
-
-def _visible_ids() -> set[int]:
-    return {p.id for p in visible_programs(current_user)}
 
 
 def _chosen_program(programs):

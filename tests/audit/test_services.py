@@ -12,10 +12,11 @@ from helpdesk.auth.services import create_user, update_user
 from helpdesk.auth.signin import check_credentials, record_attempt
 from helpdesk.database import unit_of_work
 from helpdesk.extensions import db
+from helpdesk.imports.engine import import_file, rejected_file
+from helpdesk.imports.kinds import ORDERS
 from helpdesk.participants.services import upsert_participant
 from helpdesk.privacy.erasure import erase_participant
 from helpdesk.programs.services import create_program, update_program_settings
-from helpdesk.rewards.importer import import_orders, rejected_file
 from helpdesk.surveys.settings import update_survey_settings
 from tests.factories import PASSWORD, SYSTEM
 from tests.rewards.conftest import csv_bytes, csv_row
@@ -35,8 +36,8 @@ def _settings(program, **changed):
 
 def _import(program, participant, tmp_path):
     data = csv_bytes([csv_row(participant, "ORD-A1"), csv_row(participant, "ORD-A2", status="nonsense")])
-    import_orders(program, io.BytesIO(data), actor=SYSTEM, source="upload orders.csv",
-                  rejected=rejected_file(tmp_path / "rejected.csv"))
+    import_file(ORDERS, program, io.BytesIO(data), "orders.csv", actor=SYSTEM, source="upload orders.csv",
+                rejected=rejected_file(tmp_path / "rejected.csv"))
 
 
 CHANGES = {
@@ -56,7 +57,7 @@ CHANGES = {
     "script.published": lambda w: save_script(DELIVERY, SYSTEM),
     "api_token.created": lambda w: create_api_token("crm", w.program, actor=SYSTEM),
     "api_token.revoked": lambda w: revoke_api_token(w.token.id, actor=SYSTEM),
-    "import.reward_orders": lambda w: _import(w.program, w.participant, w.tmp_path),
+    "import.orders": lambda w: _import(w.program, w.participant, w.tmp_path),
     "participant.erased": lambda w: erase_participant(w.participant.id, actor=SYSTEM),
     "auth.signed_in": lambda w: record_attempt(check_credentials(w.user.email, PASSWORD, address="10.0.0.1")),
     "auth.sign_in_failed": lambda w: record_attempt(check_credentials(w.user.email, "wrong", address="10.0.0.1")),
@@ -133,6 +134,6 @@ def test_a_change_that_changes_nothing_writes_no_row(world):
 def test_the_import_records_its_file_and_row_counts(world):
     with unit_of_work():
         _import(world.program, world.participant, world.tmp_path)
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import.reward_orders")).one()
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import.orders")).one()
     assert event.details["file"] == "upload orders.csv"
     assert (event.details["rows"], event.details["created"], event.details["rejected"]) == (2, 1, 1)

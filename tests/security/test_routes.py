@@ -15,6 +15,7 @@ import pytest
 
 from helpdesk.api.services import create_api_token
 from helpdesk.auth.models import Role
+from helpdesk.codes.services import upsert_code
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
 from helpdesk.rewards.orders import upsert_order
@@ -44,8 +45,9 @@ ROUTES = {
     "reports.satisfaction": MANAGER, "reports.satisfaction_csv": MANAGER, "reports.this_week": MANAGER,
     "rewards.delivery_cases": SESSION, "rewards.open_case_for_order": SESSION, "rewards.link_case_order": SESSION,
     "rewards.change_issue": SESSION, "rewards.escalate": SESSION, "rewards.vendor_answer": SESSION,
-    "rewards.resolve": SESSION, "rewards.upload_orders": MANAGER, "rewards.rejected_rows": MANAGER,
-    "rewards.problem_rewards_report": MANAGER,
+    "rewards.resolve": SESSION, "rewards.problem_rewards_report": MANAGER,
+    "imports.upload": MANAGER, "imports.review": MANAGER, "imports.rejected_rows": MANAGER,
+    "codes.lookup": SESSION, "codes.record": SESSION,
     "scripts.index": MANAGER, "scripts.script_page": MANAGER, "scripts.export": MANAGER, "scripts.diff": MANAGER,
     "scripts.new": MANAGER, "scripts.edit": MANAGER, "scripts.copy": MANAGER, "scripts.effectiveness": MANAGER,
     "script_runs.start": SESSION, "script_runs.answer": SESSION, "script_runs.back": SESSION,
@@ -63,8 +65,9 @@ ROUTES = {
     "api_tokens.index": MANAGER, "api_tokens.create": MANAGER, "api_tokens.revoke": MANAGER,
     **{f"api.{name}": TOKEN for name in (
         "programs_index", "programs_create", "programs_show", "participants_show", "participants_upsert",
-        "cases_index", "cases_create", "cases_show", "cases_update")},
-    **{f"api_reward_orders.reward_orders_{name}": TOKEN for name in ("show", "upsert", "bulk")},
+        "participants_bulk", "cases_index", "cases_create", "cases_show", "cases_update")},
+    **{f"api_reward_orders.reward_orders_{name}": TOKEN for name in ("show", "upsert", "change", "bulk")},
+    **{f"api_codes.codes_{name}": TOKEN for name in ("show", "upsert", "bulk")},
     "api_satisfaction.satisfaction_summary": TOKEN,
     "audit.index": MANAGER, "audit.export_csv": MANAGER, "privacy.export": MANAGER, "privacy.erase": MANAGER,
     **{f"api_privacy.{name}": TOKEN for name in ("participant_export", "participant_erase", "audit_events_index")},
@@ -103,8 +106,10 @@ class Side:
                                to_number=self.program.hotline_number, body="Hello", status="failed")
         db.session.add_all([self.call, self.message])
         db.session.flush()
-        self.import_name = f"{self.program.id}-{uuid.uuid4().hex}"
-        (imports_dir / f"{self.import_name}.csv").write_text("line,reason\n")
+        self.code, _ = upsert_code(self.program, f"CODE-{code}", {"status": "valid"}, actor=SYSTEM)
+        self.upload = f"{self.program.id}-participants-{uuid.uuid4().hex}.csv"
+        (imports_dir / self.upload).write_text("Nr uczestnika,Imię\nP-1,Ala\n")
+        (imports_dir / f"{self.upload}.rejected.csv").write_text("line,reason\n")
 
     def argument(self, name: str) -> str:
         return str({
@@ -112,7 +117,8 @@ class Side:
             "participant_id": self.participant.id, "order_id": self.order.id, "script_id": self.script.id,
             "number": 1, "survey_id": self.survey.id, "user_id": self.user.id, "token_id": self.token.id,
             "code": self.program.code, "external_id": self.participant.external_id,
-            "order_ref": self.order.order_ref, "name": self.import_name, "filename": "missing.css",
+            "order_ref": self.order.order_ref, "upload": self.upload, "value": self.code.value,
+            "filename": "missing.css",
         }[name])
 
     def form(self) -> dict[str, str]:
@@ -126,7 +132,7 @@ class Side:
 @pytest.fixture
 def world(app, make, tmp_path, monkeypatch):
     """Program A (the caller's) and program B (another), each with one record of every kind."""
-    monkeypatch.setitem(app.config, "REWARD_IMPORTS_DIR", str(tmp_path))
+    monkeypatch.setitem(app.config, "IMPORTS_DIR", str(tmp_path))
     ours, theirs = Side(make, tmp_path), Side(make, tmp_path)
     db.session.commit()
     return ours, theirs
