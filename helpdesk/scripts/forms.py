@@ -204,3 +204,12 @@ def _step_data(position: int, step: dict) -> dict:
         "action_reward_case": action.get("open_reward_case", ""),
         "action_callback_hours": str(action.get("callback_in_hours", "")),
     }
+
+
+def invalid_fields(fields):
+    """``(field, message)`` for every error of the form's fields, steps and branches included."""
+    for field in fields:
+        if isinstance(field, FieldList | FormField):
+            yield from invalid_fields(field)
+        else:
+            yield from ((field, message) for message in field.errors)

@@ -1,5 +1,6 @@
 """Manager pages: the scripts, their versions (export, diff), the structured editor with preview, effectiveness."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from helpdesk.errors import ValidationError
 from helpdesk.forms import choices
 from helpdesk.programs.services import visible_programs
 from helpdesk.scripts import fileformat
-from helpdesk.scripts.forms import QUESTION_LABELS, ScriptForm, form_data
+from helpdesk.scripts.forms import QUESTION_LABELS, ScriptForm, form_data, invalid_fields
 from helpdesk.scripts.schema import Problem
 from helpdesk.scripts.services.effectiveness import script_effectiveness
 from helpdesk.scripts.services.preview import live_preview, merge_examples
@@ -145,10 +146,11 @@ def preview():
 
     Rendered exactly as the editor's Preview button renders them; nothing is saved."""
     form = _script_form()
-    if not form.validate_on_submit():
-        messages = [message for field in form for message in field.errors] or [_("The form has expired.")]
-        return "; ".join(messages), 400, {"Content-Type": "text/plain; charset=utf-8"}
-    live = live_preview(form.to_document(), form.sample.data, actor=current_user)
+    if form.validate_on_submit():
+        live = live_preview(form.to_document(), form.sample.data, actor=current_user)
+    else:  # a value the form refuses before the checks run, e.g. text over its length limit
+        live = replace(merge_examples(form.sample.data, category=form.category.data, actor=current_user),
+                       problems=[Problem((str(field.label.text),), message) for field, message in invalid_fields(form)])
     return render_template("scripts/_live.html", form=form, live=live, **_live_context()), 422 if live.problems else 200
 
 
