@@ -82,7 +82,7 @@ class ScriptForm(FlaskForm):
     @staticmethod
     def blank_step() -> StepForm:
         """A new step whose index is ``__N__``: the editor's script copies it, with a fresh index, to add a step."""
-        step = StepForm(prefix="steps-__N__")
+        step = StepForm(prefix="steps-__N__-")
         for _ in range(BLANK_BRANCHES):
             step.branches.append_entry()
         return step
