@@ -4,9 +4,11 @@ inserted from the picker, the preview following what is typed, and the script sa
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.e2e.test_accessibility import BLOCKING
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +71,12 @@ def test_manager_builds_a_script_in_the_page_without_reloading_it(live_server, p
     expect(page.locator('[data-merge-example="participant.first_name"]')).to_have_text("Ewa")
     expect(page.locator("#script-problems")).to_have_count(0)
     assert page.evaluate("window.editorMarker") == "same page"  # no reload or navigation so far
+
+    # What the script added (step tools, option rows, inserted buttons) is accessible and reflows at 320 px.
+    blocking = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, blocking
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
     page.get_by_role("button", name="Save as new version").click()
     expect(page.get_by_text("Saved welcome (en) as version 1.")).to_be_visible()
