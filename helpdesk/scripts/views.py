@@ -136,7 +136,8 @@ def _editor(script):
         if field is not None:
             field.errors = [*field.errors, problem.message]
     form.pad()
-    return render_template("scripts/edit.html", form=form, script=script, live=live, **_live_context()), status
+    return render_template("scripts/edit.html", form=form, script=script, live=live,
+                           question_labels=QUESTION_LABELS), status
 
 
 @bp.route("/scripts/preview", methods=["POST"])
@@ -151,7 +152,8 @@ def preview():
     else:  # a value the form refuses before the checks run, e.g. text over its length limit
         live = replace(merge_examples(form.sample.data, category=form.category.data, actor=current_user),
                        problems=[Problem((str(field.label.text),), message) for field, message in invalid_fields(form)])
-    return render_template("scripts/_live.html", form=form, live=live, **_live_context()), 422 if live.problems else 200
+    return (render_template("scripts/_live.html", form=form, live=live, question_labels=QUESTION_LABELS),
+            422 if live.problems else 200)
 
 
 def _script_form(**kwargs) -> ScriptForm:
@@ -160,10 +162,6 @@ def _script_form(**kwargs) -> ScriptForm:
     programs = [(p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user)]
     form.program.choices = choices([*shared, *programs])
     return form
-
-
-def _live_context() -> dict:
-    return {"question_labels": QUESTION_LABELS}
 
 
 @bp.route("/scripts/effectiveness")

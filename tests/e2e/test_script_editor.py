@@ -50,6 +50,15 @@ def test_manager_builds_a_script_in_the_page_without_reloading_it(live_server, p
     pick.get_by_label("Value", exact=True).fill("parcel")
     pick.get_by_label("Label", exact=True).fill("Parcel")
     pick.get_by_label("Otherwise go to step").fill("bye")
+    # A second option, moved above the first and removed again: the rows are written back into the textarea.
+    pick.get_by_role("button", name="Add option").click()
+    pick.get_by_label("Value", exact=True).nth(1).fill("points")
+    pick.get_by_label("Label", exact=True).nth(1).fill("Points")
+    pick.get_by_role("button", name="Move option up").nth(1).click()
+    options = pick.locator("textarea[name$='-options']")
+    expect(options).to_have_value("points = Points\nparcel = Parcel")
+    pick.get_by_role("button", name="Remove option").nth(0).click()
+    expect(options).to_have_value("parcel = Parcel")
 
     # "pick" goes before "bye"
     pick.get_by_role("button", name="Move up").click()
