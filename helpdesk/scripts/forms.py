@@ -79,6 +79,14 @@ class ScriptForm(FlaskForm):
             for _ in range(max(0, BLANK_BRANCHES - blanks)):
                 entry.form.branches.append_entry()
 
+    @staticmethod
+    def blank_step() -> StepForm:
+        """A new step whose index is ``__N__``: the editor's script copies it, with a fresh index, to add a step."""
+        step = StepForm(prefix="steps-__N__-")
+        for _ in range(BLANK_BRANCHES):
+            step.branches.append_entry()
+        return step
+
     def kept_steps(self) -> list:
         """The step fieldsets that make the script, in the order of their ``Order`` numbers."""
         kept = [(n, e.form) for n, e in enumerate(self.steps) if not e.form.remove.data and not e.form.is_blank()]
@@ -196,3 +204,12 @@ def _step_data(position: int, step: dict) -> dict:
         "action_reward_case": action.get("open_reward_case", ""),
         "action_callback_hours": str(action.get("callback_in_hours", "")),
     }
+
+
+def invalid_fields(fields):
+    """``(field, message)`` for every error of the form's fields, steps and branches included."""
+    for field in fields:
+        if isinstance(field, FieldList | FormField):
+            yield from invalid_fields(field)
+        else:
+            yield from ((field, message) for message in field.errors)

@@ -50,6 +50,7 @@ ROUTES = {
     "codes.lookup": SESSION, "codes.record": SESSION,
     "scripts.index": MANAGER, "scripts.script_page": MANAGER, "scripts.export": MANAGER, "scripts.diff": MANAGER,
     "scripts.new": MANAGER, "scripts.edit": MANAGER, "scripts.copy": MANAGER, "scripts.effectiveness": MANAGER,
+    "scripts.preview": MANAGER,
     "script_runs.start": SESSION, "script_runs.answer": SESSION, "script_runs.back": SESSION,
     "script_runs.finish": SESSION, "script_runs.restart": SESSION, "script_runs.stop": SESSION,
     "surveys.my_scores": SESSION, "surveys.recovery": MANAGER, "surveys.follow_up_done": MANAGER,
