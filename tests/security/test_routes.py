@@ -31,7 +31,7 @@ PUBLIC, SESSION, MANAGER, ADMIN, TOKEN, TWILIO = "public", "session", "manager",
 ROUTES = {
     "static": PUBLIC, "bootstrap.static": PUBLIC, "auth.login": PUBLIC,
     "auth.logout": SESSION, "auth.set_language": SESSION,
-    "auth.users": ADMIN, "auth.new_user": ADMIN, "auth.edit_user": ADMIN, "auth.sign_out_everywhere": ADMIN,
+    "auth.users": MANAGER, "auth.new_user": MANAGER, "auth.edit_user": MANAGER, "auth.sign_out_everywhere": MANAGER,
     "cases.home": SESSION, "cases.queue": SESSION, "cases.search_page": SESSION, "cases.new_case": SESSION,
     "cases.case_page": SESSION, "cases.add_note": SESSION, "cases.change_case": SESSION, "cases.take": SESSION,
     "cases.link_participant": SESSION,
@@ -68,7 +68,7 @@ ROUTES = {
 }
 ROLES = {MANAGER: {Role.MANAGER, Role.ADMIN}, ADMIN: {Role.ADMIN}}
 # Admins see every program, so an admin page's arguments belong to no program another could hold.
-NOT_PROGRAM_SCOPED = {"auth.edit_user", "auth.sign_out_everywhere", "telephony.retry_text"}
+NOT_PROGRAM_SCOPED = {"telephony.retry_text"}
 ARGUMENT = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>")
 
 
