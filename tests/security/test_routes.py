@@ -10,6 +10,7 @@ with records of another program (built by the factories) answer 404, while the c
 import contextvars
 import re
 import uuid
+from datetime import date
 
 import pytest
 
@@ -17,6 +18,7 @@ from helpdesk.api.services import create_api_token
 from helpdesk.auth.models import Role
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
+from helpdesk.programs.special_days import add_special_days
 from helpdesk.rewards.orders import upsert_order
 from helpdesk.scripts.services.runs import start_run
 from helpdesk.telephony.models import Call, Message
@@ -37,6 +39,7 @@ ROUTES = {
     "cases.link_participant": SESSION,
     "participants.participant_page": SESSION,
     "programs.index": MANAGER, "programs.create": ADMIN, "programs.settings": MANAGER,
+    "programs.add_days": MANAGER, "programs.remove_days": MANAGER,
     "reports.satisfaction": MANAGER, "reports.satisfaction_csv": MANAGER, "reports.this_week": MANAGER,
     "rewards.delivery_cases": SESSION, "rewards.open_case_for_order": SESSION, "rewards.link_case_order": SESSION,
     "rewards.change_issue": SESSION, "rewards.escalate": SESSION, "rewards.vendor_answer": SESSION,
@@ -92,6 +95,8 @@ class Side:
                                  comment="Nobody called back")
         self.token, _ = create_api_token(f"crm-{code}", self.program, actor=SYSTEM)
         self.user = make.user(programs=[self.program])
+        self.special_days = add_special_days(self.program, starts_on=date(2026, 12, 24), ends_on=None, hours="",
+                                             note="", actor=SYSTEM)
         self.message = Message(program=self.program, direction="inbound", from_number=self.participant.phone,
                                to_number=self.program.hotline_number, body="Hello", status="failed")
         db.session.add_all([self.call, self.message])
@@ -104,6 +109,7 @@ class Side:
             "case_id": self.case.id, "run_id": self.run.id, "call_id": self.call.id, "message_id": self.message.id,
             "participant_id": self.participant.id, "order_id": self.order.id, "script_id": self.script.id,
             "number": 1, "survey_id": self.survey.id, "user_id": self.user.id, "token_id": self.token.id,
+            "special_days_id": self.special_days.id,
             "code": self.program.code, "external_id": self.participant.external_id,
             "order_ref": self.order.order_ref, "name": self.import_name, "filename": "missing.css",
         }[name])
