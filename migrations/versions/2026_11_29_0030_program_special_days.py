@@ -1,6 +1,6 @@
 """program_special_days: holidays and special opening hours of a program
 
-Revision ID: 0030_special_days
+Revision ID: 0030_closures
 Revises: 0014
 Create Date: 2026-11-29 09:00:00.000000
 
@@ -8,7 +8,7 @@ Create Date: 2026-11-29 09:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0030_special_days'
+revision = '0030_closures'
 down_revision = '0014'
 branch_labels = None
 depends_on = None
