@@ -4,6 +4,8 @@ import pytest
 
 from helpdesk.audit.models import AuditEvent
 from helpdesk.auth.models import User
+from helpdesk.auth.services import create_user, update_user
+from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from tests.conftest import csrf_token, login
 
@@ -107,3 +109,16 @@ def test_a_manager_signs_out_their_agent_everywhere_but_not_another_programs(man
     assert manager_client.post(f"/users/{theirs.id}/sign-out-everywhere",
                                data={"csrf_token": token}).status_code == 404
     assert (ours.session_token, theirs.session_token) != tokens and theirs.session_token == tokens[1]
+
+
+def test_the_service_refuses_a_manager_another_programs_membership_whatever_the_form_offers(make, program):
+    manager, other = make.user("manager", programs=[program]), make.program()
+    with pytest.raises(ValidationError) as refused:
+        create_user(email="x@example.com", name="X", role="agent", password="long enough pw", programs=[other],
+                    actor=manager)
+    assert other.code in refused.value.fields["programs"]
+    agent = make.user(programs=[program])
+    with pytest.raises(ValidationError) as refused:
+        update_user(agent, name=agent.name, role="agent", active=True, programs=[program, other], password=None,
+                    actor=manager)
+    assert set(refused.value.fields) == {"programs"} and agent.programs == [program]
