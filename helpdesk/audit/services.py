@@ -28,6 +28,8 @@ ACTIONS = {
     "program.created": _l("Program created"),
     "program.settings_changed": _l("Program settings changed"),
     "program.survey_settings_changed": _l("Survey settings changed"),
+    "program.special_days_added": _l("Holiday or special hours added"),
+    "program.special_days_removed": _l("Holiday or special hours removed"),
     "script.published": _l("Script published"),
     "script.copied": _l("Script copied to a program"),
     "api_token.created": _l("API token created"),

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required, login_user, logout_user, u
 from sqlalchemy import select
 
 from helpdesk.audit.services import record
-from helpdesk.auth.access import admin_required
+from helpdesk.auth.access import manager_required
 from helpdesk.auth.forms import LoginForm, UserForm
-from helpdesk.auth.models import User
-from helpdesk.auth.services import create_user, list_users, update_user
+from helpdesk.auth.models import Role, User
+from helpdesk.auth.services import check_may_manage, create_user, list_users, update_user
 from helpdesk.auth.signin import check_credentials, record_attempt
 from helpdesk.database import unit_of_work
 from helpdesk.extensions import db, login_manager
@@ -90,6 +90,8 @@ def set_language():
 def _user_form(user=None) -> UserForm:
     form = UserForm(obj=user, data={"programs": [p.id for p in user.programs]} if user else None)
     form.programs.choices = choices((p.id, f"{p.name} ({p.code})") for p in visible_programs(current_user))
+    if current_user.role != Role.ADMIN:  # a manager invites agents only
+        form.role.choices = choices([(Role.AGENT.value, Role.AGENT.label)])
     return form
 
 
@@ -98,14 +100,20 @@ def _chosen_programs(form) -> list[Program]:
     return [p for p in visible_programs(current_user) if p.id in chosen]
 
 
+def _managed_user(user_id: int) -> User:
+    user = db.get_or_404(User, user_id)
+    check_may_manage(user, actor=current_user)
+    return user
+
+
 @bp.route("/users")
-@admin_required
+@manager_required
 def users():
-    return render_template("auth/users.html", users=list_users())
+    return render_template("auth/users.html", users=list_users(actor=current_user))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@admin_required
+@manager_required
 def new_user():
     form = _user_form()
     email = save_form(form, lambda: create_user(email=form.email.data, name=form.name.data, role=form.role.data,
@@ -118,9 +126,9 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@admin_required
+@manager_required
 def edit_user(user_id):
-    user = db.get_or_404(User, user_id)
+    user = _managed_user(user_id)
     form, email, own = _user_form(user), user.email, user.id == current_user.id
     if save_form(form, lambda: update_user(user, name=form.name.data, role=form.role.data, active=form.active.data,
                                            programs=_chosen_programs(form), password=form.password.data,
@@ -133,9 +141,9 @@ def edit_user(user_id):
 
 
 @bp.route("/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
-@admin_required
+@manager_required
 def sign_out_everywhere(user_id):
-    user = db.get_or_404(User, user_id)
+    user = _managed_user(user_id)
     email = user.email
     with unit_of_work():
         user.end_sessions()

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from helpdesk.cases.models import Priority
 from helpdesk.forms import choices
@@ -59,6 +59,14 @@ class ProgramSettingsForm(FlaskForm):
         initial |= {f"greeting_{locale}": (program.greetings or {}).get(locale, "") for locale in LOCALES}
         initial["on_duty_numbers"] = "\n".join(program.on_duty_numbers or [])
         return cls(formdata=formdata, data=initial)
+
+
+class SpecialDaysForm(FlaskForm):
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[Optional()], description=_l("Empty: only the first day."))
+    hours = StringField(_l("Opening hours on these days"), validators=[Length(max=100)],
+                        description=_l("e.g. 10:00-14:00; empty: closed all day"))
+    note = StringField(_l("Note"), validators=[Length(max=120)], description=_l("e.g. Christmas"))
 
 
 for _day in WEEKDAYS:

@@ -47,9 +47,10 @@ def connect_answered() -> str:
     return str(VoiceResponse())
 
 
-def voicemail(locale: str, *, closed: bool) -> str:
+def voicemail(locale: str, message: str | None = None) -> str:
+    """The caller leaves a message after ``message`` (by default: nobody can take the call now)."""
     response = VoiceResponse()
-    _say(response, locale, text(locale, "closed" if closed else "voicemail"))
+    _say(response, locale, message or text(locale, "voicemail"))
     response.record(max_length=VOICEMAIL_SECONDS, play_beep=True, action=_url("twilio.voice_recorded"),
                     method="POST", recording_status_callback=_url("twilio.voice_recording"),
                     recording_status_callback_method="POST", transcribe=True,

@@ -8,11 +8,12 @@ from helpdesk.cases.models import Category, Channel
 from helpdesk.cases.services import log_activity, open_case
 from helpdesk.database import insert_or_ignore, lock_row, utcnow
 from helpdesk.extensions import db
-from helpdesk.programs.business_hours import is_open_at
+from helpdesk.programs.business_hours import is_open_at, next_opening, special_hours
 from helpdesk.signals import call_changed
 from helpdesk.telephony import twiml
 from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
 from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome, TelephonyEvent
+from helpdesk.telephony.texts import closed_message
 from helpdesk.validation import MAX_ID
 
 HOTLINE = SystemActor("Hotline")
@@ -82,11 +83,13 @@ def choose_from_menu(form) -> str:
         if call.case is None:  # else its hang-up, reported first, has put it on a case already
             attach_to_case(call)
         _changed(call)
-    program, locale = call.program, caller_locale(call)
-    if not is_open_at(utcnow(), program.business_hours or {}, program.timezone):
-        return twiml.voicemail(locale, closed=True)
+    program, locale, now = call.program, caller_locale(call), utcnow()
+    hours, special = program.business_hours or {}, special_hours(program.special_days)
+    if not is_open_at(now, hours, program.timezone, special):
+        opens_at = next_opening(now, hours, program.timezone, special)
+        return twiml.voicemail(locale, closed_message(locale, opens_at, now))
     if not program.on_duty_numbers:
-        return twiml.voicemail(locale, closed=False)
+        return twiml.voicemail(locale)
     return twiml.connect_to_agents(locale, program.on_duty_numbers, caller_id=program.hotline_number)
 
 
@@ -141,7 +144,7 @@ def dial_result(form) -> str:
             call.outcome = CallOutcome.ANSWERED
             _answered(call)
         return twiml.goodbye(caller_locale(call))
-    return twiml.voicemail(caller_locale(call), closed=False)
+    return twiml.voicemail(caller_locale(call))
 
 
 def voicemail_left(form) -> str:

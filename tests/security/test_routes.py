@@ -10,6 +10,7 @@ with records of another program (built by the factories) answer 404, while the c
 import contextvars
 import re
 import uuid
+from datetime import date
 
 import pytest
 
@@ -18,6 +19,7 @@ from helpdesk.auth.models import Role
 from helpdesk.codes.services import upsert_code
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
+from helpdesk.programs.special_days import add_special_days
 from helpdesk.rewards.orders import upsert_order
 from helpdesk.scripts.services.runs import start_run
 from helpdesk.telephony.models import Call, Message
@@ -35,13 +37,14 @@ BACKGROUND = "background"
 ROUTES = {
     "static": PUBLIC, "bootstrap.static": PUBLIC, "auth.login": PUBLIC,
     "auth.logout": SESSION, "auth.set_language": SESSION,
-    "auth.users": ADMIN, "auth.new_user": ADMIN, "auth.edit_user": ADMIN, "auth.sign_out_everywhere": ADMIN,
+    "auth.users": MANAGER, "auth.new_user": MANAGER, "auth.edit_user": MANAGER, "auth.sign_out_everywhere": MANAGER,
     "cases.home": SESSION, "cases.queue": SESSION, "cases.search_page": SESSION, "cases.new_case": SESSION,
     "cases.case_page": SESSION, "cases.add_note": SESSION, "cases.change_case": SESSION, "cases.take": SESSION,
     "cases.link_participant": SESSION, "cases.merge": SESSION,
     "conversations.settings": MANAGER,
     "participants.participant_page": SESSION,
     "programs.index": MANAGER, "programs.create": ADMIN, "programs.settings": MANAGER,
+    "programs.add_days": MANAGER, "programs.remove_days": MANAGER,
     "reports.satisfaction": MANAGER, "reports.satisfaction_csv": MANAGER, "reports.this_week": MANAGER,
     "rewards.delivery_cases": SESSION, "rewards.open_case_for_order": SESSION, "rewards.link_case_order": SESSION,
     "rewards.change_issue": SESSION, "rewards.escalate": SESSION, "rewards.vendor_answer": SESSION,
@@ -79,7 +82,7 @@ ROUTES = {
 }
 ROLES = {MANAGER: {Role.MANAGER, Role.ADMIN}, ADMIN: {Role.ADMIN}}
 # Admins see every program, so an admin page's arguments belong to no program another could hold.
-NOT_PROGRAM_SCOPED = {"auth.edit_user", "auth.sign_out_everywhere", "telephony.retry_text"}
+NOT_PROGRAM_SCOPED = {"telephony.retry_text"}
 ARGUMENT = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>")
 
 
@@ -103,6 +106,8 @@ class Side:
                                  comment="Nobody called back")
         self.token, _ = create_api_token(f"crm-{code}", self.program, actor=SYSTEM)
         self.user = make.user(programs=[self.program])
+        self.special_days = add_special_days(self.program, starts_on=date(2026, 12, 24), ends_on=None, hours="",
+                                             note="", actor=SYSTEM)
         self.message = Message(program=self.program, direction="inbound", from_number=self.participant.phone,
                                to_number=self.program.hotline_number, body="Hello", status="failed")
         db.session.add_all([self.call, self.message])
@@ -117,6 +122,7 @@ class Side:
             "case_id": self.case.id, "run_id": self.run.id, "call_id": self.call.id, "message_id": self.message.id,
             "participant_id": self.participant.id, "order_id": self.order.id, "script_id": self.script.id,
             "number": 1, "survey_id": self.survey.id, "user_id": self.user.id, "token_id": self.token.id,
+            "special_days_id": self.special_days.id,
             "code": self.program.code, "external_id": self.participant.external_id,
             "order_ref": self.order.order_ref, "upload": self.upload, "value": self.code.value,
             "filename": "missing.css",
