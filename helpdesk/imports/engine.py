@@ -261,30 +261,32 @@ def import_table(kind: Kind, program: Program, table: Table, mapping: Mapping, *
     cache: dict = {}  # participant external id -> id, looked up once per import
 
     def flush():
-        if not pending:
-            return
-        valid = [row for row in pending if row.reason is None]
-        with unit_of_work():
-            outcomes = kind.write(program, [row.item for row in valid], actor=actor, source=source,
-                                  cache=cache) if valid else []
-            counts = Counter("rejected" if outcome.errors else outcome.result.value for outcome in outcomes)
-            counts["rejected"] += len(pending) - len(valid)
-            # The chunk's audit row commits with it: the file and what its rows came to.
-            record(f"import.{kind.name}", actor=actor, target=("file", source), program=program,
-                   details={"file": source, "rows": len(pending), **counts})
-        for row, outcome in zip(valid, outcomes, strict=True):
-            row.reason = outcome.reason if outcome.errors else None
-            if row.reason is None:
-                summary.count(outcome.result)
-        for row in pending:
-            if row.reason is not None:
-                rejected.write(table.header, row)
-                summary.count(Result.REJECTED)
-        pending.clear()
+        if pending:
+            write(pending)
         if len(cache) > 200_000:
             cache.clear()  # memory stays bounded however many participants a file names
         if on_chunk is not None:
             on_chunk(summary)
+
+    def write(rows: list[Row]):
+        valid = [row for row in rows if row.reason is None]
+        with unit_of_work():
+            outcomes = kind.write(program, [row.item for row in valid], actor=actor, source=source,
+                                  cache=cache) if valid else []
+            counts = Counter("rejected" if outcome.errors else outcome.result.value for outcome in outcomes)
+            counts["rejected"] += len(rows) - len(valid)
+            # The chunk's audit row commits with it: the file and what its rows came to.
+            record(f"import.{kind.name}", actor=actor, target=("file", source), program=program,
+                   details={"file": source, "rows": len(rows), **counts})
+        for row, outcome in zip(valid, outcomes, strict=True):
+            row.reason = outcome.reason if outcome.errors else None
+            if row.reason is None:
+                summary.count(outcome.result)
+        for row in rows:
+            if row.reason is not None:
+                rejected.write(table.header, row)
+                summary.count(Result.REJECTED)
+        rows.clear()
 
     for row in RowReader(kind, program, table, mapping):
         pending.append(row)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from helpdesk.live.feed import FeedEvent
+from helpdesk.operations.metrics import LIVE_CONNECTIONS
 
 HEARTBEAT_SECONDS = 15.0  # a comment this often keeps proxies from closing an idle stream, and finds gone pages
 LIFETIME_SECONDS = 300.0  # then the stream ends and the browser reconnects (Last-Event-ID), signing in afresh
@@ -38,6 +39,7 @@ class Stream:
         self.render_call_line: Callable[[FeedEvent], str] = lambda event: ""
         self.cursor = hub.subscribe()
         self._subscribed = True
+        LIVE_CONNECTIONS.inc()
 
     def visible(self, event: FeedEvent) -> bool:
         return event.id == 0 or self.program_ids is None or event.program_id in self.program_ids
@@ -69,3 +71,4 @@ class Stream:
         if self._subscribed:
             self._subscribed = False
             self.hub.unsubscribe()
+            LIVE_CONNECTIONS.dec()

@@ -97,6 +97,7 @@ class Stack:
     gunicorn_log: Path
     nginx_log: Path
     admin_email: str
+    hotline: str  # a program's hotline number, for webhooks that reach a program
 
     def browser(self) -> requests.Session:
         session = requests.Session()
@@ -116,6 +117,7 @@ def stack(fresh_database, tmp_path_factory):
     app = build_app(url)
     with app.app_context():
         admin_email = factories.user("admin").email
+        hotline = factories.program().hotline_number
         db.session.commit()
         db.engine.dispose()
     logs = tmp_path_factory.mktemp("deploy")
@@ -138,7 +140,8 @@ def stack(fresh_database, tmp_path_factory):
     try:
         wait_for(app_port, server, gunicorn_log)
         wait_for(https_port, proxy, folder / "stderr.log")
-        yield Stack(base, str(folder / "cert.pem"), gunicorn_log, folder / "helpdesk.access.log", admin_email)
+        yield Stack(base, str(folder / "cert.pem"), gunicorn_log, folder / "helpdesk.access.log", admin_email,
+                    hotline)
     finally:
         for process in (proxy, server):
             process.terminate()

@@ -73,3 +73,24 @@ def test_metrics_behind_the_proxy_need_the_token_and_add_up_gunicorns_processes(
                       metrics.text)
     assert count and float(count[1]) >= 6
     assert "helpdesk_outbox_oldest_due_age_seconds" in metrics.text
+
+
+def test_a_live_update_passes_through_nginx_unbuffered(stack):
+    """The page's event stream comes through the proxy as it is written: its first bytes at once, and an event
+    from a webhook within a second, not when nginx's buffer fills or the stream ends."""
+    browser, _ = sign_in(stack)
+    started = time.monotonic()
+    with browser.get(stack.base + "/live/events", stream=True, timeout=10) as stream:
+        assert stream.status_code == 200 and stream.headers["Content-Type"].startswith("text/event-stream")
+        lines = stream.iter_lines(decode_unicode=True)
+        assert next(lines).startswith("retry:") and time.monotonic() - started < 2
+        call = {"CallSid": "CA" + "5" * 32, "From": "+48601234567", "To": stack.hotline, "CallStatus": "ringing"}
+        url = stack.base + "/twilio/voice/incoming"
+        signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, call)
+        rang = time.monotonic()
+        assert stack.browser().post(url, data=call, headers={"X-Twilio-Signature": signature},
+                                    timeout=10).status_code == 200
+        for line in lines:
+            if line == "event: call":
+                break
+        assert time.monotonic() - rang < 1
