@@ -4,7 +4,8 @@ A feature's ``init_app`` registers ``build(subject, actor) -> dict | None`` with
 that app; the page renders every panel whose build returned a context. The case and participant views stay
 unaware of the features.
 
-Slots: ``case_main`` and ``case_side`` (the case page's two columns), ``participant_panel`` (the participant
+Slots: ``case_main`` (the case page's conversation column, above the note and the timeline: the reply box) and
+``case_side`` (its context column: script, delivery, code, survey), ``participant_panel`` (the participant
 card on the case page; subject is the participant), ``participant_page`` (the participant's own page),
 ``call_pop`` (one line of the screen pop in the call bar; subject is the caller).
 """

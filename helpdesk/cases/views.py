@@ -113,12 +113,15 @@ def case_page(case_id):
     return page
 
 
-def _mutate(case_id, form, change):
+def _mutate(case_id, form, change, saved=None, anchor: str = ""):
     """Run one change of a case (``change(case)``, given the case read afresh and locked inside the unit of
-    work): go back to the case, or show the form again with the reason."""
+    work): go back to the case, saying ``saved`` and with focus back on the form at ``anchor``
+    (static/js/helpdesk.js), or show the form again with the reason."""
     done = run_change(lambda: change(lock_row(Case, Case.id == case_id)), form)
     if done.error is None:
-        return redirect(url_for("cases.case_page", case_id=case_id))
+        if saved:
+            flash(saved, "success")
+        return redirect(url_for("cases.case_page", case_id=case_id) + (f"#{anchor}" if anchor else ""))
     case = get_case(case_id, actor=current_user)
     if isinstance(done.error, Conflict):
         flash(_("Not changed: %(reason)s", reason=done.error.message), "error")
@@ -137,7 +140,8 @@ def add_note(case_id):
     form = NoteForm()
     if not form.validate_on_submit():
         return _render_case(case, 422, note_form=form)
-    return _mutate(case_id, form, lambda case: update_case(case, actor=current_user, note=form.body.data))
+    return _mutate(case_id, form, lambda case: update_case(case, actor=current_user, note=form.body.data),
+                   saved=_("Note added."), anchor="note-form")
 
 
 @bp.route("/cases/<int:case_id>/update", methods=["POST"])
@@ -151,13 +155,14 @@ def change_case(case_id):
     assignee = next((u for u in users if str(u.id) == form.assignee.data), None)
     return _mutate(case_id, form, lambda case: update_case(
         case, actor=current_user, status=form.status.data, priority=form.priority.data,
-        assignee=assignee if assignee != case.assignee else UNCHANGED))
+        assignee=assignee if assignee != case.assignee else UNCHANGED), saved=_("Case updated."), anchor="update-form")
 
 
 @bp.route("/cases/<int:case_id>/take", methods=["POST"])
 def take(case_id):
     get_case(case_id, actor=current_user)
-    return _mutate(case_id, NoteForm(), lambda case: take_case(case, actor=current_user))
+    return _mutate(case_id, NoteForm(), lambda case: take_case(case, actor=current_user),
+                   saved=_("The case is yours now."), anchor="update-form")
 
 
 @bp.route("/cases/<int:case_id>/participant", methods=["POST"])

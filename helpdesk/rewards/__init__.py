@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     register_panel(app, "participant_panel", "rewards/panel_participant.html", panels.participant_orders, order=20)
     register_panel(app, "participant_page", "rewards/panel_participant_page.html", panels.participant_page_orders,
                    order=20)
-    register_panel(app, "case_main", "rewards/panel_case.html", panels.case_delivery, order=10)
+    register_panel(app, "case_side", "rewards/panel_case.html", panels.case_delivery, order=20)
     register_reference(app, order_reference_url)
     register_panel(app, "call_pop", "rewards/panel_call_pop.html", panels.late_orders, order=20)
     register_merge_namespace(app, "order", fields=ORDER_FIELDS, resolve=order_merge_values)

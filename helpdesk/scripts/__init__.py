@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(runner_views.bp)
-    register_panel(app, "case_main", "scripts/_runner.html", runner_views.runner_panel, order=20)
+    register_panel(app, "case_side", "scripts/_runner.html", runner_views.runner_panel, order=10)
     register_builtin_namespaces(app)
     app.add_template_filter(describe_action, "script_action")
     cases_merged.connect(move_runs_to_merged_case)

@@ -30,3 +30,36 @@ document.querySelectorAll("form[data-confirm]").forEach((form) => {
     if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
   });
 });
+
+// After a save the server sends the page back to the form used (/cases/7#note-form) with its confirmation in a
+// live region: focus returns to that form's first field, so the agent carries on where they were.
+window.addEventListener("load", () => {
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const form = target && (target.matches("form") ? target : target.querySelector("form"));
+  const field = form && form.querySelector("textarea, select, input:not([type=hidden]), button");
+  if (field) { field.focus(); }
+});
+
+// "j" on a queue: focus its first case, so Enter opens it. Ctrl+Enter (⌘+Enter) in a form: send that form.
+document.addEventListener("keydown", (event) => {
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+  if (event.key === "j" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    const first = document.querySelector("table.stack-sm tbody a");
+    if (first) { event.preventDefault(); first.focus(); }
+  }
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.form) {
+    event.preventDefault();
+    event.target.form.requestSubmit();
+  }
+});
+
+// Alt+Shift+<key> does what the element with that accesskey does, in every browser (Chromium's own access keys
+// are Alt+<key> on Linux and Windows, Firefox's Alt+Shift+<key>): the shortcuts the help overlay lists.
+document.addEventListener("keydown", (event) => {
+  if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) { return; }
+  const key = {Comma: ",", Period: "."}[event.code] || (event.code.startsWith("Key") ? event.code.slice(3).toLowerCase() : "");
+  const target = key && document.querySelector(`[accesskey="${key}"]`);
+  if (!target) { return; }
+  event.preventDefault();
+  if (target.matches("a, button")) { target.click(); } else { target.focus(); }
+});

@@ -43,3 +43,41 @@ def test_agent_takes_an_unassigned_case_adds_a_note_resolves_it_and_signs_out(li
         case = db.session.get(Case, case_id)
         assert case.status == Status.RESOLVED
         assert case.assignee.email == email
+
+
+def test_an_agent_opens_the_first_of_my_cases_and_resolves_it_with_a_note_in_a_few_key_presses(
+        live_server, page, sign_in):
+    """Keyboard only, counting each key or chord once (the note's own words aside): 15 at most."""
+    with live_server.seed():
+        program = factories.program()
+        agent = factories.user(role="agent", programs=[program])
+        email = agent.email
+        case = factories.case(program, subject="Voucher rejected", assignee=agent)
+        case_id = case.id
+    sign_in(email)
+    presses = 0
+
+    def press(keys: str) -> None:
+        nonlocal presses
+        presses += 1
+        page.keyboard.press(keys)
+
+    page.goto("/search")  # anywhere: My cases is one chord away
+    press("Alt+Shift+M")
+    expect(page).to_have_url(re.compile(r"queue=mine"))
+    press("j")
+    press("Enter")
+    expect(page).to_have_url(re.compile(rf"/cases/{case_id}$"))
+    press("Alt+Shift+A")
+    page.keyboard.type("Reissued the voucher; the participant confirmed it works.")
+    press("Control+Enter")
+    expect(page.get_by_role("status").filter(has_text="Note added.")).to_be_visible()
+    expect(page.locator("#note-form textarea")).to_be_focused()  # back on the form used
+    press("Alt+Shift+R")
+    press("r")  # the status list's first choice starting with R: Resolved
+    press("Control+Enter")
+    expect(page.get_by_role("status").filter(has_text="Case updated.")).to_be_visible()
+    expect(page.locator("#timeline")).to_contain_text("Reissued the voucher")
+    assert presses <= 15
+    with live_server.app.app_context():
+        assert db.session.get(Case, case_id).status == Status.RESOLVED

@@ -17,7 +17,7 @@ def test_agent_signs_in_lands_on_the_queue_and_signs_out(live_server, page, sign
     expect(page).to_have_url(live_server.url + live_server.path_for("cases.queue"))
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/login$"))
-    expect(page.get_by_role("alert")).to_have_text("You are signed out.")
+    expect(page.get_by_role("status").filter(has_text="You are signed out.")).to_be_visible()
     page.goto(live_server.path_for("cases.queue"))
     expect(page).to_have_url(re.compile(r"/login\?next="))
 

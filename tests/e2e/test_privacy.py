@@ -37,7 +37,7 @@ def test_a_manager_exports_a_participants_data_then_erases_them(live_server, pag
     form.get_by_label("Type the member id to confirm").fill("M-4411")
     form.get_by_role("button", name="Erase for good").click()
 
-    expect(page.get_by_role("alert").first).to_contain_text("The participant is erased.")
+    expect(page.get_by_role("status").filter(has_text="The participant is erased.")).to_be_visible()
     expect(page.locator("#erased-notice")).to_contain_text("This participant was erased")
     expect(page.locator("body")).not_to_contain_text("Halina")
     expect(page.locator("body")).not_to_contain_text("Export data (ZIP)")

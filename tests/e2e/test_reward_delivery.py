@@ -35,7 +35,7 @@ def test_agent_opens_a_delivery_case_from_an_order_escalates_it_and_resolves_it_
 
     expect(page).to_have_url(re.compile(r"/cases/\d+#delivery$"))
     case_id = int(re.search(r"/cases/(\d+)", page.url).group(1))
-    expect(page.get_by_role("alert")).to_contain_text("opened for order ORD-7781")
+    expect(page.get_by_role("status").filter(has_text="opened for order ORD-7781")).to_be_visible()
     delivery = page.locator("#delivery")
     expect(delivery.locator("#delivery-orders")).to_contain_text("ORD-7781")
 

@@ -63,7 +63,7 @@ def test_a_program_on_0_to_10_asks_its_own_polish_question_and_shows_nps(live_se
     question.fill(POLISH_PLAIN)
     expect(counter).to_contain_text("GSM-7 · 1 SMS segment")
     page.get_by_role("button", name="Save survey settings").click()
-    expect(page.get_by_role("alert")).to_contain_text("Survey settings saved.")
+    expect(page.get_by_role("status").filter(has_text="Survey settings saved.")).to_be_visible()
     expect(page.get_by_label("0 to 10 (CSAT and NPS)")).to_be_checked()
 
     resolve_and_dispatch(live_server, facts)
