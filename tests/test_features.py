@@ -36,5 +36,6 @@ def test_a_second_app_connects_no_receiver_twice_and_registers_its_own_panels_an
 
 
 def test_the_case_page_panels_come_in_their_declared_order(app):
-    assert panels_of(app)["case_main"] == ["rewards/panel_case.html", "scripts/_runner.html",
-                                           "telephony/_sms_panel.html"]
+    assert panels_of(app)["case_main"] == ["telephony/_sms_panel.html"]  # the conversation column: the reply
+    assert panels_of(app)["case_side"] == ["scripts/_runner.html", "rewards/panel_case.html", "codes/panel_case.html",
+                                           "surveys/_case_panel.html"]
