@@ -196,7 +196,7 @@ def dashboard(program: Program, period: Period) -> Dashboard:
         program=program, period=period, totals=summary(program, period), weeks=weekly(program, period),
         agents=[(names.get(key) or _("Unassigned"), figures) for key, figures in agents.items()],
         categories=[(_category_label(key), figures) for key, figures in by_key(program, "category", period).items()],
-        scripts=[(key or "No script", figures) for key, figures in by_key(program, "script", period).items()],
+        scripts=[(key or _("No script"), figures) for key, figures in by_key(program, "script", period).items()],
         comments=latest_comments(program, period),
     )
 

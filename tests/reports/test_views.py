@@ -29,6 +29,8 @@ def test_the_dashboard_shows_the_figures_and_server_rendered_charts(make, client
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3 and "<?xml" not in html
     charts = [part.split("</figure>")[0] for part in html.split('<figure class="chart')[1:]]
     assert len(charts) == 3 and not any("<script" in chart for chart in charts)  # no JavaScript
+    assert all("<figcaption" in chart for chart in charts)  # each chart says what it shows, in words
+    assert "<td>5</td>" in charts[0] and "Week of" in charts[1]  # and its figures, as a table
     assert "rude &lt;b&gt;really&lt;/b&gt;" in html and "Anna Points" in html and "Lost parcel v2" in html
 
 
