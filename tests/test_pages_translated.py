@@ -91,10 +91,13 @@ def polish_world(make):
 
 
 def page_paths(app, world) -> list[str]:
+    """Every agent, manager and admin page (GET, HTML), its arguments taken from ``world``."""
     paths = []
     for rule in app.url_map.iter_rules():
         if ROUTES.get(rule.endpoint) not in (SESSION, MANAGER, ADMIN) or "GET" not in rule.methods:
             continue
+        if rule.rule.endswith((".csv", ".json", "/export", "/panel")) or "/export/" in rule.rule:
+            continue  # files and page fragments, not pages
         try:
             paths.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(world[m[1]]), rule.rule))
         except KeyError:  # a page of a record this world has none of (a script, an import)

@@ -15,7 +15,7 @@ from tests import factories
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
 from tests.reports.conftest import add_survey
 from tests.rewards.conftest import order_fields
-from tests.security.test_routes import ADMIN, MANAGER, ROUTES, SESSION
+from tests.test_pages_translated import page_paths
 
 pytestmark = pytest.mark.browser
 BLOCKING = ("critical", "serious")
@@ -50,18 +50,12 @@ def sign_in(page, email: str) -> None:
     page.wait_for_url(re.compile(r"/cases"))
 
 
-def page_paths(app, world) -> list[str]:
-    paths = []
-    for rule in app.url_map.iter_rules():
-        if ROUTES.get(rule.endpoint) not in (SESSION, MANAGER, ADMIN) or "GET" not in rule.methods:
-            continue
-        if rule.rule.endswith((".csv", ".json", "/export", "/panel")) or "/export/" in rule.rule:
-            continue  # files and page fragments, not pages
-        try:
-            paths.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(world[m[1]]), rule.rule))
-        except KeyError:
-            continue
-    return sorted(paths)
+def pages(page, app, world):
+    """Each agent, manager and admin page, opened in ``page``: yields its path once it has loaded."""
+    for path in page_paths(app, world):
+        response = page.goto(path)
+        if response is not None and response.status == 200 and "text/html" in response.headers["content-type"]:
+            yield path
 
 
 @pytest.mark.parametrize("locale", ["en-GB", "pl-PL"])
@@ -75,10 +69,7 @@ def test_no_page_has_a_critical_or_serious_accessibility_violation(browser, live
     found = {}
     try:
         sign_in(page, world["email"])
-        for path in page_paths(live_server.app, world):
-            response = page.goto(path)
-            if response is None or response.status != 200 or "text/html" not in response.headers["content-type"]:
-                continue
+        for path in pages(page, live_server.app, world):
             results = axe.run(page)
             blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
             if blocking:
@@ -100,10 +91,7 @@ def test_every_page_reflows_without_scrolling_sideways_on_a_narrow_screen(browse
     wide = {}
     try:
         sign_in(page, world["email"])
-        for path in page_paths(live_server.app, world):
-            response = page.goto(path)
-            if response is None or response.status != 200 or "text/html" not in response.headers["content-type"]:
-                continue
+        for path in pages(page, live_server.app, world):
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 0:
                 wide[path] = overflow
