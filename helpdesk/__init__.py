@@ -10,6 +10,7 @@ from helpdesk import (
     backups,
     cases,
     jobs,
+    mail,
     participants,
     programs,
     reports,
@@ -23,7 +24,8 @@ from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers.
-FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, surveys, reports, api, jobs, backups)
+FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, surveys, reports, mail, api, jobs,
+            backups)
 
 
 def create_app(config: type | dict | None = None) -> Flask:

@@ -7,6 +7,7 @@ from helpdesk.auth.models import SignInEvent, SignInThrottle, User, user_program
 from helpdesk.cases.models import Case, CaseEvent
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
+from helpdesk.reports.models import WeeklyReportMail
 from helpdesk.rewards.models import DeliveryCase, OrderStatusChange, RewardOrder
 from helpdesk.scripts.models import Script, ScriptRun, ScriptVersion
 from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings
@@ -14,7 +15,7 @@ from helpdesk.telephony.models import Call, Message
 
 __all__ = ["ApiToken", "Call", "Case", "CaseEvent", "DeliveryCase", "Message", "OrderStatusChange", "Participant",
            "Program", "RewardOrder", "Script", "ScriptRun", "ScriptVersion", "SignInEvent", "SignInThrottle", "Survey",
-           "SurveyDay", "SurveySettings", "User", "user_programs"]
+           "SurveyDay", "SurveySettings", "User", "WeeklyReportMail", "user_programs"]
 
 
 def configure() -> None:

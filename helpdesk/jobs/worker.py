@@ -2,7 +2,8 @@
 
 Each pass delivers the SMS outbox (new texts, retries, texts whose worker died: :mod:`helpdesk.jobs.outbox`),
 files the incoming texts whose filing failed (:func:`helpdesk.telephony.sms.file_due_messages`) and
-dispatches due surveys (:mod:`helpdesk.jobs.surveys`), then sleeps ``WORKER_INTERVAL_SECONDS``. On starting
+dispatches due surveys (:mod:`helpdesk.jobs.surveys`) and sends the weekly report e-mails due
+(:mod:`helpdesk.jobs.weekly_reports`), then sleeps ``WORKER_INTERVAL_SECONDS``. On starting
 and then daily it refreshes SQLite's query statistics (:func:`helpdesk.database.refresh_query_statistics`).
 SIGTERM or Ctrl-C stops it after the message in hand; ``--once`` runs one pass and nothing else. A pass that
 fails (a lost database connection) is logged, and the next one tries again.
@@ -20,6 +21,7 @@ from helpdesk.database import refresh_query_statistics, unit_of_work
 from helpdesk.extensions import db
 from helpdesk.jobs.outbox import deliver_outbox
 from helpdesk.jobs.surveys import dispatch_due_surveys
+from helpdesk.jobs.weekly_reports import send_weekly_reports
 from helpdesk.telephony.sms import file_due_messages
 
 log = logging.getLogger(__name__)
@@ -32,10 +34,11 @@ def run_pass(should_stop=lambda: False) -> str | None:
     sms = deliver_outbox(should_stop=should_stop)
     filed = file_due_messages()
     surveys = dispatch_due_surveys(should_stop=should_stop)
-    if not any(sms.values()) and not filed and not surveys.did_anything:
+    mails = send_weekly_reports(should_stop=should_stop)
+    if not any(sms.values()) and not filed and not surveys.did_anything and not any(mails.values()):
         return None
     return (f"SMS: {sms['sent']} sent, {sms['retry']} to retry, {sms['failed']} failed, {filed} texts filed. "
-            f"Surveys: {surveys.summary()}")
+            f"Surveys: {surveys.summary()} Weekly reports: {mails['sent']} sent, {mails['retry']} to retry.")
 
 
 def _refresh_statistics() -> None:
@@ -51,7 +54,8 @@ def _refresh_statistics() -> None:
 @click.option("--interval", type=click.FloatRange(0.1, 3600), default=None,
               help="Seconds between passes (default WORKER_INTERVAL_SECONDS).")
 def worker_command(once, interval):
-    """Deliver due SMS, file texts left unfiled and send due surveys, in a loop until SIGTERM or Ctrl-C."""
+    """Deliver due SMS, file texts left unfiled, send due surveys and weekly reports, in a loop until SIGTERM or
+    Ctrl-C."""
     interval = interval or current_app.config["WORKER_INTERVAL_SECONDS"]
     stop = threading.Event()
     if not once and threading.current_thread() is threading.main_thread():

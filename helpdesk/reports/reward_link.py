@@ -2,6 +2,8 @@
 installed; without it the view simply has no reward series. This module is the one place that links them.
 """
 
+from datetime import date
+
 from sqlalchemy import select
 
 from helpdesk.cases.models import Case
@@ -11,6 +13,7 @@ from helpdesk.reports.series import Series, counts_per_window, local_bounds
 
 try:
     from helpdesk.rewards.models import DeliveryCase, RewardOrder, delivery_case_orders
+    from helpdesk.rewards.reports import problem_rewards
 except ImportError:  # the rewards feature is not part of this installation
     DeliveryCase = None
 
@@ -27,3 +30,12 @@ def delivery_series(program: Program, windows: list[Period]) -> list[Series]:
         local_bounds(program, windows))
     return [Series(f"Delivery cases for {reward}", "count", [(n, 1) for n in per_window])
             for reward, per_window in counts.items()]
+
+
+def worst_delivery(program: Program, first: date, last: date, min_orders: int) -> tuple:
+    """The reward and the vendor with the most delivery cases per order placed from ``first`` to ``last`` (of
+    those with ``min_orders`` orders or more and at least one case): two ProblemRows or Nones."""
+    if DeliveryCase is None:
+        return None, None
+    return tuple(next((row for row in problem_rewards(program, first, last, by=by, min_orders=min_orders, limit=1)
+                       if row.cases), None) for by in ("reward", "vendor"))

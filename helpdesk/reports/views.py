@@ -4,12 +4,16 @@ import csv
 import io
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import force_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from helpdesk.auth.access import manager_required
+from helpdesk.database import utcnow
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.programs.services import visible_programs
 from helpdesk.reports import charts
+from helpdesk.reports.mailing import language_of, links_for, render_weekly_mail, report_on_demand
 from helpdesk.reports.periods import Period, parse_period, today_in
 from helpdesk.reports.queries import dashboard, responses
 from helpdesk.reports.weekly import ranked_changes
@@ -97,6 +101,21 @@ def _csv_row(row, program) -> list:
 @manager_required
 def this_week():
     return _guarded("reports.this_week", _render_this_week)
+
+
+@bp.route("/weekly-mail")
+@manager_required
+def weekly_mail():
+    return _guarded("reports.weekly_mail", _render_weekly_mail)
+
+
+def _render_weekly_mail(programs, program, period: Period):
+    """The e-mail the managers get on Monday, as it would be sent now, in the viewer's language."""
+    report, language = report_on_demand(program, utcnow()), language_of(current_user, program)
+    mail = render_weekly_mail(report, current_user.email, language)
+    with force_locale(language):
+        body = Markup(render_template("reports/mail/_weekly_body.html", report=report, links=links_for(program)))
+    return render_template("reports/weekly_mail.html", programs=programs, program=program, mail=mail, body=body)
 
 
 def _render_this_week(programs, program, period: Period):

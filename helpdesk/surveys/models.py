@@ -116,6 +116,7 @@ class SurveySettings(db.Model):
     quiet_hours: Mapped[str | None] = mapped_column(String(11))  # "21:00-09:00"; "" for none
     fatigue_days: Mapped[int | None]
     questions: Mapped[dict] = mapped_column(JSON, default=dict)  # locale -> question text with {case}
+    target: Mapped[float | None]  # the average score aimed at; None: the scale's default (DEFAULT_TARGET)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     program: Mapped[Program] = relationship()

@@ -18,6 +18,9 @@ _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 MAX_DELAY_MINUTES = 7 * 24 * 60
 MAX_FATIGUE_DAYS = 365
 MAX_QUESTION = 300
+# The average score a program aims at unless it sets its own. TODO(scales): 9.5 on a 0-10 scale, once programs
+# have scales (issue 16, item 1).
+DEFAULT_TARGET = 4.8
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,11 @@ def rules_for(program: Program) -> SurveyRules:
     return SurveyRules(enabled=own.enabled is not False, delay=timedelta(minutes=delay),
                        quiet_hours=parse_quiet_hours(quiet), fatigue=timedelta(days=fatigue),
                        questions=dict(own.questions or {}))
+
+
+def target_for(program: Program) -> float:
+    settings = settings_of(program)
+    return settings.target if settings is not None and settings.target is not None else DEFAULT_TARGET
 
 
 def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, quiet_hours, fatigue_days,

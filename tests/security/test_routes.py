@@ -38,6 +38,7 @@ ROUTES = {
     "participants.participant_page": SESSION,
     "programs.index": MANAGER, "programs.create": ADMIN, "programs.settings": MANAGER,
     "reports.satisfaction": MANAGER, "reports.satisfaction_csv": MANAGER, "reports.this_week": MANAGER,
+    "reports.weekly_mail": MANAGER, "mail.index": ADMIN, "mail.show": ADMIN,
     "rewards.delivery_cases": SESSION, "rewards.open_case_for_order": SESSION, "rewards.link_case_order": SESSION,
     "rewards.change_issue": SESSION, "rewards.escalate": SESSION, "rewards.vendor_answer": SESSION,
     "rewards.resolve": SESSION, "rewards.upload_orders": MANAGER, "rewards.rejected_rows": MANAGER,
@@ -63,7 +64,7 @@ ROUTES = {
 }
 ROLES = {MANAGER: {Role.MANAGER, Role.ADMIN}, ADMIN: {Role.ADMIN}}
 # Admins see every program, so an admin page's arguments belong to no program another could hold.
-NOT_PROGRAM_SCOPED = {"auth.edit_user", "auth.sign_out_everywhere", "telephony.retry_text"}
+NOT_PROGRAM_SCOPED = {"auth.edit_user", "auth.sign_out_everywhere", "telephony.retry_text", "mail.show"}
 ARGUMENT = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>")
 
 
