@@ -10,6 +10,7 @@ from helpdesk.surveys.dispatch import mark_sent
 from helpdesk.surveys.models import FollowUp, Survey, SurveyStatus
 from helpdesk.surveys.stats import count_answer
 from tests.api.conftest import api, issue_token, openapi  # noqa: F401  (the contract-checking API client)
+from tests.mail.conftest import smtp_server  # noqa: F401  (a loopback SMTP server)
 
 PERIOD = Period(date(2026, 3, 2), date(2026, 3, 15))  # two weeks, Monday to Sunday
 

@@ -20,7 +20,7 @@ from helpdesk.rewards.orders import upsert_order
 from tests import factories
 from tests.conftest import build_app, login
 from tests.factories import SYSTEM
-from tests.mail.conftest import Controller, Recorder, free_port, html_of, smtp_server, text_of  # noqa: F401
+from tests.mail.conftest import Controller, Recorder, free_port, html_of, text_of
 from tests.reports.conftest import add_survey
 from tests.rewards.conftest import order_fields
 
