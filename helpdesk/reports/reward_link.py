@@ -4,7 +4,7 @@ installed; without it the view simply has no reward series. This module is the o
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, null, select
 
 from helpdesk.cases.models import Case
 from helpdesk.programs.models import Program
@@ -39,3 +39,24 @@ def worst_delivery(program: Program, first: date, last: date, min_orders: int) -
         return None, None
     return tuple(next((row for row in problem_rewards(program, first, last, by=by, min_orders=min_orders, limit=1)
                        if row.cases), None) for by in ("reward", "vendor"))
+
+
+def case_orders(field: str):
+    """A subquery of (case_id, key): each case with each distinct reward name (``field`` "reward") or vendor
+    ("vendor", "" for none) of its orders; None without the rewards feature."""
+    if DeliveryCase is None:
+        return None
+    key = RewardOrder.reward_name if field == "reward" else func.coalesce(RewardOrder.vendor, "")
+    return (select(delivery_case_orders.c.case_id, key.label("key"))
+            .join(RewardOrder, RewardOrder.id == delivery_case_orders.c.order_id).distinct().subquery())
+
+
+def first_order_field(field: str, case_id_column):
+    """The reward name or vendor of the first order linked to the case of ``case_id_column`` (a correlated
+    scalar subquery); NULL without the rewards feature."""
+    if DeliveryCase is None:
+        return null()
+    column = RewardOrder.reward_name if field == "reward" else RewardOrder.vendor
+    return (select(column).join(delivery_case_orders, delivery_case_orders.c.order_id == RewardOrder.id)
+            .where(delivery_case_orders.c.case_id == case_id_column)
+            .order_by(delivery_case_orders.c.linked_at, RewardOrder.id).limit(1).scalar_subquery())

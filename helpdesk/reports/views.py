@@ -1,29 +1,34 @@
-"""The program manager's satisfaction pages: the dashboard, its CSV export, and "this week"."""
+"""The program manager's satisfaction pages: the dashboard (with its slices), all of the manager's programs,
+the CSV export, "this week", and the preview of the weekly report e-mail."""
 
 import csv
 import io
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from helpdesk.auth.access import manager_required
+from helpdesk.cases.models import Category
 from helpdesk.database import utcnow
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.programs.services import visible_programs
 from helpdesk.reports import charts
+from helpdesk.reports.dashboard import all_programs, dashboard
 from helpdesk.reports.mailing import language_of, links_for, render_weekly_mail, report_on_demand
 from helpdesk.reports.periods import Period, parse_period, today_in
-from helpdesk.reports.queries import dashboard, responses
+from helpdesk.reports.queries import previous_period
+from helpdesk.reports.slices import parse_filters, responses
 from helpdesk.reports.weekly import ranked_changes
 from helpdesk.spreadsheets import safe_cell
 from helpdesk.web import local_time
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-CSV_COLUMNS = ("case", "sent_at", "status", "score", "answered_at", "comment", "comment_at", "agent", "category",
-               "script_version", "follow_up")
+CSV_COLUMNS = ("case", "sent_at", "status", "score", "raw_reply", "answered_at", "comment", "comment_at", "agent",
+               "category", "script_version", "follow_up", "reward", "vendor")
 
 
 def _program_and_period():
@@ -43,7 +48,8 @@ def _guarded(endpoint: str, view):
     try:
         return view(*_program_and_period())
     except ValidationError as exc:
-        flash(f"Period: {exc.message}", "error")
+        flash("; ".join(f"{_('Period') if name in ('from', 'to') else name.capitalize()}: {message}"
+                        for name, message in exc.fields.items()), "error")
         return redirect(url_for(endpoint, program=request.args.get("program", "")[:32] or None))
 
 
@@ -54,13 +60,27 @@ def satisfaction():
 
 
 def _render_dashboard(programs, program, period: Period):
-    board = dashboard(program, period)
+    board = dashboard(program, period, parse_filters(request.args))
     svg = {
         "distribution": charts.distribution_chart(board.totals),
-        "trend": charts.trend_chart(board.weeks),
+        "trend": charts.trend_chart(board.weeks, board.target),
         "categories": charts.csat_bars(board.categories, "CSAT % by category"),
     }
-    return render_template("reports/satisfaction.html", programs=programs, board=board, charts=svg)
+    return render_template("reports/satisfaction.html", programs=programs, board=board, charts=svg,
+                           previous=previous_period(period), categories=list(Category))
+
+
+@bp.route("/satisfaction/programs")
+@manager_required
+def all_my_programs():
+    return _guarded("reports.all_my_programs", _render_all_programs)
+
+
+def _render_all_programs(programs, program, period: Period):
+    """Every program the manager serves, side by side, for the same local dates."""
+    lines, totals, before = all_programs(programs, period)
+    return render_template("reports/all_programs.html", programs=programs, program=program, period=period,
+                           lines=lines, totals=totals, before=before, previous=previous_period(period))
 
 
 @bp.route("/satisfaction.csv")
@@ -70,11 +90,13 @@ def satisfaction_csv():
 
 
 def _stream_csv(programs, program, period: Period):
+    filters = parse_filters(request.args)
+
     def rows():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
-        for row in responses(program, period):
+        for row in responses(program, period, filters):
             writer.writerow(safe_cell(value) for value in _csv_row(row, program))
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
@@ -88,13 +110,15 @@ def _stream_csv(programs, program, period: Period):
 
 
 def _csv_row(row, program) -> list:
-    number, sent_at, status, score, answered_at, comment, comment_at, agent, category, script, follow_up = row
+    (number, sent_at, status, score, raw_reply, answered_at, comment, comment_at, agent, category, script, follow_up,
+     reward, vendor) = row
 
     def when(moment):
         return local_time(moment, program.timezone, "%Y-%m-%d %H:%M") if moment else ""
 
-    return [f"{program.code}-{number}", when(sent_at), status.value, score or "", when(answered_at), comment or "",
-            when(comment_at), agent or "", category, script or "", follow_up.value if follow_up else ""]
+    return [f"{program.code}-{number}", when(sent_at), status.value, score or "", raw_reply or "", when(answered_at),
+            comment or "", when(comment_at), agent or "", category, script or "", follow_up.value if follow_up else "",
+            reward or "", vendor or ""]
 
 
 @bp.route("/satisfaction/this-week")

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -13,6 +14,8 @@ class SurveySettingsForm(FlaskForm):
                               description="HH:MM-HH:MM in the program's time zone; empty: none.")
     fatigue_days = IntegerField("At most one survey per participant in (days)",
                                 validators=[NumberRange(0, MAX_FATIGUE_DAYS)])
+    target = StringField(_l("Target average score"), validators=[Length(max=8)],
+                         description=_l("Drawn on the dashboard's trend and used by the weekly e-mail; empty: 4.8."))
     question_en = StringField("Question (English)", validators=[Optional(), Length(max=MAX_QUESTION)])
     question_pl = StringField("Question (Polish)", validators=[Optional(), Length(max=MAX_QUESTION)])
     question_ru = StringField("Question (Russian)", validators=[Optional(), Length(max=MAX_QUESTION)])

@@ -68,8 +68,9 @@ def target_for(program: Program) -> float:
 
 
 def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, quiet_hours, fatigue_days,
-                           questions: dict, actor: Actor) -> SurveySettings:
-    """Save the program's rules; an empty number means "the configured default"."""
+                           questions: dict, actor: Actor, target=None) -> SurveySettings:
+    """Save the program's rules; an empty number means "the configured default" (for ``target``,
+    DEFAULT_TARGET)."""
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
     errors = FieldErrors()
@@ -86,13 +87,29 @@ def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, qu
             if "{case}" not in text:
                 errors.add(f"question_{locale}", f"must name the case with {PLACEHOLDERS[0]}")
             clean_questions[locale] = text
+    clean_target = errors.check("target", lambda: _optional_target(target))
     errors.raise_if_any()
     settings = settings_of(program) or SurveySettings(program_id=program.id)
     settings.enabled, settings.delay_minutes, settings.fatigue_days = bool(enabled), delay, fatigue
+    settings.target = clean_target
     settings.quiet_hours, settings.questions = quiet, clean_questions
     db.session.add(settings)
     db.session.flush()
     return settings
+
+
+def _optional_target(value) -> float | None:
+    """An average score on the 1-5 scale, "4.8" or "4,8", at most two decimals; empty for the default."""
+    text = str(value).strip().replace(",", ".") if value is not None else ""
+    if not text:
+        return None
+    try:
+        target = round(float(text), 2) if len(text) <= 8 else None
+    except ValueError:
+        target = None
+    if target is None or not 1 <= target <= 5 or abs(float(text) - target) > 1e-9:
+        raise ValueError("must be an average score from 1 to 5, such as 4.8")
+    return target
 
 
 def _optional_int(value, maximum: int) -> int | None:

@@ -64,12 +64,12 @@ def settings(code):
     form = SurveySettingsForm(data={
         "enabled": rules.enabled, "delay_minutes": int(rules.delay.total_seconds() // 60),
         "quiet_hours": "-".join(t.strftime("%H:%M") for t in rules.quiet_hours) if rules.quiet_hours else "",
-        "fatigue_days": rules.fatigue.days,
+        "fatigue_days": rules.fatigue.days, "target": f"{own.target:g}" if own and own.target is not None else "",
         **{f"question_{locale}": text for locale, text in ((own.questions or {}) if own else {}).items()}})
     if save_form(form, lambda: update_survey_settings(
             program, enabled=form.enabled.data, delay_minutes=form.delay_minutes.data,
             quiet_hours=form.quiet_hours.data or "", fatigue_days=form.fatigue_days.data, questions=form.questions(),
-            actor=current_user)):
+            target=form.target.data, actor=current_user)):
         flash("Survey settings saved.", "success")
         return redirect(url_for("surveys.settings", code=program.code))
     status = 422 if request.method == "POST" else 200

@@ -38,7 +38,7 @@ ROUTES = {
     "participants.participant_page": SESSION,
     "programs.index": MANAGER, "programs.create": ADMIN, "programs.settings": MANAGER,
     "reports.satisfaction": MANAGER, "reports.satisfaction_csv": MANAGER, "reports.this_week": MANAGER,
-    "reports.weekly_mail": MANAGER, "mail.index": ADMIN, "mail.show": ADMIN,
+    "reports.weekly_mail": MANAGER, "reports.all_my_programs": MANAGER, "mail.index": ADMIN, "mail.show": ADMIN,
     "rewards.delivery_cases": SESSION, "rewards.open_case_for_order": SESSION, "rewards.link_case_order": SESSION,
     "rewards.change_issue": SESSION, "rewards.escalate": SESSION, "rewards.vendor_answer": SESSION,
     "rewards.resolve": SESSION, "rewards.upload_orders": MANAGER, "rewards.rejected_rows": MANAGER,
