@@ -14,6 +14,7 @@ from sqlalchemy import case, false, func, select
 from helpdesk.auth.models import User
 from helpdesk.cases.models import Case, CaseEvent, Category
 from helpdesk.extensions import db
+from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
 from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import Figures
@@ -132,3 +133,24 @@ def responses(program: Program, period: Period, filters: Filters, chunk: int = 2
              .where(*conditions(program, period, filters))
              .order_by(Survey.sent_day, Survey.id).execution_options(yield_per=chunk))
     yield from db.session.execute(query)
+
+
+RESPONSE_ORDER = SortKey(((Survey.id, False),))
+
+
+def answered_page(program: Program, period: Period, *, cursor: str | None, limit: int) -> Page:
+    """One page of the answered surveys sent in the period, oldest first (the API's responses); each item a row
+    of reference number, score, comment, raw reply, answered at, agent name, category, reward and vendor."""
+    query = (select(Survey.id, Case.number, Survey.score, Survey.comment, raw_reply().label("raw_reply"),
+                    Survey.answered_at, User.name, Survey.category,
+                    first_order_field("reward", Survey.case_id).label("reward"),
+                    first_order_field("vendor", Survey.case_id).label("vendor"))
+             .join(Case, Case.id == Survey.case_id).outerjoin(User, User.id == Survey.agent_id)
+             .where(*conditions(program, period, Filters()), Survey.score.is_not(None)))
+    if cursor:
+        query = query.where(RESPONSE_ORDER.after(decode_cursor(cursor, [int])[1]))
+    rows = db.session.execute(query.order_by(*RESPONSE_ORDER.order_by()).limit(limit + 1)).all()
+    page = Page(items=rows[:limit])
+    if len(rows) > limit:
+        page.next_cursor = encode_cursor([rows[limit - 1].id])
+    return page

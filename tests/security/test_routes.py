@@ -57,7 +57,7 @@ ROUTES = {
         "programs_index", "programs_create", "programs_show", "participants_show", "participants_upsert",
         "cases_index", "cases_create", "cases_show", "cases_update")},
     **{f"api_reward_orders.reward_orders_{name}": TOKEN for name in ("show", "upsert", "bulk")},
-    "api_satisfaction.satisfaction_summary": TOKEN,
+    "api_satisfaction.satisfaction_summary": TOKEN, "api_satisfaction.satisfaction_responses": TOKEN,
     **{f"twilio.{name}": TWILIO for name in (
         "voice_incoming", "voice_menu", "voice_dial_result", "voice_recorded", "voice_recording",
         "voice_transcription", "voice_status", "sms_incoming", "sms_status")},
