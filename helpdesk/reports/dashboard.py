@@ -57,7 +57,7 @@ def dashboard(program: Program, period: Period, filters: Filters | None = None) 
         scripts=[(key or "No script", figures) for key, figures in by_key(period, "script").items()],
         rewards=slices.by_order(program, period, filters, "reward"),
         vendors=[(key or "No vendor", f) for key, f in slices.by_order(program, period, filters, "vendor")],
-        comments=latest_comments(program, period, where=slices.filter_conditions(filters)),
+        comments=latest_comments(program, period, where=slices.filter_conditions(program, filters)),
         agent_choices=agent_names(everyone),
     )
 

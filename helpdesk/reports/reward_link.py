@@ -41,14 +41,15 @@ def worst_delivery(program: Program, first: date, last: date, min_orders: int) -
                        if row.cases), None) for by in ("reward", "vendor"))
 
 
-def case_orders(field: str):
-    """A subquery of (case_id, key): each case with each distinct reward name (``field`` "reward") or vendor
-    ("vendor", "" for none) of its orders; None without the rewards feature."""
+def case_orders(program: Program, field: str):
+    """A subquery of (case_id, key): each of the program's cases with each distinct reward name (``field``
+    "reward") or vendor ("vendor", "" for none) of its orders; None without the rewards feature."""
     if DeliveryCase is None:
         return None
     key = RewardOrder.reward_name if field == "reward" else func.coalesce(RewardOrder.vendor, "")
     return (select(delivery_case_orders.c.case_id, key.label("key"))
-            .join(RewardOrder, RewardOrder.id == delivery_case_orders.c.order_id).distinct().subquery())
+            .join(RewardOrder, RewardOrder.id == delivery_case_orders.c.order_id)
+            .where(RewardOrder.program_id == program.id).distinct().subquery())
 
 
 def first_order_field(field: str, case_id_column):

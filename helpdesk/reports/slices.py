@@ -59,10 +59,10 @@ def parse_filters(args) -> Filters:
 def conditions(program: Program, period: Period, filters: Filters) -> list:
     """Where-clauses on :class:`Survey`: the program's surveys sent in the period, within the filters."""
     return [Survey.program_id == program.id, Survey.sent_day >= period.start, Survey.sent_day <= period.end,
-            *filter_conditions(filters)]
+            *filter_conditions(program, filters)]
 
 
-def filter_conditions(filters: Filters) -> list:
+def filter_conditions(program: Program, filters: Filters) -> list:
     where = []
     if filters.category is not None:
         where.append(Survey.category == filters.category)
@@ -71,7 +71,7 @@ def filter_conditions(filters: Filters) -> list:
     for field in ("reward", "vendor"):
         value = getattr(filters, field)
         if value is not None:
-            orders = case_orders(field)
+            orders = case_orders(program, field)
             where.append(Survey.case_id.in_(select(orders.c.case_id).where(orders.c.key == value))
                          if orders is not None else false())
     return where
@@ -103,7 +103,7 @@ def daily(program: Program, period: Period, filters: Filters) -> dict[tuple[date
 def by_order(program: Program, period: Period, filters: Filters, field: str) -> list[tuple[str, Figures]]:
     """Figures per reward name (``field`` "reward") or vendor of the surveyed cases' orders, most surveys first.
     A case about two rewards counts for each; surveys of cases without an order are not in any row."""
-    orders = case_orders(field)
+    orders = case_orders(program, field)
     if orders is None:
         return []
     rows = db.session.execute(
