@@ -8,6 +8,7 @@ from collections.abc import Callable
 from helpdesk.database import unit_of_work, utcnow
 from helpdesk.mail.transport import MailError, mail_configured, send_mail
 from helpdesk.reports.mailing import (
+    any_mail_due,
     claim_weekly_mail,
     missing_weekly_mails,
     record_failure,
@@ -27,7 +28,7 @@ def send_weekly_reports(*, transport=None, should_stop: Callable[[], bool] = lam
     if rows := missing_weekly_mails(utcnow()):
         with unit_of_work():
             schedule_weekly_mails(rows)
-    while not should_stop():
+    while not should_stop() and any_mail_due(utcnow()):
         with unit_of_work():
             claim = claim_weekly_mail(utcnow())
         if claim is None:

@@ -99,13 +99,21 @@ class MailClaim:
     attempts: int
 
 
+def _due(now: datetime):
+    return (select(WeeklyReportMail)
+            .where(WeeklyReportMail.status.in_((MailStatus.PENDING, MailStatus.SENDING)),
+                   WeeklyReportMail.next_attempt_at <= now)
+            .order_by(WeeklyReportMail.next_attempt_at, WeeklyReportMail.id).limit(1))
+
+
+def any_mail_due(now: datetime) -> bool:
+    """A read, so that a pass with nothing to send takes no write lock."""
+    return db.session.scalar(_due(now).with_only_columns(WeeklyReportMail.id)) is not None
+
+
 def claim_weekly_mail(now: datetime) -> MailClaim | None:
     """Take the next due mail (new, a retry, or one whose worker died) until the lease ends; None if none."""
-    due = (select(WeeklyReportMail)
-           .where(WeeklyReportMail.status.in_((MailStatus.PENDING, MailStatus.SENDING)),
-                  WeeklyReportMail.next_attempt_at <= now)
-           .order_by(WeeklyReportMail.next_attempt_at, WeeklyReportMail.id).limit(1))
-    row = db.session.scalars(skip_locked(due).execution_options(populate_existing=True)).one_or_none()
+    row = db.session.scalars(skip_locked(_due(now)).execution_options(populate_existing=True)).one_or_none()
     if row is None:
         return None
     row.status, row.next_attempt_at, row.attempts = MailStatus.SENDING, now + CLAIM_LEASE, row.attempts + 1
