@@ -28,13 +28,14 @@ def send_weekly_reports(*, transport=None, should_stop: Callable[[], bool] = lam
     if rows := missing_weekly_mails(utcnow()):
         with unit_of_work():
             schedule_weekly_mails(rows)
+    latest = {}
     while not should_stop() and any_mail_due(utcnow()):
         with unit_of_work():
             claim = claim_weekly_mail(utcnow())
         if claim is None:
             break
         try:
-            mail = weekly_mail_of(claim, utcnow())
+            mail = weekly_mail_of(claim, utcnow(), latest)
             send_mail(mail, transport)
         except Exception as exc:  # the mail is tried again later; the worker goes on with the next one
             if not isinstance(exc, MailError):

@@ -171,10 +171,15 @@ def render_weekly_mail(report: WeeklyReport, to: str, language: str) -> Mail:
                     html=render_template("reports/mail/weekly.html", subject=subject, **context), language=language)
 
 
-def weekly_mail_of(claim: MailClaim, now: datetime) -> Mail:
+def weekly_mail_of(claim: MailClaim, now: datetime, latest: dict) -> Mail:
+    """The claimed mail, rendered. ``latest`` keeps the last report computed: a program's managers are claimed
+    one after the other, and their mails share it."""
     row = db.session.get(WeeklyReportMail, claim.mail_id)
-    report = weekly_report(row.program, row.week, now)
-    return render_weekly_mail(report, row.user.email, language_of(row.user, row.program))
+    key = (row.program_id, row.week)
+    if key not in latest:
+        latest.clear()
+        latest[key] = weekly_report(row.program, row.week, now)
+    return render_weekly_mail(latest[key], row.user.email, language_of(row.user, row.program))
 
 
 def report_on_demand(program: Program, now: datetime) -> WeeklyReport:
