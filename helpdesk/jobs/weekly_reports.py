@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from helpdesk.database import unit_of_work, utcnow
-from helpdesk.mail.transport import MailError, mail_configured, send_mail
+from helpdesk.mail.transport import MailError, current_transport, mail_configured, send_mail
 from helpdesk.reports.mailing import (
     any_mail_due,
     claim_weekly_mail,
@@ -28,6 +28,19 @@ def send_weekly_reports(*, transport=None, should_stop: Callable[[], bool] = lam
     if rows := missing_weekly_mails(utcnow()):
         with unit_of_work():
             schedule_weekly_mails(rows)
+    if not any_mail_due(utcnow()):
+        return totals
+    own = transport is None
+    transport = transport or current_transport()  # one SMTP connection for the pass
+    try:
+        _send_due(transport, totals, should_stop)
+    finally:
+        if own:
+            transport.close()
+    return totals
+
+
+def _send_due(transport, totals: dict[str, int], should_stop: Callable[[], bool]) -> None:
     latest = {}
     while not should_stop() and any_mail_due(utcnow()):
         with unit_of_work():
@@ -47,4 +60,3 @@ def send_weekly_reports(*, transport=None, should_stop: Callable[[], bool] = lam
         with unit_of_work():
             record_sent(claim, mail.to, utcnow())
         totals["sent"] += 1
-    return totals

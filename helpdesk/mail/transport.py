@@ -12,6 +12,7 @@ retry later.
 import smtplib
 import ssl
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -55,30 +56,48 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     return message
 
 
-@dataclass(frozen=True)
 class SmtpTransport:
-    url: str
-    timeout: float
+    """Keeps its connection open from one send to the next (a worker's pass sends a mail per manager); a failure
+    closes it, and the next send connects again. ``close()`` when done."""
+
+    def __init__(self, url: str, timeout: float):
+        self.url, self.timeout = url, timeout
+        self._client: smtplib.SMTP | None = None
 
     def send(self, message: EmailMessage) -> None:
+        try:
+            if self._client is None:
+                self._client = self._connect()
+            self._client.send_message(message)
+        except (smtplib.SMTPException, OSError) as exc:  # refused, timed out, dropped, TLS failed
+            self.close()
+            raise MailError(f"{type(exc).__name__}: {exc}"[:500]) from exc
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            with suppress(smtplib.SMTPException, OSError):
+                client.quit()
+            client.close()
+
+    def _connect(self) -> smtplib.SMTP:
         parts = urlsplit(self.url)
         if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
             raise MailNotConfigured("SMTP_URL must be smtp://, smtp+starttls:// or smtps://user:pass@host:port")
         port = parts.port or DEFAULT_PORTS[parts.scheme]
+        if parts.scheme == "smtps":
+            client = smtplib.SMTP_SSL(parts.hostname, port, timeout=self.timeout, context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(parts.hostname, port, timeout=self.timeout)
         try:
-            if parts.scheme == "smtps":
-                client = smtplib.SMTP_SSL(parts.hostname, port, timeout=self.timeout,
-                                          context=ssl.create_default_context())
-            else:
-                client = smtplib.SMTP(parts.hostname, port, timeout=self.timeout)
-            with client:
-                if parts.scheme == "smtp+starttls":
-                    client.starttls(context=ssl.create_default_context())
-                if parts.username:
-                    client.login(unquote(parts.username), unquote(parts.password or ""))
-                client.send_message(message)
-        except (smtplib.SMTPException, OSError) as exc:  # refused, timed out, dropped, TLS failed
-            raise MailError(f"{type(exc).__name__}: {exc}"[:500]) from exc
+            if parts.scheme == "smtp+starttls":
+                client.starttls(context=ssl.create_default_context())
+            if parts.username:
+                client.login(unquote(parts.username), unquote(parts.password or ""))
+        except BaseException:
+            client.close()
+            raise
+        return client
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,9 @@ class FolderTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
         (self.folder / name).write_bytes(bytes(message))
+
+    def close(self) -> None:
+        pass
 
 
 def mail_folder() -> Path:
@@ -112,5 +134,12 @@ def current_transport():
 
 
 def send_mail(mail: Mail, transport=None) -> None:
-    """Hand ``mail`` over for delivery, or raise MailError."""
-    (transport or current_transport()).send(build_message(mail, current_app.config["MAIL_FROM"]))
+    """Hand ``mail`` over for delivery through ``transport`` (left open), or a transport of its own; or raise
+    MailError."""
+    own = transport is None
+    transport = transport or current_transport()
+    try:
+        transport.send(build_message(mail, current_app.config["MAIL_FROM"]))
+    finally:
+        if own:
+            transport.close()

@@ -17,13 +17,15 @@ class Recorder:
     def __init__(self):
         self.messages = []
         self.refuse = 0
-        self.port = None  # how many of the next messages to refuse with a temporary error
+        self.port = None
+        self.connections = set()  # the client ends (address, port) the messages came from  # how many of the next messages to refuse with a temporary error
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             self.refuse -= 1
             return "451 4.3.0 Mailbox busy, try again later"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.connections.add(session.peer)
         return "250 OK"
 
     def by_recipient(self) -> dict:

@@ -74,6 +74,7 @@ def week(make):
 def test_each_manager_gets_one_mail_in_their_language_with_the_weeks_figures(app, smtp_server, week):
     program, managers, stranger, monday = week
     assert send_weekly_reports() == {"sent": 4, "retry": 0}
+    assert len(smtp_server.connections) == 1  # one connection for the pass
     mails = smtp_server.by_recipient()
     assert set(mails) == {user.email for user in managers.values()} | {stranger.email}
     for language, user in managers.items():
