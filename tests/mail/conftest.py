@@ -16,9 +16,9 @@ def free_port() -> int:
 class Recorder:
     def __init__(self):
         self.messages = []
-        self.refuse = 0
+        self.refuse = 0  # how many of the next messages to refuse with a temporary error
         self.port = None
-        self.connections = set()  # the client ends (address, port) the messages came from  # how many of the next messages to refuse with a temporary error
+        self.connections = set()  # the client ends (address, port) the messages came from
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
