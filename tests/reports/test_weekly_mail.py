@@ -202,3 +202,14 @@ def test_two_workers_running_together_send_each_mail_once(racing_app):
         thread.join(60)
     assert sum(t["sent"] for t in totals) == 5 and len(recorder.messages) == 5
     assert len({message["To"] for message in recorder.messages}) == 5
+
+
+@pytest.mark.parametrize(("now", "week"), [
+    (datetime(2026, 3, 16, 6, 59, tzinfo=ZoneInfo("UTC")), "2026-03-02"),  # Monday 07:59 in Warsaw: not yet
+    (datetime(2026, 3, 16, 7, 0, tzinfo=ZoneInfo("UTC")), "2026-03-09"),  # Monday 08:00 in Warsaw
+    (datetime(2026, 3, 22, 22, 0, tzinfo=ZoneInfo("UTC")), "2026-03-09"),  # Sunday night: still that week's
+])
+def test_the_report_of_a_week_is_due_on_the_monday_after_at_eight_in_the_programs_timezone(make, now, week):
+    assert reported_week(make.program(country="PL"), now).isoformat() == week
+    moscow = make.program(country="RU")  # UTC+3: 08:00 there is 05:00 UTC
+    assert reported_week(moscow, datetime(2026, 3, 16, 5, 0, tzinfo=ZoneInfo("UTC"))).isoformat() == "2026-03-09"
