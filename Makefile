@@ -13,9 +13,25 @@ PYTEST_ARGS ?=
 # (for -s, --pdb).
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv run test lint
+# The staff UI's catalogues: sources in helpdesk/translations/<lang>/LC_MESSAGES/messages.po (committed), compiled
+# to .mo files by `make run` and `make test` (not committed: they are build output). `make messages` extracts the
+# marked strings into messages.pot and merges them into the .po files for translation.
+TRANSLATIONS := helpdesk/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+.PHONY: venv run test lint messages translations
 
 venv: $(STAMP)
+
+translations: $(CATALOGUES)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy --statistics -i $< -o $@ 2>&1 | grep -v "^compiling" || true
+
+messages: venv
+	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext --no-location --no-wrap --sort-output \
+		--project helpdesk -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete --no-wrap --no-fuzzy-matching
 
 # Re-installs only when requirements.txt is newer than the stamp.
 $(STAMP): requirements.txt
@@ -24,7 +40,7 @@ $(STAMP): requirements.txt
 	touch $@
 
 run: export HELPDESK_ENV := development
-run: venv
+run: venv translations
 	@# A deleted SQLite database means the demo data is gone too.
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f instance/helpdesk.db ]; then rm -f $(DEMO_STAMP); fi
 	$(BIN)/flask --app wsgi db upgrade
@@ -44,5 +60,5 @@ lint: venv
 	$(BIN)/ruff check .
 
 # TEST_DATABASE_URL from the environment selects PostgreSQL; without it the tests use SQLite files.
-test: venv lint
+test: venv lint translations
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -9,8 +9,11 @@
 - ``GET /2010-04-01/Accounts/{sid}/Messages.json?To=&From=&DateSent>=``: the messages it kept that match,
   one page in the JSON shape twilio-python 9.x parses (``messages`` plus the paging keys), each with its
   status: "sent", then after 2 s its :func:`fate`.
-- ``GET /_bench/log``: every message kept, and every POST answered otherwise; ``POST /_bench/mode`` with a JSON
-  body ``{"mode": ..., "hang_seconds": ...}`` switches the mode; ``GET /_bench/held`` lists held senders' ports.
+- ``DELETE /2010-04-01/Accounts/{sid}/Recordings/{RecordingSid}.json``: 204, the recording's sid logged (a
+  participant's erasure, the retention purge).
+- ``GET /_bench/log``: every message kept, every POST answered otherwise, every recording deleted;
+  ``POST /_bench/mode`` with a JSON body ``{"mode": ..., "hang_seconds": ...}`` switches the mode;
+  ``GET /_bench/held`` lists held senders' ports.
 """
 
 import itertools
@@ -34,6 +37,7 @@ class _State:
         self.kept: list[dict] = []  # messages Twilio accepted, in order
         self.refused: list[dict] = []  # POSTs answered with an error
         self.held: list[int] = []  # ports of senders whose answer was held (mode "hold")
+        self.deleted: list[str] = []  # recordings deleted
         self.mode, self.hang_seconds = "ok", 5.0
 
 
@@ -81,7 +85,7 @@ class FakeTwilio(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         with STATE.lock:
             if url.path == "/_bench/log":
-                return self._answer(200, {"kept": STATE.kept, "refused": STATE.refused})
+                return self._answer(200, {"kept": STATE.kept, "refused": STATE.refused, "deleted": STATE.deleted})
             if url.path == "/_bench/held":
                 return self._answer(200, {"held": STATE.held})
             kept = list(STATE.kept)
@@ -93,6 +97,16 @@ class FakeTwilio(BaseHTTPRequestHandler):
         self._answer(200, {"messages": found, "end": max(len(found) - 1, 0), "first_page_uri": url.path,
                            "next_page_uri": None, "page": 0, "page_size": len(found), "previous_page_uri": None,
                            "start": 0, "uri": self.path})
+
+    def do_DELETE(self):  # noqa: N802
+        path = urlsplit(self.path).path
+        if "/Recordings/" not in path or not path.endswith(".json"):
+            return self._answer(404, {"code": 20404, "message": "not found", "status": 404})
+        with STATE.lock:
+            STATE.deleted.append(path.rsplit("/", 1)[1].removesuffix(".json"))
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _answer(self, status: int, payload: dict) -> None:
         body = json.dumps(payload).encode()

@@ -28,6 +28,7 @@ from helpdesk.auth.models import Role, User, user_programs  # noqa: E402
 from helpdesk.cases.models import Case, CaseEvent, Category, Channel, Priority, Status  # noqa: E402
 from helpdesk.extensions import db  # noqa: E402
 from helpdesk.participants.models import Participant  # noqa: E402
+from helpdesk.participants.services import name_key  # noqa: E402
 from helpdesk.programs.business_hours import add_business_minutes  # noqa: E402
 from helpdesk.programs.models import DEFAULT_BUSINESS_HOURS, DEFAULT_SLA_TARGETS, Program  # noqa: E402
 
@@ -118,8 +119,8 @@ def participant_rows(rng: random.Random, program_id: int, locale: str, count: in
         email_local = rng.choice([f"{ascii_first}.{ascii_last}", f"{ascii_first[0]}{ascii_last}"])
         joined = start - timedelta(days=rng.uniform(0, 5 * 365))
         yield {"id": pid, "program_id": program_id, "external_id": f"{program_id}{pid:09d}",
-               "first_name": first, "last_name": last, "first_name_key": first.casefold(),
-               "last_name_key": last.casefold(), "phone": phone if rng.random() < 0.96 else None,
+               "first_name": first, "last_name": last, "first_name_key": name_key(first),
+               "last_name_key": name_key(last), "phone": phone if rng.random() < 0.96 else None,
                "email": f"{email_local}{pid}@example.{rng.choice(['com', 'net', 'org'])}"
                if rng.random() < 0.85 else None,
                "locale": locale if rng.random() < 0.97 else "en", "points_balance": int(rng.paretovariate(1.2) * 200),

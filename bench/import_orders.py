@@ -28,9 +28,9 @@ from sqlalchemy import insert  # noqa: E402
 
 from helpdesk import create_app  # noqa: E402
 from helpdesk.extensions import db  # noqa: E402
+from helpdesk.imports.kinds import ORDERS  # noqa: E402
 from helpdesk.participants.models import Participant  # noqa: E402
 from helpdesk.programs.models import DEFAULT_BUSINESS_HOURS, DEFAULT_SLA_TARGETS, Program  # noqa: E402
-from helpdesk.rewards.importer import COLUMNS  # noqa: E402
 
 SEED = 20261123
 PROGRAM = "BENCH"
@@ -54,10 +54,11 @@ def build_database(path: Path, participants: int) -> None:
                 "id": 1, "code": PROGRAM, "name": "Bench Rewards", "hotline_number": "+48221230000",
                 "timezone": "Europe/Warsaw", "locale": "pl", "business_hours": DEFAULT_BUSINESS_HOURS,
                 "sla_targets": DEFAULT_SLA_TARGETS, "last_case_number": 0, "created_at": now}])
-            conn.execute(insert(Participant.__table__), [{
-                "program_id": 1, "external_id": f"M{n:07d}", "first_name": "Anna", "last_name": f"Nowak{n}",
-                "first_name_key": "anna", "last_name_key": f"nowak{n}", "locale": "pl", "points_balance": 1000,
-                "sms_opt_out": False, "created_at": now, "updated_at": now} for n in range(participants)])
+            if participants:
+                conn.execute(insert(Participant.__table__), [{
+                    "program_id": 1, "external_id": f"M{n:07d}", "first_name": "Anna", "last_name": f"Nowak{n}",
+                    "first_name_key": "anna", "last_name_key": f"nowak{n}", "locale": "pl", "points_balance": 1000,
+                    "sms_opt_out": False, "created_at": now, "updated_at": now} for n in range(participants)])
 
 
 def write_csv(path: Path, rows: int, participants: int) -> None:
@@ -65,7 +66,7 @@ def write_csv(path: Path, rows: int, participants: int) -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(COLUMNS)
+        writer.writerow(ORDERS.fields)
         for n in range(rows):
             sku, name, kind, points = rng.choice(REWARDS)
             ordered = start + timedelta(seconds=rng.randrange(300 * 86400))
@@ -78,13 +79,13 @@ def write_csv(path: Path, rows: int, participants: int) -> None:
                 f"ul. Polna {n % 200 + 1}, 00-{n % 1000:03d} Warszawa" if physical else ""])
 
 
-def run_import(csv_path: Path, db_path: Path) -> tuple[float, float, float, str]:
+def run_import(csv_path: Path, db_path: Path, kind: str = "orders") -> tuple[float, float, float, str]:
     """(wall seconds, CPU seconds, peak RSS in MB, first line of output) of one CLI import in a child process."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "HELPDESK_ENV": "development",
            "SECRET_KEY": "bench"}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        child = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "orders", "import", str(csv_path),
+        child = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", kind, "import", str(csv_path),
                                   "--program", PROGRAM], cwd=ROOT, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(child.pid, 0)  # this child's own resource usage
         elapsed = time.perf_counter() - started

@@ -1,13 +1,15 @@
 """Load and fault test: the app as deployed (gunicorn, worker processes) under Twilio's webhooks and agents'
 API calls, on SQLite or PostgreSQL; then nothing may be lost or doubled.
 
-    .venv/bin/python bench/load.py [--db sqlite|postgresql] [--clients 16] [--duration 60]
+    .venv/bin/python bench/load.py [--db sqlite|postgresql] [--clients 16] [--duration 60] [--nodes 2]
         [--kill-worker | --pg-restart | --sqlite-lock SECONDS | --gateway 500|hang|21610]
 
 Starts a fake Twilio on 127.0.0.1 (bench/fake_twilio.py), a fresh database (a SQLite file, or a private
 PostgreSQL server in a temporary directory; ``--database-url`` uses an existing PostgreSQL database instead,
 whose schema it drops), migrated with ``flask db upgrade`` and filled with generate.py's programs, staff and
-500 participants, then ``gunicorn -w 4`` and two ``flask worker`` processes. N clients send signed webhooks
+500 participants, then ``gunicorn -w 4`` and two ``flask worker`` processes. ``--nodes 2`` (PostgreSQL only) runs
+two app nodes instead, each a gunicorn of its own on its own port with half the processes (``-w 2``), and the
+clients spread over them (client i talks to node i mod 2), as a load balancer would. N clients send signed webhooks
 (calls with menu choice and status callbacks, in and out of order, some redelivered at once; texts from the
 participants, some two at once, some survey answers, a few STOP/START; delivery reports for texts sent,
 some out of order) and API clients resolve cases, which schedules satisfaction surveys (SURVEY_DELAY_MINUTES=0,
@@ -189,6 +191,10 @@ def _children(pid: int) -> list[int]:
 
 # --- the run ------------------------------------------------------------------------------------------------------
 
+def node_name(node: int) -> str:
+    return "gunicorn" if node == 0 else f"gunicorn-node{node + 1}"
+
+
 def worker_argv(*extra: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--interval", "1", *extra]
 
@@ -255,6 +261,9 @@ def report(sent, elapsed: float, fault: Fault, problems: dict[str, list[str]], c
         by_kind[s.kind].append(s)
     for kind, items in [*sorted(by_kind.items()), ("all", sent)]:
         print(f"{kind:16} {len(items):7,} {sum(not s.ok for s in items):8} {percentiles([s.ms for s in items])}")
+    nodes = Counter(s.port for s in sent)
+    if len(nodes) > 1:
+        print("answered per app node (port): " + ", ".join(f"{port} {n:,}" for port, n in sorted(nodes.items())))
     print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     for note in fault.notes + notes:
         print(note)
@@ -296,6 +305,8 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--participants", type=int, default=500)
     parser.add_argument("--drain", type=float, default=60, help="seconds the workers get to finish after the run")
+    parser.add_argument("--nodes", type=int, choices=(1, 2, 3, 4), default=1,
+                        help="app nodes (gunicorn instances on their own ports), the clients spread across them")
     faults = parser.add_mutually_exclusive_group()
     faults.add_argument("--kill-worker", action="store_true")
     faults.add_argument("--pg-restart", action="store_true")
@@ -306,6 +317,8 @@ def main() -> int:
     args.db = "postgresql" if args.database_url else args.db
     if args.pg_restart and args.db != "postgresql" or args.sqlite_lock and args.db != "sqlite":
         parser.error("--pg-restart needs --db postgresql, --sqlite-lock needs --db sqlite")
+    if args.nodes > 1 and args.db != "postgresql":
+        parser.error("--nodes needs --db postgresql: machines do not share an SQLite file")
 
     work_dir = ROOT / "bench" / "data" / f"load-{args.db}-{datetime.now():%Y%m%d-%H%M%S}"
     work_dir.mkdir(parents=True)
@@ -322,24 +335,28 @@ def main() -> int:
         env = app_env(database.url, fake_url)
         migrate(env)
         token, people = populate(database.url, args.participants)
-        port = free_port()
-        processes.start("gunicorn", [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}",
-                                     "wsgi:app"], env)
+        ports = [free_port() for _ in range(args.nodes)]
+        for node, port in enumerate(ports):  # the first is "gunicorn", whose worker --kill-worker may kill
+            processes.start(node_name(node), [sys.executable, "-m", "gunicorn", "-w", str(4 // args.nodes),
+                                              "-b", f"127.0.0.1:{port}", "wsgi:app"], env)
         for name in WORKERS:
             processes.start(name, worker_argv(), env)
-        if not wait_until_served(port, 90):
-            raise SystemExit(f"gunicorn did not start: see {work_dir / 'gunicorn.log'}")
-        print(f"{args.db}, {args.clients} clients + {args.api_clients} API clients for {args.duration:g} s, "
+        for node, port in enumerate(ports):
+            if not wait_until_served(port, 90):
+                raise SystemExit(f"gunicorn did not start: see {work_dir / f'{node_name(node)}.log'}")
+        print(f"{args.db}, {args.nodes} app node(s), {args.clients} clients + {args.api_clients} API clients for "
+              f"{args.duration:g} s, "
               f"fault: {'none' if not (f := Fault(args, database, processes, env, fake)).name else f.name}; "
               f"logs in {work_dir}", flush=True)
 
         recorder = Recorder()
         threads = [threading.Thread(target=fake.poll, args=(stop,), daemon=True),
                    threading.Thread(target=f.run, args=(stop,), daemon=True)]
-        threads += [threading.Thread(target=WebhookClient(i, port, recorder, people, fake, stop).run, daemon=True)
-                    for i in range(args.clients)]
-        threads += [threading.Thread(target=ApiClient(i, args.api_clients, port, recorder, token, args.api_rate,
-                                                      stop).run, daemon=True) for i in range(args.api_clients)]
+        threads += [threading.Thread(target=WebhookClient(i, ports[i % args.nodes], recorder, people, fake, stop).run,
+                                     daemon=True) for i in range(args.clients)]
+        threads += [threading.Thread(target=ApiClient(i, args.api_clients, ports[i % args.nodes], recorder, token,
+                                                      args.api_rate, stop).run, daemon=True)
+                    for i in range(args.api_clients)]
         started = time.monotonic()
         for thread in threads:
             thread.start()

@@ -39,6 +39,7 @@ class Sent:
     ended: float
     error: str = ""
     data: dict = field(default_factory=dict)
+    port: int = 0  # the app node that answered (bench/load.py --nodes)
 
     @property
     def ok(self) -> bool:
@@ -77,7 +78,7 @@ class Recorder:
             error = f"{type(exc).__name__}: {exc}"
         if status >= 300:
             error = _gist(answer.decode(errors="replace"))
-        sent = Sent(kind, sid, status, started, time.monotonic(), error, dict(data or {}))
+        sent = Sent(kind, sid, status, started, time.monotonic(), error, dict(data or {}), port)
         if kind.startswith("api") and 200 <= status < 300:
             sent.data["answer"] = json.loads(answer)
         self.sent.append(sent)

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 import flask_migrate  # noqa: E402
 import phonenumbers  # noqa: E402
 from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy.orm import selectinload  # noqa: E402
 
 from helpdesk import create_app  # noqa: E402
 from helpdesk.auth.models import User  # noqa: E402
@@ -104,12 +105,12 @@ class Subjects:
     deep_first: str  # reference of the first case on the deep page, to check the view honours the cursor
     pages_walked: int
     phone: str  # national format, as a caller would say it
-    name_prefix: str
+    names: list[str]  # searched as typed: a surname prefix, and names without their diacritics
     case_id: int
 
 
-def pick_subjects(depth: int, name_prefix: str) -> Subjects:
-    agent = db.session.scalar(select(User).where(User.email == AGENT))
+def pick_subjects(depth: int, names: list[str]) -> Subjects:
+    agent = db.session.scalar(select(User).options(selectinload(User.programs)).where(User.email == AGENT))
     if agent is None:
         sys.exit(f"no user {AGENT}: build the database with bench/generate.py")
     db.session.expunge(agent)  # its programs are loaded; each timed call starts with an empty session
@@ -132,7 +133,7 @@ def pick_subjects(depth: int, name_prefix: str) -> Subjects:
     # A recent case with notes on its timeline.
     case_id = db.session.scalar(select(CaseEvent.case_id).where(CaseEvent.kind == "note")
                                 .order_by(CaseEvent.case_id.desc()).limit(1))
-    subjects = Subjects(agent, cursor, deep.items[0].reference if deep.items else "", walked, phone, name_prefix,
+    subjects = Subjects(agent, cursor, deep.items[0].reference if deep.items else "", walked, phone, names,
                         case_id)
     db.session.remove()
     return subjects
@@ -148,7 +149,7 @@ def service_calls(s: Subjects) -> dict:
         f"list_cases(open), page {s.pages_walked + 1:,}": lambda: list_cases("open", CaseFilters(), actor=s.agent,
                                                                               cursor=s.deep_cursor),
         f"search({s.phone!r})": lambda: search(s.phone, actor=s.agent),
-        f"search({s.name_prefix!r})": lambda: search(s.name_prefix, actor=s.agent),
+        **{f"search({name!r})": (lambda name=name: search(name, actor=s.agent)) for name in s.names},
         f"get_case({s.case_id}) + events": case_and_timeline,
     }
 
@@ -159,7 +160,7 @@ def pages(s: Subjects) -> dict:
         f"GET /cases?queue=open, page {s.pages_walked + 1:,}": "/cases?" + urlencode({"queue": "open",
                                                                                       "cursor": s.deep_cursor}),
         f"GET /search?q={s.phone}": "/search?" + urlencode({"q": s.phone}),
-        f"GET /search?q={s.name_prefix}": "/search?" + urlencode({"q": s.name_prefix}),
+        **{f"GET /search?q={name}": "/search?" + urlencode({"q": name}) for name in s.names},
         f"GET /cases/{s.case_id}": f"/cases/{s.case_id}",
     }
 
@@ -297,7 +298,8 @@ def main(argv=None) -> int:
     parser.add_argument("-n", type=int, default=30, help="timed requests per look-up, after warm-up")
     parser.add_argument("--budget-ms", type=float, default=50)
     parser.add_argument("--depth", type=int, default=2000, help="pages of the open queue to follow")
-    parser.add_argument("--name", default="Kowal", help="the surname prefix to search")
+    parser.add_argument("--name", action="append", help="a name to search, as typed (repeatable; default: "
+                        "'Kowal', and 'wisniewska' and 'michal lewandowski' without their diacritics)")
     parser.add_argument("--all-plans", action="store_true", help="print every page query's plan, not only flagged")
     args = parser.parse_args(argv)
     if not args.path.exists():
@@ -307,7 +309,7 @@ def main(argv=None) -> int:
     with app.app_context():
         flask_migrate.upgrade()  # a migration added since the data was generated (an index, say) applies here
         log = StatementLog(db.engine)
-        subjects = pick_subjects(args.depth, args.name)
+        subjects = pick_subjects(args.depth, args.name or ["Kowal", "wisniewska", "michal lewandowski"])
         services = measure_services(subjects, log, args.n)
     pages_measured = measure_pages(app, subjects, log, args.n)  # outside any app context: a session per request
     with app.app_context():

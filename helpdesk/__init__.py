@@ -6,12 +6,19 @@ from flask import Flask
 
 from helpdesk import (
     api,
+    audit,
     auth,
     backups,
     cases,
+    codes,
+    conversations,
+    imports,
     jobs,
+    live,
     mail,
+    operations,
     participants,
+    privacy,
     programs,
     reports,
     rewards,
@@ -23,9 +30,10 @@ from helpdesk.config import Config, resolve_database_uri, resolve_secret_key
 from helpdesk.extensions import bootstrap, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers.
-FEATURES = (auth, cases, participants, programs, telephony, scripts, rewards, surveys, reports, mail, api, jobs,
-            backups)
+# Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers. Operations
+# first: its request hooks (request id, timing) run before every other feature's.
+FEATURES = (operations, auth, audit, cases, participants, programs, telephony, scripts, rewards, codes, imports,
+            surveys, conversations, reports, mail, api, privacy, jobs, backups, live)
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -89,5 +97,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from helpdesk.demo_data import demo_data_command
+    from helpdesk.operations import guard_commands
 
     app.cli.add_command(demo_data_command)
+    guard_commands(app.cli)  # last: every command the features (and Flask-Migrate's db) added

@@ -5,6 +5,13 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the app cannot start with; its message is one line that names the setting."""
+
 
 class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in the instance folder
@@ -40,6 +47,15 @@ class Config:
     SURVEY_COMMENT_HOURS = int(os.environ.get("SURVEY_COMMENT_HOURS", "24"))  # the next text within it is the comment
     SURVEY_DISPATCH_BATCH = 100
     WORKER_INTERVAL_SECONDS = float(os.environ.get("WORKER_INTERVAL_SECONDS", "5"))
+    # Operations (helpdesk.operations): /metrics answers a bearer METRICS_TOKEN, or these client addresses
+    # (comma-separated addresses or networks, e.g. "127.0.0.1, 10.0.0.0/8"), and nobody else.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN")
+    METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Live pages one server process streams to at most. Each holds one of gunicorn's threads while connected,
+    # so keep it below --threads (the Procfile's 128) to leave threads for the pages themselves; a page over
+    # the limit is told to try again in a few seconds (and may reach another process).
+    LIVE_MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "100"))
     # E-mail (helpdesk.mail): without SMTP_URL, development writes mails to instance/mail/ instead.
     SMTP_URL = os.environ.get("SMTP_URL")  # smtp://user:pass@host:port, smtp+starttls://…, smtps://…
     SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "20"))
@@ -64,7 +80,7 @@ def resolve_secret_key(app) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if not (app.config["DEVELOPMENT"] or app.testing):
-        raise RuntimeError("SECRET_KEY must be set (or HELPDESK_ENV=development for a local key)")
+        raise ConfigurationError("SECRET_KEY must be set (or HELPDESK_ENV=development for a local key)")
     key_file = Path(app.instance_path) / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
@@ -73,5 +89,29 @@ def resolve_secret_key(app) -> None:
 
 
 def resolve_database_uri(app) -> None:
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'helpdesk.db'}"
+    """DATABASE_URL, checked before anything connects; in development and tests an SQLite file in the instance
+    folder when it is not set."""
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        if not (app.config["DEVELOPMENT"] or app.testing):
+            raise ConfigurationError("DATABASE_URL must be set, e.g. postgresql+psycopg://helpdesk@db/helpdesk or "
+                                     "sqlite:////var/lib/helpdesk/helpdesk.db (or HELPDESK_ENV=development)")
+        uri = app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'helpdesk.db'}"
+    check_database_url(uri)
+
+
+def check_database_url(uri) -> None:
+    """A URL SQLAlchemy can use with an installed driver, or a ConfigurationError naming DATABASE_URL."""
+    try:
+        url = make_url(uri)
+    except ArgumentError:
+        raise ConfigurationError("DATABASE_URL is not a database URL (expected e.g. "
+                                 "postgresql+psycopg://user@host/db or sqlite:///path)") from None
+    try:
+        url.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        raise ConfigurationError(f"DATABASE_URL names an unknown database kind {url.drivername!r} "
+                                 "(use postgresql+psycopg:// or sqlite:///)") from None
+    except ImportError:
+        raise ConfigurationError(f"DATABASE_URL needs the driver of {url.drivername!r}, which is not installed "
+                                 "(use postgresql+psycopg:// for PostgreSQL)") from None

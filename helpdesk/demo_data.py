@@ -54,12 +54,12 @@ REWARDS = [  # sku, name, type, points, vendor, carrier
 REPLIES = ([["5"]] * 10 + [["5 - super, dziękuję!", "Pani konsultantka była bardzo miła."]] * 3 + [["4"]] * 4
            + [["⭐⭐⭐⭐⭐"]] * 2 + [["пять"]] + [["3"]] + [["2", "Czekałem tydzień na odpowiedź."]] + [["1"]])
 ORDER_STATUSES = ["delivered"] * 6 + ["shipped"] * 2 + ["processing", "lost"]
-STAFF = [
-    ("admin@demo.test", "Ada Admin", "admin", ["AURORA", "TAIGA"]),
-    ("manager@demo.test", "Marta Manager", "manager", ["AURORA", "TAIGA"]),
-    ("agent@demo.test", "Adam Agent", "agent", ["AURORA", "TAIGA"]),
-    ("agent.pl@demo.test", "Zofia Agentka", "agent", ["AURORA"]),
-    ("agent.ru@demo.test", "Pavel Agentov", "agent", ["TAIGA"]),
+STAFF = [  # email, name, role, programs, UI language (None: the browser's)
+    ("admin@demo.test", "Ada Admin", "admin", ["AURORA", "TAIGA"], None),
+    ("manager@demo.test", "Marta Manager", "manager", ["AURORA", "TAIGA"], None),
+    ("agent@demo.test", "Adam Agent", "agent", ["AURORA", "TAIGA"], None),
+    ("agent.pl@demo.test", "Zofia Agentka", "agent", ["AURORA"], "pl"),
+    ("agent.ru@demo.test", "Павел Агентов", "agent", ["TAIGA"], "ru"),
 ]
 SUBJECTS = {
     "reward_delivery": ["Reward not delivered", "Parcel arrived damaged", "Wrong item delivered",
@@ -80,14 +80,18 @@ def _program(spec: dict) -> Program:
     program.business_hours = HOTLINE_HOURS
     program.on_duty_numbers = [f"{spec['phone_prefix']}9990001", f"{spec['phone_prefix']}9990002"]
     # Surveys go out at once in the demo, so that loading it fills the dashboard.
-    update_survey_settings(program, enabled=True, delay_minutes=0, quiet_hours="", fatigue_days=0, questions={},
+    update_survey_settings(program, enabled=True, delay_minutes=0, quiet_hours="", fatigue_days=0, texts={},
                            actor=SYSTEM)
     return program
 
 
 def _staff(programs: dict) -> dict:
-    return {email: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
-                               programs=[programs[c] for c in codes]) for email, name, role, codes in STAFF}
+    staff = {}
+    for email, name, role, codes, language in STAFF:
+        staff[email] = create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
+                                   programs=[programs[c] for c in codes], actor=SYSTEM)
+        staff[email].language = language
+    return staff
 
 
 def _participants(program: Program, spec: dict, count: int, rng: random.Random) -> list:
@@ -120,7 +124,7 @@ def _case(program, participant, agents, rng: random.Random) -> None:
         return
     agent = rng.choice(agents)
     take_case(case, actor=agent)
-    update_case(case, actor=agent, note="Called the participant and confirmed the details.", note_public=True)
+    update_case(case, actor=agent, note="Called the participant and confirmed the details.")
     if status != "open":
         update_case(case, actor=agent, status=status)
 
@@ -196,5 +200,5 @@ def demo_data_command(participants, cases, seed):
         click.echo(f"Loaded {len(PROGRAMS)} programs, {participants * len(PROGRAMS)} participants, "
                    f"{cases * len(PROGRAMS)} cases.")
     click.echo(f"Demo logins (password: {DEMO_PASSWORD}):")
-    for email, _, role, codes in STAFF:
+    for email, _, role, codes, _ in STAFF:
         click.echo(f"  {role:8} {email:22} {', '.join(codes)}")

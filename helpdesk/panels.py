@@ -5,7 +5,8 @@ that app; the page renders every panel whose build returned a context. The case 
 unaware of the features.
 
 Slots: ``case_main`` and ``case_side`` (the case page's two columns), ``participant_panel`` (the participant
-card on the case page; subject is the participant), ``participant_page`` (the participant's own page).
+card on the case page; subject is the participant), ``participant_page`` (the participant's own page),
+``call_pop`` (one line of the screen pop in the call bar; subject is the caller).
 """
 
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-SLOTS = ("case_main", "case_side", "participant_panel", "participant_page")
+SLOTS = ("case_main", "case_side", "participant_panel", "participant_page", "call_pop")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import phonenumbers
 
@@ -43,7 +44,9 @@ def phone_candidates(raw: str, regions: Iterable[str | None]) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=1024)
 def region_of(e164: str) -> str | None:
+    """The country of a number (a program's hotline, read once per row of an import: cached)."""
     try:
         return phonenumbers.region_code_for_number(phonenumbers.parse(e164))
     except phonenumbers.NumberParseException:

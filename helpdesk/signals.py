@@ -18,7 +18,33 @@ or None; any reason refuses the change.""")
 
 text_received = _signals.signal("text-received", doc="""\
 A known participant's text, before it goes onto a case. Sender: the Message. A receiver returns True when it
-took the text (a survey's answer), which then goes on no case.""")
+took the text (a survey's answer), which then goes on no case; False leaves it to the SMS filing, for an agent
+(the surveys may have recorded it too: a score that comes with a question).""")
+
+text_opened_case = _signals.signal("text-opened-case", doc="""\
+A text opened a new case. Sender: the Case; ``message``: the Message.""")
+
+cases_merged = _signals.signal("cases-merged", doc="""\
+A case is being merged into another, both locked. Sender: the merged Case; ``into``: the Case it goes into.
+Each receiver moves its feature's rows (calls, messages, script runs, order links) from one to the other.""")
+
+order_status_changed = _signals.signal("order-status-changed", doc="""\
+Reward orders changed status (an import, the API). Sender: the Program; ``changes``: a list of
+(order id, old status, new status).""")
+
+delivery_reshipped = _signals.signal("delivery-reshipped", doc="""\
+An agent recorded that a reward was sent again. Sender: the Case; ``delivery``: its DeliveryCase.""")
+
+survey_scheduling = _signals.signal("survey-scheduling", doc="""\
+A survey is being scheduled for a resolved case. Sender: the Case. A receiver returns a moment the survey must
+not go out before (it is waiting for something, such as the order's delivery), or None.""")
 
 participant_opted_out = _signals.signal("participant-opted-out", doc="""\
 A participant opted out of SMS. Sender: the Participant.""")
+
+timeline_written = _signals.signal("timeline-written", doc="""\
+An entry was added to a case's timeline (a note, a change, a call, a text...). Sender: the case; ``kind``
+(the entry's kind, a string).""")
+
+call_changed = _signals.signal("call-changed", doc="""\
+A call rang, was answered, went to voicemail or ended. Sender: the program id; ``call_id``.""")

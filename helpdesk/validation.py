@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+from flask_babel import gettext as _
+
 from helpdesk.errors import ValidationError
 
 T = TypeVar("T")
@@ -27,21 +29,21 @@ class FieldErrors:
             return None
 
     def text(self, field: str, value, *, max_length: int, required: bool = True, pattern: str | None = None,
-             pattern_message: str = "has an invalid format") -> str | None:
+             pattern_message: str | None = None) -> str | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.add(field, "is required")
+                self.add(field, _("is required"))
             return None if required else ""
         if not isinstance(value, str):
-            self.add(field, "must be text")
+            self.add(field, _("must be text"))
             return None
         value = value.strip()
         if "\x00" in value:
-            self.add(field, "contains a NUL character")
+            self.add(field, _("contains a NUL character"))
         elif len(value) > max_length:
-            self.add(field, f"is longer than {max_length} characters")
+            self.add(field, _("is longer than %(count)s characters", count=max_length))
         elif pattern and not re.match(pattern, value):
-            self.add(field, pattern_message)
+            self.add(field, pattern_message or _("has an invalid format"))
         else:
             return value
         return None
@@ -49,12 +51,12 @@ class FieldErrors:
     def choice(self, field: str, value, enum_class, *, required: bool = True):
         if value is None or value == "":
             if required:
-                self.add(field, "is required")
+                self.add(field, _("is required"))
             return None
         try:
             return enum_class(value)
         except ValueError:
-            self.add(field, f"must be one of {', '.join(m.value for m in enum_class)}")
+            self.add(field, _("must be one of %(values)s", values=", ".join(m.value for m in enum_class)))
             return None
 
     def raise_if_any(self) -> None:
@@ -77,7 +79,7 @@ def within_years(moment: T) -> T:
     """``moment`` (a date or datetime) if it falls in the years 1900–2100, else a ValueError saying so: dates
     outside them are typing errors, and near year 9999 a day's arithmetic overflows."""
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise ValueError(f"must be in the years {FIRST_YEAR}–{LAST_YEAR}")
+        raise ValueError(_("must be in the years %(first)s–%(last)s", first=FIRST_YEAR, last=LAST_YEAR))
     return moment
 
 
@@ -86,5 +88,5 @@ def parse_day(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise ValueError("is not a date (YYYY-MM-DD)") from None
+        raise ValueError(_("is not a date (YYYY-MM-DD)")) from None
     return within_years(day)

@@ -43,7 +43,8 @@ def participant(prog=None, *, external_id=None, **fields):
 def user(role="agent", *, programs=None, email=None, name=None):
     n = next(_seq)
     return create_user(email=email or f"{role}{n}@helpdesk.test", name=name or f"{role.title()} Number{n}",
-                       role=role, password=PASSWORD, programs=programs if programs is not None else [])
+                       role=role, password=PASSWORD, programs=programs if programs is not None else [],
+                       actor=SYSTEM)
 
 
 def case(prog=None, *, participant=..., actor=SYSTEM, **fields):

@@ -1,9 +1,20 @@
 """Features plug in through their init_app: blueprints, panels, merge fields and signal receivers, per app."""
 
 from helpdesk import create_app
-from helpdesk.signals import case_status_changed, participant_opted_out, resolution_requested, text_received
+from helpdesk.signals import (
+    case_status_changed,
+    cases_merged,
+    delivery_reshipped,
+    order_status_changed,
+    participant_opted_out,
+    resolution_requested,
+    survey_scheduling,
+    text_opened_case,
+    text_received,
+)
 
-SIGNALS = (case_status_changed, resolution_requested, text_received, participant_opted_out)
+SIGNALS = (case_status_changed, resolution_requested, text_received, participant_opted_out, text_opened_case,
+           cases_merged, order_status_changed, delivery_reshipped, survey_scheduling)
 
 
 def second_app():
@@ -21,7 +32,7 @@ def test_a_second_app_connects_no_receiver_twice_and_registers_its_own_panels_an
     assert [len(signal.receivers) for signal in SIGNALS] == receivers
     assert panels_of(app) == panels and panels_of(other) == panels
     assert list(other.extensions["merge_namespaces"]) == list(app.extensions["merge_namespaces"]) == [
-        "participant", "case", "program", "agent", "order"]
+        "participant", "case", "program", "agent", "order", "code"]
 
 
 def test_the_case_page_panels_come_in_their_declared_order(app):

@@ -63,7 +63,7 @@ def test_the_scripts_pages_load_are_served_by_the_app(client, agent_client):
     for source in sources:
         response = client.get(source)
         assert response.status_code == 200 and response.mimetype in ("text/javascript", "application/javascript")
-    assert 'data-refresh-url="/calls/live/panel"' in page
+    assert "/static/js/live.js" in sources and 'data-live-panel="/calls/live/panel"' in page
 
 
 def test_hsts_only_over_https(client):

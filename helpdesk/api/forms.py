@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
@@ -8,8 +9,8 @@ ALL_PROGRAMS = ""
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=80)],
-                       description="Who uses the token, e.g. loyalty-platform.")
-    program = SelectField("Program")
-    expires_in_days = IntegerField("Expires in (days)", default=DEFAULT_LIFETIME_DAYS,
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)],
+                       description=_l("Who uses the token, e.g. loyalty-platform."))
+    program = SelectField(_l("Program"))
+    expires_in_days = IntegerField(_l("Expires in (days)"), default=DEFAULT_LIFETIME_DAYS,
                                    validators=[NumberRange(min=1, max=MAX_LIFETIME_DAYS)])

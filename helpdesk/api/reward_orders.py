@@ -1,37 +1,33 @@
-"""API v1 reward orders: read one, upsert one by its reference (PUT), upsert a batch (POST ``:bulk``).
+"""API v1 reward orders: read one, upsert one by its reference (PUT), change some of its fields (PATCH), upsert
+a batch (POST ``:bulk``).
 
 The loyalty platform sends the same fields as the CSV import; the upsert is the import's own
 (:func:`helpdesk.rewards.orders.apply_orders`). In a batch each item succeeds or fails alone.
 """
 
-import json
-
-from flask import request
-
 from helpdesk.api.auth import current_actor, token_blueprint
+from helpdesk.api.bulk import bulk_upsert
 from helpdesk.api.lookups import program_at
-from helpdesk.api.parsing import BadRequest, json_body, wrong_json_types
+from helpdesk.api.parsing import json_body
 from helpdesk.api.serializers import timestamp
 from helpdesk.database import unit_of_work
-from helpdesk.errors import NotFound, ValidationError
+from helpdesk.errors import NotFound
 from helpdesk.rewards.models import RewardOrder
 from helpdesk.rewards.orders import (
     FIELDS,
     BatchCheck,
-    Outcome,
     Result,
     apply_orders,
+    change_order,
     find_order,
     status_histories,
     upsert_order,
 )
-from helpdesk.validation import FieldErrors
 
 bp = token_blueprint("api_reward_orders", __name__)
 
 ORDER = {name: int if name == "points_spent" else str for name in FIELDS}
 BULK_ITEM = {"order_ref": str, **ORDER}
-MAX_BULK = 1_000
 MAX_REF = 64
 
 
@@ -61,16 +57,21 @@ def order_json(order: RewardOrder, history: list | None = None) -> dict:
     }
 
 
-@bp.get("/programs/<code>/reward-orders/<order_ref>")
-def reward_orders_show(code, order_ref):
-    program = program_at(code, actor=current_actor())
+def _existing(program, order_ref: str) -> RewardOrder:
     order = find_order(program, order_ref) if len(order_ref) <= MAX_REF and "\x00" not in order_ref else None
     if order is None:
         raise NotFound(f"no reward order {order_ref[:64]!r} in program {program.code}")
-    return order_json(order)
+    return order
 
 
-@bp.put("/programs/<code>/reward-orders/<order_ref>")
+# <path:…>: a reference holding "/" (ZAM/2026/00133) arrives percent-encoded (ZAM%2F2026%2F00133) and decoded.
+@bp.get("/programs/<code>/reward-orders/<path:order_ref>")
+def reward_orders_show(code, order_ref):
+    program = program_at(code, actor=current_actor())
+    return order_json(_existing(program, order_ref))
+
+
+@bp.put("/programs/<code>/reward-orders/<path:order_ref>")
 def reward_orders_upsert(code, order_ref):
     program = program_at(code, actor=current_actor())
     body = json_body(ORDER)
@@ -80,56 +81,22 @@ def reward_orders_upsert(code, order_ref):
     return payload, 201 if result == Result.CREATED else 200
 
 
+@bp.patch("/programs/<code>/reward-orders/<path:order_ref>")
+def reward_orders_change(code, order_ref):
+    """Change only the fields sent (``{"status": "delivered"}``); the order must exist."""
+    program = program_at(code, actor=current_actor())
+    body = json_body(ORDER)
+    order = _existing(program, order_ref)
+    with unit_of_work():
+        order, _ = change_order(program, order.order_ref, body, actor=current_actor(), source="API")
+        payload = order_json(order)
+    return payload
+
+
 @bp.post("/programs/<code>/reward-orders:bulk")
 def reward_orders_bulk(code):
     """Upsert up to 1,000 orders; answers 200 with one result per item, in the order sent."""
     program = program_at(code, actor=current_actor())
-    items = _json_array()
-    results: list[dict] = [{}] * len(items)
-    valid: list[tuple[int, dict]] = []
     check = BatchCheck()
-    for index, item in enumerate(items):
-        clean = _checked_item(item, index, check)
-        if "error" in clean:
-            ref = item.get("order_ref") if isinstance(item, dict) and isinstance(item.get("order_ref"), str) else None
-            results[index] = {"index": index, "order_ref": ref, "result": Result.REJECTED, "error": clean["error"]}
-        else:
-            valid.append((index, clean))
-    if valid:
-        with unit_of_work():
-            outcomes = apply_orders(program, [clean for _, clean in valid], actor=current_actor(), source="API bulk")
-        for (index, clean), outcome in zip(valid, outcomes, strict=True):
-            results[index] = {"index": index, "order_ref": clean["order_ref"], "result": outcome.result,
-                              **({"error": _invalid(outcome.errors)} if outcome.errors else {})}
-    summary = {result.value: sum(r["result"] == result for r in results) for result in Result}
-    return {"summary": summary, "results": results}
-
-
-def _json_array() -> list:
-    try:
-        body = json.loads(request.get_data())
-    except (ValueError, RecursionError):
-        raise BadRequest("malformed_json", "the request body is not valid JSON") from None
-    if not isinstance(body, list):
-        raise BadRequest("body_not_array", "the request body must be a JSON array of orders")
-    if len(body) > MAX_BULK:
-        raise ValidationError("body", f"holds {len(body):,} orders; send at most {MAX_BULK:,} per request")
-    return body
-
-
-def _checked_item(item, index: int, check: BatchCheck) -> dict:
-    """The cleaned order, or ``{"error": ...}`` saying what is wrong with this item alone."""
-    if not isinstance(item, dict):
-        return {"error": {"code": "not_object", "message": "the item must be a JSON object"}}
-    wrong = wrong_json_types(item, BULK_ITEM)
-    if wrong:
-        return {"error": {"code": "wrong_type", "message": "some fields have the wrong JSON type", "fields": wrong}}
-    errors = FieldErrors()
-    for name in sorted(set(item) - set(BULK_ITEM)):
-        errors.add(name[:64], "is not a field of this request")
-    clean = check.check(item, f"item {index}", errors)
-    return {"error": _invalid(errors.fields)} if clean is None else clean
-
-
-def _invalid(fields: dict[str, str]) -> dict:
-    return {"code": "invalid", "message": Outcome(Result.REJECTED, fields).reason, "fields": fields}
+    return bulk_upsert("order_ref", BULK_ITEM, lambda item, index, errors: check.check(item, f"item {index}", errors),
+                       lambda items: apply_orders(program, items, actor=current_actor(), source="API bulk"))

@@ -16,10 +16,14 @@ from helpdesk.errors import ValidationError
 from helpdesk.reports.periods import parse_period, today_in
 from helpdesk.reports.queries import Figures, summary
 from helpdesk.reports.slices import answered_page
-
-SCALE = "1-5"  # TODO(scales): the program's scale, "1-5" or "0-10", once programs have one (issue 16, item 1)
+from helpdesk.surveys.models import SCALES, Scale
 
 bp = token_blueprint("api_satisfaction", __name__)
+
+
+def scale_name(scale: Scale) -> str:
+    """"1-5" or "0-10"."""
+    return f"{scale.low}-{scale.top}"
 
 
 def summary_json(figures: Figures) -> dict:
@@ -27,11 +31,13 @@ def summary_json(figures: Figures) -> dict:
         return None if value is None else round(value, digits)
 
     return {
+        "scale": scale_name(figures.scale),
         "surveys_sent": figures.sent,
         "responses": figures.responses,
         "response_rate": rounded(figures.response_rate, 4),
         "average": rounded(figures.average, 2),
         "csat_percent": rounded(figures.csat_percent, 1),
+        "nps": rounded(figures.nps, 1),
         "distribution": {str(score): count for score, count in figures.distribution.items()},
     }
 
@@ -60,6 +66,7 @@ def satisfaction_responses():
 
 
 def response_json(program, row) -> dict:
-    return {"case": f"{program.code}-{row.number}", "score": row.score, "scale": SCALE, "comment": row.comment,
+    return {"case": f"{program.code}-{row.number}", "score": row.score, "scale": scale_name(SCALES[row.scale]),
+            "comment": row.comment,
             "raw_reply": row.raw_reply, "answered_at": timestamp(row.answered_at), "agent": row.name,
             "category": row.category, "reward": row.reward, "vendor": row.vendor}

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.api.models import ApiToken
+from helpdesk.audit.services import record
 from helpdesk.database import lock_row, utcnow
 from helpdesk.errors import NotFound
 from helpdesk.extensions import db
@@ -46,6 +47,8 @@ def create_api_token(name: str, program: Program | None = None, *, expires_in_da
                      expires_at=now + timedelta(days=days))
     db.session.add(token)
     db.session.flush()
+    record("api_token.created", actor=actor, target=token, program=program,
+           details={"name": name, "program": program.code if program else "all", "expires_in_days": days})
     return token, plain
 
 
@@ -73,6 +76,7 @@ def revoke_api_token(token_id: int, *, actor: Actor) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
+        record("api_token.revoked", actor=actor, target=token, details={"name": token.name})
     return token
 
 

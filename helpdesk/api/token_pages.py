@@ -2,6 +2,7 @@
 A new token's secret is shown on the page that answers its creation, once."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.api.forms import ALL_PROGRAMS, TokenForm
@@ -18,7 +19,7 @@ bp = Blueprint("api_tokens", __name__)
 def _token_form() -> TokenForm:
     form = TokenForm()
     programs = visible_programs(current_user)
-    everything = [(ALL_PROGRAMS, "All programs")] if current_user.visible_program_ids() is None else []
+    everything = [(ALL_PROGRAMS, _("All programs"))] if current_user.visible_program_ids() is None else []
     form.program.choices = choices(everything + [(p.code, f"{p.name} ({p.code})") for p in programs])
     return form
 
@@ -53,5 +54,5 @@ def create():
 def revoke(token_id):
     with unit_of_work():
         token = revoke_api_token(token_id, actor=current_user)
-    flash(f"API token {token.name!r} revoked: it is refused from now on.", "success")
+    flash(_("API token “%(name)s” revoked: it is refused from now on.", name=token.name), "success")
     return redirect(url_for("api_tokens.index"))

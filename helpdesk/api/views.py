@@ -6,6 +6,7 @@ back, and answered by the error handlers (``helpdesk.web``).
 from flask import current_app
 
 from helpdesk.api.auth import current_actor, token_blueprint
+from helpdesk.api.bulk import bulk_upsert
 from helpdesk.api.lookups import (
     assignee_change,
     case_filters,
@@ -20,8 +21,10 @@ from helpdesk.cases.models import Case
 from helpdesk.cases.queues import SORTS, list_cases
 from helpdesk.cases.services import get_case, open_case, update_case
 from helpdesk.database import lock_row, unit_of_work
-from helpdesk.participants.services import upsert_participant
+from helpdesk.errors import ValidationError
+from helpdesk.participants.services import apply_participants, clean_participant_fields, upsert_participant
 from helpdesk.programs.services import create_program, visible_programs
+from helpdesk.validation import FieldErrors
 
 bp = token_blueprint("api", __name__)
 
@@ -69,6 +72,25 @@ def participants_upsert(code, external_id):
     return payload, 201 if created else 200
 
 
+@bp.post("/programs/<code>/participants:bulk")
+def participants_bulk(code):
+    """Upsert up to 1,000 participants by the rules of PUT; answers 200 with one result per item, in order."""
+    program = program_at(code, actor=current_actor())
+    first: dict[str, int] = {}
+
+    def check(item: dict, index: int, errors: FieldErrors):
+        external_id = errors.text("external_id", item.get("external_id"), max_length=64)
+        if external_id in first:
+            errors.add("external_id", f"duplicate of item {first[external_id]}")
+        elif external_id:
+            first[external_id] = index
+        clean = clean_participant_fields(program, item, errors)  # every field, as PUT
+        return None if errors.fields else (external_id, clean)
+
+    return bulk_upsert("external_id", {"external_id": str, **PARTICIPANT}, check,
+                       lambda items: apply_participants(program, items, actor=current_actor()))
+
+
 @bp.get("/cases")
 def cases_index():
     filters = case_filters(actor=current_actor())
@@ -102,9 +124,11 @@ def cases_update(case_id):
     get_case(case_id, actor=current_actor())
     body = json_body(CASE_CHANGE)
     assignee = assignee_change(body)
+    if body.get("note_public"):
+        raise ValidationError("note_public", "notes are internal: reply to the participant with "
+                                             "POST /api/v1/cases/{id}/messages")
     with unit_of_work(), fields_renamed({"assignee": "assignee_email"}):
         case = update_case(lock_row(Case, Case.id == case_id), actor=current_actor(), status=body.get("status"),
-                           priority=body.get("priority"), assignee=assignee, note=body.get("note"),
-                           note_public=bool(body.get("note_public")))
+                           priority=body.get("priority"), assignee=assignee, note=body.get("note"))
         payload = case_json(case)
     return payload

@@ -11,7 +11,9 @@ from flask_login import current_user
 from helpdesk.auth.models import Role
 from helpdesk.extensions import login_manager
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static"}
+# The probes check their callers themselves (/metrics: a token or an address).
+PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static", "operations.healthz", "operations.readyz",
+                    "operations.metrics"}
 
 
 def register_login_wall(app: Flask) -> None:
@@ -22,6 +24,10 @@ def register_login_wall(app: Flask) -> None:
         if request.endpoint is None:  # unknown URL: let it 404 after sign-in only
             return None if current_user.is_authenticated else login_manager.unauthorized()
         if not current_user.is_authenticated:
+            if request.path.startswith("/live/"):
+                # A page's background request: a redirect would flash "please sign in" into whatever page the
+                # browser shows next (over "You are signed out", say); the page's script reconnects or stops.
+                abort(401)
             return login_manager.unauthorized()
         return None
 

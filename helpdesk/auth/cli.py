@@ -4,6 +4,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from helpdesk.actors import SystemActor
 from helpdesk.auth.services import create_user
 from helpdesk.database import unit_of_work
 from helpdesk.errors import ValidationError
@@ -11,6 +12,7 @@ from helpdesk.extensions import db
 from helpdesk.programs.models import Program
 
 users_cli = AppGroup("users", help="Manage staff users.")
+COMMAND_LINE = SystemActor("Command line")
 
 
 @users_cli.command("create")
@@ -31,7 +33,7 @@ def create_user_command(email, role, name, program_codes, password_stdin):
     try:
         with unit_of_work():
             user = create_user(email=email, name=name or email.split("@")[0], role=role, password=password,
-                               programs=programs)
+                               programs=programs, actor=COMMAND_LINE)
             created = f"Created {user.role.value} {user.email}"
     except ValidationError as exc:
         raise click.ClickException(exc.message) from None

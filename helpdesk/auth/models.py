@@ -2,19 +2,24 @@ import enum
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.labels import Labelled, set_labels
 from helpdesk.programs.models import Program
 
 
-class Role(enum.StrEnum):
+class Role(Labelled, enum.StrEnum):
     AGENT = "agent"
     MANAGER = "manager"
     ADMIN = "admin"
+
+
+set_labels(Role, {Role.AGENT: _l("Agent"), Role.MANAGER: _l("Manager"), Role.ADMIN: _l("Admin")}, stored_as="role")
 
 
 user_programs = Table(
@@ -46,6 +51,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # The staff UI's and e-mails' language (en, pl, ru); None: the browser's, or the program's for e-mails.
     language: Mapped[str | None] = mapped_column(String(5))
+    # The phone the agent answers hotline calls on (one of the programs' on-duty numbers), E.164: a call picked
+    # up on it is "answered by" them.
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programs: Mapped[list[Program]] = relationship(secondary=user_programs, order_by=Program.code)

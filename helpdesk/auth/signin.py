@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from helpdesk.audit.services import record
 from helpdesk.auth.models import SignInEvent, SignInEventKind, SignInThrottle, User
 from helpdesk.auth.passwords import check_password, hash_password, is_outdated
 from helpdesk.database import insert_or_ignore, lock_row, utcnow
@@ -28,6 +29,10 @@ ADDRESS_LIMIT = 20
 WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
 WRONG = "Wrong email or password."
+AUDIT_ACTIONS = {SignInEventKind.SUCCESS: "auth.signed_in", SignInEventKind.FAILURE: "auth.sign_in_failed",
+                 SignInEventKind.REFUSED: "auth.sign_in_refused", SignInEventKind.ACCOUNT_LOCKED: "auth.locked_out",
+                 SignInEventKind.ADDRESS_LOCKED: "auth.locked_out"}
+LOCKS = (SignInEventKind.ACCOUNT_LOCKED, SignInEventKind.ADDRESS_LOCKED)
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,9 @@ def _count_failure(throttle: SignInThrottle, limit: int, now: datetime) -> bool:
 def _record(attempt: Attempt, kind: SignInEventKind, now: datetime) -> None:
     db.session.add(SignInEvent(occurred_at=now, kind=kind, email=attempt.email, address=attempt.address,
                                user_id=attempt.user.id if attempt.user else None))
+    record(AUDIT_ACTIONS[kind], actor=attempt.user if kind == SignInEventKind.SUCCESS else None,
+           actor_name=attempt.email or "(no e-mail)", target=attempt.user or ("user", None),
+           details={"lock": kind.value} if kind in LOCKS else None)
 
 
 def _refusal(locked_until: datetime, now: datetime) -> str:

@@ -1,12 +1,14 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 
 from helpdesk.auth.models import User
 from helpdesk.database import IntEnumType, UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.labels import Labelled, set_labels
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 
@@ -15,7 +17,7 @@ def _string_enum(enum_class: type[enum.StrEnum]):
     return db.Enum(enum_class, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
-class Status(enum.StrEnum):
+class Status(Labelled, enum.StrEnum):
     NEW = "new"
     OPEN = "open"
     PENDING_PARTICIPANT = "pending_participant"
@@ -27,12 +29,14 @@ class Status(enum.StrEnum):
     def is_open(self) -> bool:
         return self not in (Status.RESOLVED, Status.CLOSED)
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+
+set_labels(Status, {Status.NEW: _l("New"), Status.OPEN: _l("Open"),
+                    Status.PENDING_PARTICIPANT: _l("Waiting for participant"),
+                    Status.PENDING_VENDOR: _l("Waiting for vendor"), Status.RESOLVED: _l("Resolved"),
+                    Status.CLOSED: _l("Closed")}, stored_as="status")
 
 
-class Priority(enum.IntEnum):
+class Priority(Labelled, enum.IntEnum):
     LOW = 1
     NORMAL = 2
     HIGH = 3
@@ -42,33 +46,40 @@ class Priority(enum.IntEnum):
     def key(self) -> str:
         return self.name.lower()
 
-    @property
-    def label(self) -> str:
-        return self.name.capitalize()
-
     @classmethod
     def from_key(cls, key: str) -> "Priority":
         return cls[key.upper()]
 
 
-class Channel(enum.StrEnum):
+set_labels(Priority, {Priority.LOW: _l("Low"), Priority.NORMAL: _l("Normal"), Priority.HIGH: _l("High"),
+                      Priority.URGENT: _l("Urgent")}, stored_as="priority")
+
+
+class Channel(Labelled, enum.StrEnum):
     PHONE = "phone"
     SMS = "sms"
     EMAIL = "email"
     WEB = "web"
 
 
-class Category(enum.StrEnum):
+set_labels(Channel, {Channel.PHONE: _l("Phone"), Channel.SMS: _l("SMS"), Channel.EMAIL: _l("Email"),
+                     Channel.WEB: _l("Web")}, stored_as="channel")
+
+
+class Category(Labelled, enum.StrEnum):
     REWARD_DELIVERY = "reward_delivery"
     POINTS = "points"
     REDEMPTION = "redemption"
     ACCOUNT = "account"
     COMPLAINT = "complaint"
+    CODE_NOT_ACCEPTED = "code_not_accepted"  # the code it is about is on the case (helpdesk.codes)
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+
+set_labels(Category, {Category.REWARD_DELIVERY: _l("Reward delivery"), Category.POINTS: _l("Points"),
+                      Category.REDEMPTION: _l("Redemption"), Category.ACCOUNT: _l("Account"),
+                      Category.COMPLAINT: _l("Complaint"), Category.CODE_NOT_ACCEPTED: _l("Code not accepted"),
+                      Category.OTHER: _l("Other")}, stored_as="category")
 
 
 class Case(db.Model):
@@ -111,6 +122,10 @@ class Case(db.Model):
     first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The participant texted and no staff member has acted on the case since: the "new text" marker of queues.
+    participant_texted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the case was merged into another: it is closed, and points there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
 
     program: Mapped[Program] = relationship()
     participant: Mapped[Participant | None] = relationship()
@@ -147,6 +162,8 @@ class EventKind(enum.StrEnum):
     CATEGORY = "category"
     ASSIGNEE = "assignee"
     PARTICIPANT = "participant"
+    MERGED_INTO = "merged_into"  # this case was merged into another (data: the other's id and reference)
+    MERGED_FROM = "merged_from"  # another case was merged into this one
 
 
 class CaseEvent(db.Model):

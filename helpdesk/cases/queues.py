@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from helpdesk.actors import Actor
@@ -15,11 +16,11 @@ from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
 from helpdesk.validation import parse_id
 
 QUEUES = {
-    "mine": "My cases",
-    "unassigned": "Unassigned",
-    "open": "All open",
-    "breaching": "Breaching SLA",
-    "all": "All cases",
+    "mine": _l("My cases"),
+    "unassigned": _l("Unassigned"),
+    "open": _l("All open"),
+    "breaching": _l("Breaching SLA"),
+    "all": _l("All cases"),
 }
 
 SORTS = {
@@ -28,7 +29,7 @@ SORTS = {
     "due": (SortKey(((Case.sla_due_at, False), (Case.id, False))), [datetime, int], lambda c: [c.sla_due_at, c.id]),
     "priority": (SortKey(((Case.priority, True), (Case.id, False))), [int, int], lambda c: [int(c.priority), c.id]),
 }
-SORT_LABELS = {"newest": "Newest", "oldest": "Oldest", "due": "SLA due first", "priority": "Priority"}
+SORT_LABELS = {"newest": _l("Newest"), "oldest": _l("Oldest"), "due": _l("SLA due first"), "priority": _l("Priority")}
 COUNT_CAP = 1000
 
 

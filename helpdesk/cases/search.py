@@ -1,17 +1,21 @@
 """The agents' search box: one string, read as a case number, phone, email, external id, name or subject words.
 
 Every reading is an indexed look-up: exact matches on phone, email and external id, a prefix range on
-the case-folded names, and the full-text index on case subjects (FTS5 on SQLite, GIN on PostgreSQL).
+the folded names, and the full-text index on folded case subjects (FTS5 on SQLite, GIN on PostgreSQL):
+'wisniewska' finds Wiśniewska (helpdesk.folding).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import Flask, current_app, url_for
 from sqlalchemy import func, select, text, union
 
 from helpdesk.actors import Actor
 from helpdesk.cases.models import CASE_PAGE_LOADS, Case
 from helpdesk.extensions import db
+from helpdesk.folding import fold
 from helpdesk.participants.models import Participant
 from helpdesk.participants.services import name_key
 from helpdesk.phones import looks_like_phone, phone_candidates, region_of
@@ -45,6 +49,32 @@ def search(raw: str | None, *, actor: Actor, limit: int = LIMIT) -> SearchResult
     result.participants = _participants(query, programs, visible, limit)
     result.cases = _cases(query, programs, visible, result.participants, limit)
     return result
+
+
+def register_reference(app: Flask, find: Callable[[str, Actor], str | None]) -> None:
+    """A feature's exact references that open their record instead of a results page: ``find(query, actor)``
+    returns the record's URL, or None."""
+    app.extensions.setdefault("search_references", []).append(find)
+
+
+def reference_url(raw: str | None, *, actor: Actor) -> str | None:
+    query = clean_query(raw)
+    if not query:
+        return None
+    return next((url for find in current_app.extensions.get("search_references", ())
+                 if (url := find(query, actor)) is not None), None)
+
+
+def case_reference_url(query: str, actor: Actor) -> str | None:
+    """``AURORA-204``: the case of that program and number, when the actor may see it."""
+    number = _CASE_NUMBER.match(query)
+    if not number or not number.group(1):
+        return None
+    code, digits = number.groups()
+    stmt = (select(Case.id).join(Program, Program.id == Case.program_id)
+            .where(func.upper(Program.code) == code.upper(), Case.number == int(digits)))
+    case_id = db.session.scalar(_in_scope(stmt, Case.program_id, actor.visible_program_ids()))
+    return url_for("cases.case_page", case_id=case_id) if case_id is not None else None
 
 
 def _in_scope(query, column, visible):
@@ -104,7 +134,7 @@ def _cases(query: str, programs, visible, participants: list[Participant], limit
         conditions.append(condition)
     if participants:
         conditions.append(Case.participant_id.in_([p.id for p in participants]))
-    words = _WORD.findall(query)[:8]
+    words = _WORD.findall(fold(query))[:8]
     if words and not number:
         conditions.append(Case.id.in_(_subject_matches(words, limit * 20)))
     if not conditions:
@@ -118,9 +148,9 @@ def _cases(query: str, programs, visible, participants: list[Participant], limit
 def _subject_matches(words: list[str], limit: int):
     """Ids of cases whose subject has every word (as a word prefix), newest first, bounded."""
     if db.session.get_bind().dialect.name == "postgresql":
-        terms = [re.sub(r"\W", "", w) for w in words]
-        tsquery = " & ".join(f"{term}:*" for term in terms if term)
-        matches = func.to_tsvector(text("'simple'"), Case.subject).op("@@")(func.to_tsquery(text("'simple'"), tsquery))
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        matches = func.to_tsvector(text("'simple'"), func.fold_text(Case.subject)).op("@@")(
+            func.to_tsquery(text("'simple'"), tsquery))
         return select(Case.id).where(matches).order_by(Case.id.desc()).limit(limit)
     match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
     return text("SELECT rowid FROM case_subject_fts WHERE case_subject_fts MATCH :match ORDER BY rowid DESC LIMIT :lim"

@@ -4,17 +4,18 @@ from enum import StrEnum
 
 from sqlalchemy import select, update
 
-from helpdesk.actors import Actor, can_access
+from helpdesk.actors import Actor, SystemActor, can_access
 from helpdesk.auth.models import Role, User, user_programs
 from helpdesk.cases.models import CASE_PAGE_LOADS, Case, CaseEvent, Category, Channel, EventKind, Priority, Status
 from helpdesk.cases.sla import refresh_next_deadline, set_due_times
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound, ValidationError
 from helpdesk.extensions import db
+from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
 from helpdesk.participants.models import Participant
 from helpdesk.participants.services import create_participant
 from helpdesk.programs.models import Program
-from helpdesk.signals import case_status_changed, resolution_requested
+from helpdesk.signals import case_status_changed, resolution_requested, timeline_written
 from helpdesk.validation import FieldErrors
 
 MAX_DESCRIPTION = 10_000
@@ -45,9 +46,16 @@ def _author(actor: Actor) -> dict:
     return {"author_id": actor.id if isinstance(actor, User) else None, "author_name": actor.display_name}
 
 
+def _staff_acted(case: Case, actor: Actor) -> None:
+    """A staff member has seen to the participant's latest text: the queues' "new text" marker goes."""
+    if not isinstance(actor, SystemActor):
+        case.participant_texted_at = None
+
+
 def _record(case: Case, kind: EventKind, actor: Actor, *, body: str = "", is_public: bool = False, **data) -> None:
     db.session.add(CaseEvent(case_id=case.id, kind=kind.value, body=body, is_public=is_public, data=data,
                              created_at=case.updated_at, **_author(actor)))
+    timeline_written.send(case, kind=kind.value)
 
 
 def _next_number(program: Program) -> int:
@@ -91,7 +99,7 @@ def open_case(program: Program, *, participant: Participant | None, channel, cat
 
 
 def update_case(case: Case, *, actor: Actor, status=None, priority=None, category=None, assignee=UNCHANGED,
-                participant=UNCHANGED, note: str | None = None, note_public: bool = False) -> Case:
+                participant=UNCHANGED, note: str | None = None) -> Case:
     """Apply any of the changes at once; each one that changes something becomes a timeline event.
 
     ``assignee`` is a User, or None to unassign; leave it out to keep the current one.
@@ -121,10 +129,9 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
 
     case.updated_at = now = utcnow()
     old_status = case.status
+    _staff_acted(case, actor)
     if note is not None:
-        _record(case, EventKind.NOTE, actor, body=note, is_public=note_public)
-        if note_public and case.first_response_at is None:
-            case.first_response_at = now
+        _record(case, EventKind.NOTE, actor, body=note)  # internal: replies to the participant are texts
     if new_priority is not None and new_priority != case.priority:
         _record(case, EventKind.PRIORITY, actor, old=case.priority.key, new=new_priority.key)
         case.priority = new_priority
@@ -160,6 +167,8 @@ def log_activity(case: Case, kind: StrEnum, *, actor: Actor, body: str = "", is_
     if not can_access(actor, case.program_id):
         raise NotFound("no such case")
     case.updated_at = utcnow()
+    if responds:
+        _staff_acted(case, actor)
     if responds and case.first_response_at is None:
         case.first_response_at = case.updated_at
         refresh_next_deadline(case)
@@ -167,6 +176,7 @@ def log_activity(case: Case, kind: StrEnum, *, actor: Actor, body: str = "", is_
                       created_at=case.updated_at, **_author(actor))
     db.session.add(event)
     db.session.flush()
+    timeline_written.send(case, kind=event.kind)
     return event
 
 
@@ -240,7 +250,31 @@ def open_case_for_caller(program: Program, *, participant: Participant | None, n
     return open_case(program, participant=participant, actor=actor, **case_fields)
 
 
-def timeline(case: Case, limit: int = 500) -> list[CaseEvent]:
-    """The case's events, oldest first (the latest ``limit`` of them)."""
-    latest = select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc()).limit(limit)
+def timeline(case: Case, limit: int = 500, *, after_id: int = 0) -> list[CaseEvent]:
+    """The case's events, oldest first (the latest ``limit`` of them; only those after ``after_id`` if given)."""
+    latest = select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.id > after_id) \
+        .order_by(CaseEvent.id.desc()).limit(limit)
     return list(reversed(db.session.scalars(latest).all()))
+
+
+def staff_names(events: list[CaseEvent]) -> dict[str, str]:
+    """Names of the staff the events name by e-mail (assignees), in one query: timelines show names."""
+    emails = {e.data.get(key) for e in events if e.kind in (EventKind.ASSIGNEE, EventKind.CREATED)
+              for key in ("old", "new", "assignee")} - {None}
+    if not emails:
+        return {}
+    return dict(db.session.execute(select(User.email, User.name).where(User.email.in_(emails))).all())
+TIMELINE_ORDER = SortKey(((CaseEvent.id, False),))  # oldest first, as the case page reads it
+
+
+def timeline_page(case: Case, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """A page of the case's timeline, oldest first; ``next_cursor`` leads on while there is more."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if cursor:
+        _direction, values = decode_cursor(cursor, [int])
+        query = query.where(TIMELINE_ORDER.after(values))
+    rows = list(db.session.scalars(query.order_by(*TIMELINE_ORDER.order_by()).limit(limit + 1)))
+    page = Page(items=rows[:limit])
+    if len(rows) > limit:
+        page.next_cursor = encode_cursor([rows[limit - 1].id])
+    return page

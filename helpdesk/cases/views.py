@@ -1,15 +1,19 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from helpdesk.audit.services import record_view
 from helpdesk.cases.forms import (
     CATEGORY_CHOICES,
     PRIORITY_CHOICES,
     STATUS_CHOICES,
     CaseUpdateForm,
     LinkParticipantForm,
+    MergeForm,
     NewCaseForm,
     NoteForm,
 )
+from helpdesk.cases.merging import case_by_reference, merge_cases
 from helpdesk.cases.models import Case
 from helpdesk.cases.queues import (
     QUEUES,
@@ -19,12 +23,13 @@ from helpdesk.cases.queues import (
     default_sort,
     list_cases,
 )
-from helpdesk.cases.search import search
+from helpdesk.cases.search import reference_url, search
 from helpdesk.cases.services import (
     UNCHANGED,
     assignable_users,
     get_case,
     open_case_for_caller,
+    staff_names,
     take_case,
     timeline,
     update_case,
@@ -59,7 +64,7 @@ def queue():
         page = list_cases(queue_name, filters, actor=current_user, sort=sort, cursor=request.args.get("cursor"),
                           limit=current_app.config["PAGE_SIZE"])
     except ValidationError as exc:
-        flash(f"Filter {exc.message}", "error")
+        flash(_("Filter %(reason)s", reason=exc.message), "error")
         return redirect(url_for("cases.queue", queue=queue_name if queue_name in QUEUES else "mine"))
     counts = {name: count_capped(name, CaseFilters(), actor=current_user) for name in BADGE_QUEUES}
     users = {u.id: u for p in programs for u in assignable_users(p)} if current_user.is_manager else {}
@@ -71,19 +76,22 @@ def queue():
 
 @bp.route("/search")
 def search_page():
+    if (url := reference_url(request.args.get("q"), actor=current_user)) is not None:
+        return redirect(url)
     result = search(request.args.get("q"), actor=current_user)
     return render_template("cases/search.html", result=result)
 
 
 def _assignee_choices(users):
-    return choices([("", "Unassigned")] + [(str(u.id), u.name) for u in users])
+    return choices([("", _("Unassigned"))] + [(str(u.id), u.name) for u in users])
 
 
 def _case_forms(case):
     update_form = CaseUpdateForm(status=case.status.value, priority=case.priority.key,
                                  assignee=str(case.assignee_id or ""))
     update_form.assignee.choices = _assignee_choices(assignable_users(case.program))
-    return {"note_form": NoteForm(), "update_form": update_form, "link_form": LinkParticipantForm()}
+    return {"note_form": NoteForm(), "update_form": update_form, "link_form": LinkParticipantForm(),
+            "merge_form": MergeForm()}
 
 
 def _render_case(case, status=200, **forms):
@@ -92,13 +100,17 @@ def _render_case(case, status=200, **forms):
     if case.participant_id:
         other_cases = [c for c in list_cases("all", CaseFilters(participant_id=case.participant_id),
                                              actor=current_user, limit=OTHER_CASES + 1).items if c.id != case.id]
-    return render_template("cases/case.html", case=case, events=timeline(case), other_cases=other_cases[:OTHER_CASES],
-                           **forms), status
+    events = timeline(case)
+    return render_template("cases/case.html", case=case, events=events, names=staff_names(events),
+                           other_cases=other_cases[:OTHER_CASES], **forms), status
 
 
 @bp.route("/cases/<int:case_id>")
 def case_page(case_id):
-    return _render_case(get_case(case_id, actor=current_user))
+    case = get_case(case_id, actor=current_user)
+    page = _render_case(case)
+    record_view("case.viewed", case, actor=current_user)
+    return page
 
 
 def _mutate(case_id, form, change):
@@ -109,13 +121,14 @@ def _mutate(case_id, form, change):
         return redirect(url_for("cases.case_page", case_id=case_id))
     case = get_case(case_id, actor=current_user)
     if isinstance(done.error, Conflict):
-        flash(f"Not changed: {done.error.message}", "error")
+        flash(_("Not changed: %(reason)s", reason=done.error.message), "error")
         return _render_case(case, 409)
     return _render_case(case, 422, **{_form_key(form): form})
 
 
 def _form_key(form) -> str:
-    return {NoteForm: "note_form", CaseUpdateForm: "update_form", LinkParticipantForm: "link_form"}[type(form)]
+    return {NoteForm: "note_form", CaseUpdateForm: "update_form", LinkParticipantForm: "link_form",
+            MergeForm: "merge_form"}[type(form)]
 
 
 @bp.route("/cases/<int:case_id>/notes", methods=["POST"])
@@ -124,8 +137,7 @@ def add_note(case_id):
     form = NoteForm()
     if not form.validate_on_submit():
         return _render_case(case, 422, note_form=form)
-    return _mutate(case_id, form, lambda case: update_case(case, actor=current_user, note=form.body.data,
-                                                            note_public=form.public.data))
+    return _mutate(case_id, form, lambda case: update_case(case, actor=current_user, note=form.body.data))
 
 
 @bp.route("/cases/<int:case_id>/update", methods=["POST"])
@@ -164,6 +176,28 @@ def link_participant(case_id):
     return _mutate(case_id, form, link)
 
 
+@bp.post("/cases/<int:case_id>/merge")
+def merge(case_id):
+    """Merge this case into the one named; the agent lands on that one."""
+    case = get_case(case_id, actor=current_user)
+    form = MergeForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, merge_form=form)
+
+    def merge_into():
+        target = case_by_reference(form.into.data, program=case.program, actor=current_user)
+        return merge_cases(case_id, target.id, actor=current_user).id
+
+    done = run_change(merge_into, form)
+    if done.error is None:
+        flash(_("%(case)s was merged into this case.", case=case.reference), "success")
+        return redirect(url_for("cases.case_page", case_id=done.result))
+    if isinstance(done.error, Conflict):
+        flash(_("Not merged: %(reason)s", reason=done.error.message), "error")
+        return _render_case(get_case(case_id, actor=current_user), 409)
+    return _render_case(get_case(case_id, actor=current_user), 422, merge_form=form)
+
+
 @bp.route("/cases/new", methods=["GET", "POST"])
 def new_case():
     programs = visible_programs(current_user)
@@ -191,7 +225,7 @@ def new_case():
     opened = save_form(form, open_new_case)
     if opened is not None:
         case_id, reference = opened
-        flash(f"Case {reference} opened.", "success")
+        flash(_("Case %(reference)s opened.", reference=reference), "success")
         return redirect(url_for("cases.case_page", case_id=case_id))
     status = 422 if request.method == "POST" else 200
     return render_template("cases/new.html", form=form, participant=participant), status

@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy.exc import DBAPIError
 
 from helpdesk.database import unit_of_work, utcnow
+from helpdesk.operations.metrics import TEXTS
 from helpdesk.surveys.dispatch import follow_message
 from helpdesk.telephony.delivery import Claim, claim_message, hold, record, record_found
 from helpdesk.telephony.models import Message
@@ -50,7 +51,14 @@ def deliver_now(message_id: int) -> str:
 
 
 def deliver_claimed(claim: Claim, gateway, after: Callable[[Message], object] | None = None) -> str:
-    """Send a message this worker has claimed and record the outcome: "sent", "retry" or "failed"."""
+    """Send a message this worker has claimed and record the outcome: "sent", "retry" or "failed" (counted in
+    the ``helpdesk_texts_total`` metric)."""
+    outcome = _deliver_claimed(claim, gateway, after)
+    TEXTS.labels(outcome).inc()
+    return outcome
+
+
+def _deliver_claimed(claim: Claim, gateway, after: Callable[[Message], object] | None) -> str:
     if claim.unrecorded_since is not None:
         found = gateway.find_sent(*claim.text, since=claim.unrecorded_since)
         if found is None:

@@ -9,6 +9,7 @@ from flask import current_app
 
 from helpdesk.database import unit_of_work, utcnow
 from helpdesk.jobs.outbox import deliver_claimed
+from helpdesk.operations.metrics import SURVEYS
 from helpdesk.surveys.dispatch import (
     DispatchTotals,
     QueuedQuestion,
@@ -63,6 +64,7 @@ def deliver_question(item: QueuedQuestion, gateway, totals: DispatchTotals) -> N
     status = followed[-1] if followed else None  # the last try to record is the one committed
     if status == SurveyStatus.SENT:
         totals.sent += 1
+        SURVEYS.labels("dispatched").inc()
     elif status == SurveyStatus.FAILED:
         totals.failed += 1
     else:

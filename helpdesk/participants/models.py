@@ -34,6 +34,8 @@ class Participant(db.Model):
     sms_opt_out: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set by the erasure, which leaves this row as an anonymous stand-in that cases and orders still point to.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Not eager: nested inside a case's outer join it made SQLite materialise every participant. A lazy
     # many-to-one load finds the program in the session's identity map (case pages load it already).

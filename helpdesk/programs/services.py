@@ -2,9 +2,11 @@
 
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
+from helpdesk.audit.services import changes_between, record, snapshot
 from helpdesk.errors import Forbidden, NotFound
 from helpdesk.extensions import db
 from helpdesk.phones import normalize_phone
@@ -14,6 +16,9 @@ from helpdesk.validation import FieldErrors
 
 _TIMEZONES = available_timezones()
 SLA_KINDS = ("first_response", "resolution")
+MIN_RETENTION_MONTHS, MAX_RETENTION_MONTHS = 1, 120
+SETTINGS = ("name", "hotline_number", "timezone", "locale", "business_hours", "sla_targets", "greetings",
+            "on_duty_numbers", "retention_months")
 
 
 def visible_programs(actor: Actor) -> list[Program]:
@@ -56,12 +61,15 @@ def create_program(*, code, name, hotline_number, timezone, locale, actor: Actor
     program = Program(code=code, name=name, hotline_number=hotline, timezone=timezone, locale=locale)
     db.session.add(program)
     db.session.flush()
+    record("program.created", actor=actor, target=program, program=program,
+           changes={"code": [None, code], "name": [None, name], "hotline_number": [None, hotline]})
     return program
 
 
 def update_program_settings(program: Program, *, name, hotline_number, timezone, locale, business_hours,
                             sla_targets, greetings: dict | None = None, on_duty_numbers=None,
-                            actor: Actor) -> Program:
+                            retention_months=None, actor: Actor) -> Program:
+    """``retention_months`` None keeps the program's."""
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
     errors = FieldErrors()
@@ -73,6 +81,7 @@ def update_program_settings(program: Program, *, name, hotline_number, timezone,
     targets = errors.check("sla_targets", lambda: validate_sla_targets(sla_targets))
     greetings = errors.check("greetings", lambda: _greetings(greetings or {}))
     on_duty = errors.check("on_duty_numbers", lambda: _phone_list(on_duty_numbers or []))
+    retention = errors.check("retention_months", lambda: _retention(retention_months, program.retention_months))
     if hours and targets and not _hours_fit_targets(hours, targets):
         errors.add("business_hours", "leave too little time in a year for the SLA targets")
     if hotline and db.session.scalar(
@@ -80,11 +89,24 @@ def update_program_settings(program: Program, *, name, hotline_number, timezone,
     ):
         errors.add("hotline_number", "is already the hotline of another program")
     errors.raise_if_any()
+    before = snapshot(program, SETTINGS)
     program.name, program.hotline_number, program.timezone, program.locale = name, hotline, timezone, locale
     program.business_hours, program.sla_targets = hours, targets
-    program.greetings, program.on_duty_numbers = greetings, on_duty
+    program.greetings, program.on_duty_numbers, program.retention_months = greetings, on_duty, retention
     db.session.flush()
+    if changes := changes_between(before, snapshot(program, SETTINGS)):
+        record("program.settings_changed", actor=actor, target=program, program=program, changes=changes)
     return program
+
+
+def _retention(months, current: int) -> int:
+    if months is None:
+        return current
+    if not isinstance(months, int) or isinstance(months, bool) or not (
+            MIN_RETENTION_MONTHS <= months <= MAX_RETENTION_MONTHS):
+        raise ValueError(_("must be a whole number of months from %(min)d to %(max)d", min=MIN_RETENTION_MONTHS,
+                           max=MAX_RETENTION_MONTHS))
+    return months
 
 
 def validate_sla_targets(targets: dict) -> dict:

@@ -1,10 +1,13 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required, manager_required
-from helpdesk.programs.forms import ProgramForm, ProgramSettingsForm
+from helpdesk.database import unit_of_work
+from helpdesk.programs.forms import ProgramForm, ProgramSettingsForm, SpecialDaysForm
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, WEEKDAYS
 from helpdesk.programs.services import SLA_KINDS, create_program, get_program, update_program_settings, visible_programs
+from helpdesk.programs.special_days import add_special_days, remove_special_days
 from helpdesk.web import save_form
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
@@ -24,7 +27,7 @@ def create():
         code=form.code.data, name=form.name.data, hotline_number=form.hotline_number.data,
         timezone=form.timezone.data, locale=form.locale.data, actor=current_user).code)
     if code is not None:
-        flash(f"Program {code} created.", "success")
+        flash(_("Program %(code)s created.", code=code), "success")
         return redirect(url_for("programs.settings", code=code))
     return render_template("programs/index.html", programs=visible_programs(current_user), form=form), 422
 
@@ -37,9 +40,35 @@ def settings(code):
     if save_form(form, lambda: update_program_settings(
             program, name=form.name.data, hotline_number=form.hotline_number.data, timezone=form.timezone.data,
             locale=form.locale.data, business_hours=form.business_hours(), sla_targets=form.sla_targets(),
-            greetings=form.greetings(), on_duty_numbers=form.on_duty_numbers.data, actor=current_user)):
-        flash("Settings saved. New deadlines apply to cases opened from now on.", "success")
+            greetings=form.greetings(), on_duty_numbers=form.on_duty_numbers.data,
+            retention_months=form.retention_months.data, actor=current_user)):
+        flash(_("Settings saved. New deadlines apply to cases opened from now on."), "success")
         return redirect(url_for("programs.settings", code=code))
-    status = 422 if request.method == "POST" else 200
-    return render_template("programs/settings.html", program=program, form=form, weekdays=WEEKDAYS,
-                           priorities=list(DEFAULT_SLA_TARGETS), sla_kinds=SLA_KINDS), status
+    return _settings_page(program, form, SpecialDaysForm(formdata=None), 422 if request.method == "POST" else 200)
+
+
+@bp.post("/<code>/special-days")
+@manager_required
+def add_days(code):
+    program = get_program(code, actor=current_user)
+    form = SpecialDaysForm()
+    if save_form(form, lambda: add_special_days(program, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                                hours=form.hours.data, note=form.note.data, actor=current_user)):
+        flash(_("Holiday or special hours saved. SLA clocks and the hotline follow them."), "success")
+        return redirect(url_for("programs.settings", code=code, _anchor="special-days"))
+    return _settings_page(program, ProgramSettingsForm.for_program(program), form, 422)
+
+
+@bp.post("/<code>/special-days/<int:special_days_id>/remove")
+@manager_required
+def remove_days(code, special_days_id):
+    program = get_program(code, actor=current_user)
+    with unit_of_work():
+        remove_special_days(program, special_days_id, actor=current_user)
+    flash(_("Removed: the weekly hours apply on those days again."), "success")
+    return redirect(url_for("programs.settings", code=code, _anchor="special-days"))
+
+
+def _settings_page(program, form, days_form, status: int):
+    return render_template("programs/settings.html", program=program, form=form, days_form=days_form,
+                           weekdays=WEEKDAYS, priorities=list(DEFAULT_SLA_TARGETS), sla_kinds=SLA_KINDS), status

@@ -4,6 +4,8 @@ and the roll-up of all of a manager's programs."""
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from helpdesk.programs.models import Program
 from helpdesk.reports import queries, slices
 from helpdesk.reports.periods import Period
@@ -52,11 +54,11 @@ def dashboard(program: Program, period: Period, filters: Filters | None = None) 
         program=program, period=period, filters=filters, totals=summary(period),
         previous=summary(previous_period(period)), target=target_for(program),
         weeks=weekly(program, period, daily(period)),
-        agents=[(names.get(key, "Unassigned"), figures) for key, figures in agents.items()],
+        agents=[(names.get(key) or _("Unassigned"), figures) for key, figures in agents.items()],
         categories=[(category_label(key), figures) for key, figures in by_key(period, "category").items()],
         scripts=[(key or "No script", figures) for key, figures in by_key(period, "script").items()],
         rewards=slices.by_order(program, period, filters, "reward"),
-        vendors=[(key or "No vendor", f) for key, f in slices.by_order(program, period, filters, "vendor")],
+        vendors=[(key or _("No vendor"), f) for key, f in slices.by_order(program, period, filters, "vendor")],
         comments=latest_comments(program, period, where=slices.filter_conditions(program, filters)),
         agent_choices=agent_names(everyone),
     )
@@ -70,8 +72,22 @@ class ProgramLine:
     target: float
 
 
-def all_programs(programs: list[Program], period: Period) -> tuple[list[ProgramLine], Figures, Figures]:
-    """Each program's headline figures and those of the previous period; and the totals across them."""
+@dataclass(frozen=True)
+class ScaleTotal:
+    """The totals of the programs on one scale (figures on different scales do not add up)."""
+    totals: Figures
+    previous: Figures
+
+
+def all_programs(programs: list[Program], period: Period) -> tuple[list[ProgramLine], list[ScaleTotal]]:
+    """Each program's headline figures (on its current scale) and those of the previous period; and the totals
+    across the programs of each scale, 1-5 first."""
     before = previous_period(period)
     lines = [ProgramLine(p, queries.summary(p, period), queries.summary(p, before), target_for(p)) for p in programs]
-    return lines, sum((line.totals for line in lines), Figures()), sum((line.previous for line in lines), Figures())
+    totals = []
+    for top in sorted({line.totals.scale.top for line in lines}):
+        same = [line for line in lines if line.totals.scale.top == top]
+        scale = same[0].totals.scale
+        totals.append(ScaleTotal(sum((line.totals for line in same), Figures(scale)),
+                                 sum((line.previous for line in same), Figures(scale))))
+    return lines, totals

@@ -1,8 +1,9 @@
 """Satisfaction figures for a program and period, as SQL aggregates over the daily totals.
 
 A period is a range of program-local dates, inclusive; a survey counts on the day it was sent, its answer
-with it wherever that arrived. Every figure is one GROUP BY over at most a year of :class:`SurveyDay` rows
-per key; the lists of surveys (comments, CSV) are bounded or streamed.
+with it wherever that arrived. Figures are on the program's scale (1-5 or 0-10): surveys asked on another
+scale, before the program switched, are not mixed in. Every figure is one GROUP BY over at most a year of
+:class:`SurveyDay` rows per key; the lists of surveys (comments, CSV) are bounded or streamed.
 """
 
 from dataclasses import dataclass, field
@@ -13,33 +14,56 @@ from sqlalchemy.orm import joinedload
 
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
+from helpdesk.labels import label_for
 from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
-from helpdesk.surveys.models import SATISFIED, SCORES, Survey, SurveyDay
+from helpdesk.surveys.models import ALL_SCORES, DETRACTORS, PROMOTERS, SCALES, Scale, Survey, SurveyDay
+from helpdesk.surveys.settings import scale_of
 
 COMMENTS_SHOWN = 20
-SUMS = ("sent", "responses", "score_sum", *(f"score_{n}" for n in SCORES))
+SUMS = ("sent", "responses", "score_sum", "unclear", *(f"score_{n}" for n in ALL_SCORES))
 
 
 @dataclass
 class Figures:
+    scale: Scale = SCALES[5]
     sent: int = 0
     responses: int = 0
     score_sum: int = 0
-    distribution: dict[int, int] = field(default_factory=lambda: dict.fromkeys(SCORES, 0))
+    unclear: int = 0  # replies no score was read from
+    distribution: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.distribution = {n: self.distribution.get(n, 0) for n in self.scale.scores}
 
     @classmethod
-    def from_row(cls, row) -> "Figures":
-        sent, responses, score_sum, *counts = (int(value or 0) for value in row)
-        return cls(sent, responses, score_sum, dict(zip(SCORES, counts, strict=True)))
+    def from_row(cls, row, scale: Scale) -> "Figures":
+        sent, responses, score_sum, unclear, *counts = (int(value or 0) for value in row)
+        return cls(scale, sent, responses, score_sum, unclear, dict(zip(ALL_SCORES, counts, strict=True)))
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(self.sent + other.sent, self.responses + other.responses, self.score_sum + other.score_sum,
-                       {n: self.distribution[n] + other.distribution[n] for n in SCORES})
+        return Figures(self.scale, self.sent + other.sent, self.responses + other.responses,
+                       self.score_sum + other.score_sum, self.unclear + other.unclear,
+                       {n: self.distribution[n] + other.distribution.get(n, 0) for n in self.scale.scores})
 
     @property
     def satisfied(self) -> int:
-        return sum(count for score, count in self.distribution.items() if score >= SATISFIED)
+        return sum(count for score, count in self.distribution.items() if score >= self.scale.satisfied)
+
+    @property
+    def nps(self) -> float | None:
+        """On 0-10: the share of promoters (9-10) minus that of detractors (0-6), -100 to 100."""
+        if self.scale.top != 10 or not self.responses:
+            return None
+        promoters = sum(count for score, count in self.distribution.items() if score >= PROMOTERS)
+        detractors = sum(count for score, count in self.distribution.items() if score <= DETRACTORS)
+        return 100 * (promoters - detractors) / self.responses
+
+    @property
+    def unclear_percent(self) -> float | None:
+        """The share of replies to the question no score was read from, 0 to 100."""
+        replies = self.responses + self.unclear
+        return 100 * self.unclear / replies if replies else None
 
     @property
     def response_rate(self) -> float | None:
@@ -52,7 +76,7 @@ class Figures:
 
     @property
     def csat_percent(self) -> float | None:
-        """The share of 4s and 5s among the responses, 0 to 100."""
+        """The share of satisfied scores (4-5 on 1-5, 9-10 on 0-10) among the responses, 0 to 100."""
         return 100 * self.satisfied / self.responses if self.responses else None
 
 
@@ -62,25 +86,28 @@ def _sums():
 
 def _days(program: Program, dimension: str, period: Period):
     return (SurveyDay.program_id == program.id, SurveyDay.dimension == dimension,
-            SurveyDay.day >= period.start, SurveyDay.day <= period.end)
+            SurveyDay.scale == scale_of(program).top, SurveyDay.day >= period.start, SurveyDay.day <= period.end)
 
 
 def summary(program: Program, period: Period) -> Figures:
-    return Figures.from_row(db.session.execute(select(*_sums()).where(*_days(program, "all", period))).one())
+    row = db.session.execute(select(*_sums()).where(*_days(program, "all", period))).one()
+    return Figures.from_row(row, scale_of(program))
 
 
 def by_key(program: Program, dimension: str, period: Period) -> dict[str, Figures]:
     """Figures per agent id, category or script version ("" for none), most surveys first."""
     rows = db.session.execute(select(SurveyDay.key, *_sums()).where(*_days(program, dimension, period))
                               .group_by(SurveyDay.key).order_by(func.sum(SurveyDay.sent).desc()))
-    return {key: Figures.from_row(sums) for key, *sums in rows}
+    scale = scale_of(program)
+    return {key: Figures.from_row(sums, scale) for key, *sums in rows}
 
 
 def daily(program: Program, period: Period, dimension: str = "all") -> dict[tuple[date, str], Figures]:
     """Figures per (day, key): the rows weekly series are folded from."""
     rows = db.session.execute(select(SurveyDay.day, SurveyDay.key, *_sums()).where(*_days(program, dimension, period))
                               .group_by(SurveyDay.day, SurveyDay.key))
-    return {(day, key): Figures.from_row(sums) for day, key, *sums in rows}
+    scale = scale_of(program)
+    return {(day, key): Figures.from_row(sums, scale) for day, key, *sums in rows}
 
 
 def week_of(day: date) -> date:
@@ -92,11 +119,11 @@ def weekly(program: Program, period: Period, days: dict | None = None) -> list[t
     """Figures per week (by its Monday) across the period, empty weeks included, folded from ``days`` (default
     :func:`daily`)."""
     weeks: dict[date, Figures] = {}
-    monday = week_of(period.start)
+    monday, scale = week_of(period.start), scale_of(program)
     while monday <= period.end:
-        weeks[monday] = Figures()
+        weeks[monday] = Figures(scale)
         monday += timedelta(days=7)
-    for (day, _), figures in (daily(program, period) if days is None else days).items():
+    for (day, _key), figures in (daily(program, period) if days is None else days).items():
         weeks[week_of(day)] += figures
     return list(weeks.items())
 
@@ -122,14 +149,15 @@ def latest_comments(program: Program, period: Period, limit: int = COMMENTS_SHOW
         .options(joinedload(Survey.case)).order_by(Survey.score, Survey.comment_at.desc()).limit(limit)))
 
 
-def agent_figures(user: User, period: Period) -> Figures:
-    """An agent's own figures across the programs they serve."""
-    query = select(*_sums()).where(SurveyDay.dimension == "agent", SurveyDay.key == str(user.id),
-                                   SurveyDay.day >= period.start, SurveyDay.day <= period.end)
+def agent_figures(user: User, period: Period) -> list[Figures]:
+    """An agent's own figures across the programs they serve, one per scale they were rated on (1-5 first)."""
+    query = (select(SurveyDay.scale, *_sums()).where(SurveyDay.dimension == "agent", SurveyDay.key == str(user.id),
+                                                     SurveyDay.day >= period.start, SurveyDay.day <= period.end)
+             .group_by(SurveyDay.scale).order_by(SurveyDay.scale))
     programs = user.visible_program_ids()
     if programs is not None:
         query = query.where(SurveyDay.program_id.in_(programs))
-    return Figures.from_row(db.session.execute(query).one())
+    return [Figures.from_row(sums, SCALES[scale]) for scale, *sums in db.session.execute(query)] or [Figures()]
 
 
 def agent_answers(user: User, limit: int = COMMENTS_SHOWN) -> list[Survey]:
@@ -143,4 +171,4 @@ def agent_answers(user: User, limit: int = COMMENTS_SHOWN) -> list[Survey]:
 
 
 def category_label(value: str) -> str:
-    return value.replace("_", " ").capitalize()
+    return str(label_for("category", value))

@@ -4,6 +4,7 @@ installed; without it the view simply has no reward series. This module is the o
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, null, select
 
 from helpdesk.cases.models import Case
@@ -28,7 +29,8 @@ def delivery_series(program: Program, windows: list[Period]) -> list[Series]:
         Case.created_at, orders.c.reward_name,
         [DeliveryCase.program_id == program.id, DeliveryCase.case_id == Case.id, orders.c.case_id == Case.id],
         local_bounds(program, windows))
-    return [Series(f"Delivery cases for {reward}", "count", [(n, 1) for n in per_window])
+    return [Series(_("Delivery cases for %(reward)s", reward=reward), "count", [(n, 1) for n in per_window],
+                   worse_when_up=True)
             for reward, per_window in counts.items()]
 
 

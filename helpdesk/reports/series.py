@@ -18,6 +18,7 @@ class Series:
     label: str
     kind: str  # "rate" (a percentage of the denominator) or "count"
     windows: list[tuple[int, int]]
+    worse_when_up: bool = False  # more of it is bad news (cases opened), whatever the kind
 
 
 def local_bounds(program: Program, windows: list[Period]) -> list[tuple[datetime, datetime]]:

@@ -2,7 +2,8 @@
 grouped by reward or by vendor (through the reward orders linked to the surveyed case).
 
 The unfiltered dashboard sums :class:`SurveyDay` rows; a slice has no running totals, so its figures are
-aggregates over the surveys of the period themselves (index ``ix_surveys_program_sent_day``).
+aggregates over the surveys of the period themselves (index ``ix_surveys_program_sent_day``). As on the
+unfiltered dashboard, only the surveys asked on the program's current scale count.
 """
 
 from collections.abc import Iterator
@@ -12,14 +13,15 @@ from datetime import date
 from sqlalchemy import case, false, func, select
 
 from helpdesk.auth.models import User
-from helpdesk.cases.models import Case, CaseEvent, Category
+from helpdesk.cases.models import Case, Category
 from helpdesk.extensions import db
 from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
 from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import Figures
 from helpdesk.reports.reward_link import case_orders, first_order_field
-from helpdesk.surveys.models import SCORES, Survey, SurveyEvent
+from helpdesk.surveys.models import ALL_SCORES, Survey
+from helpdesk.surveys.settings import scale_of
 from helpdesk.surveys.stats import key_column
 from helpdesk.validation import FieldErrors
 
@@ -57,7 +59,13 @@ def parse_filters(args) -> Filters:
 
 
 def conditions(program: Program, period: Period, filters: Filters) -> list:
-    """Where-clauses on :class:`Survey`: the program's surveys sent in the period, within the filters."""
+    """Where-clauses on :class:`Survey`: the program's surveys on its scale sent in the period, within the
+    filters."""
+    return [*any_scale(program, period, filters), Survey.scale == scale_of(program).top]
+
+
+def any_scale(program: Program, period: Period, filters: Filters) -> list:
+    """As :func:`conditions`, whatever scale the survey was asked on (the lists of surveys, which name it)."""
     return [Survey.program_id == program.id, Survey.sent_day >= period.start, Survey.sent_day <= period.end,
             *filter_conditions(program, filters)]
 
@@ -79,11 +87,13 @@ def filter_conditions(program: Program, filters: Filters) -> list:
 
 def _sums():
     return [func.count(), func.count(Survey.score), func.coalesce(func.sum(Survey.score), 0),
-            *(func.sum(case((Survey.score == n, 1), else_=0)) for n in SCORES)]
+            func.coalesce(func.sum(Survey.unclear_replies), 0),
+            *(func.sum(case((Survey.score == n, 1), else_=0)) for n in ALL_SCORES)]
 
 
 def summary(program: Program, period: Period, filters: Filters) -> Figures:
-    return Figures.from_row(db.session.execute(select(*_sums()).where(*conditions(program, period, filters))).one())
+    row = db.session.execute(select(*_sums()).where(*conditions(program, period, filters))).one()
+    return Figures.from_row(row, scale_of(program))
 
 
 def by_key(program: Program, period: Period, filters: Filters, dimension: str) -> dict[str, Figures]:
@@ -91,13 +101,15 @@ def by_key(program: Program, period: Period, filters: Filters, dimension: str) -
     key = key_column(dimension)
     rows = db.session.execute(select(key, *_sums()).where(*conditions(program, period, filters))
                               .group_by(key).order_by(func.count().desc()))
-    return {str(k): Figures.from_row(sums) for k, *sums in rows}
+    scale = scale_of(program)
+    return {str(k): Figures.from_row(sums, scale) for k, *sums in rows}
 
 
 def daily(program: Program, period: Period, filters: Filters) -> dict[tuple[date, str], Figures]:
     rows = db.session.execute(select(Survey.sent_day, *_sums()).where(*conditions(program, period, filters))
                               .group_by(Survey.sent_day))
-    return {(day, ""): Figures.from_row(sums) for day, *sums in rows}
+    scale = scale_of(program)
+    return {(day, ""): Figures.from_row(sums, scale) for day, *sums in rows}
 
 
 def by_order(program: Program, period: Period, filters: Filters, field: str) -> list[tuple[str, Figures]]:
@@ -110,27 +122,18 @@ def by_order(program: Program, period: Period, filters: Filters, field: str) -> 
         select(orders.c.key, *_sums()).join(orders, orders.c.case_id == Survey.case_id)
         .where(*conditions(program, period, filters)).group_by(orders.c.key)
         .order_by(func.count().desc(), orders.c.key))
-    return [(key, Figures.from_row(sums)) for key, *sums in rows]
-
-
-def raw_reply():
-    """The text the survey's score was read from: the body of the case's first "survey answered" timeline entry
-    written when (or after) this survey was answered. TODO(coordinator): ``Survey.raw_reply`` once the surveys'
-    own column is merged (issue 16, items 1-3)."""
-    return (select(CaseEvent.body)
-            .where(CaseEvent.case_id == Survey.case_id, CaseEvent.kind == SurveyEvent.SURVEY_ANSWERED.value,
-                   CaseEvent.created_at >= Survey.answered_at)
-            .order_by(CaseEvent.id).limit(1).scalar_subquery())
+    scale = scale_of(program)
+    return [(key, Figures.from_row(sums, scale)) for key, *sums in rows]
 
 
 def responses(program: Program, period: Period, filters: Filters, chunk: int = 2000) -> Iterator:
     """Every survey sent in the period within the filters, oldest first, as plain rows read in chunks (the CSV)."""
-    query = (select(Case.number, Survey.sent_at, Survey.status, Survey.score, raw_reply(), Survey.answered_at,
-                    Survey.comment, Survey.comment_at, User.name, Survey.category, Survey.script_version,
-                    Survey.follow_up, first_order_field("reward", Survey.case_id),
+    query = (select(Case.number, Survey.sent_at, Survey.status, Survey.scale, Survey.score, Survey.raw_reply,
+                    Survey.answered_at, Survey.comment, Survey.comment_at, User.name, Survey.category,
+                    Survey.script_version, Survey.follow_up, first_order_field("reward", Survey.case_id),
                     first_order_field("vendor", Survey.case_id))
              .join(Case, Case.id == Survey.case_id).outerjoin(User, User.id == Survey.agent_id)
-             .where(*conditions(program, period, filters))
+             .where(*any_scale(program, period, filters))
              .order_by(Survey.sent_day, Survey.id).execution_options(yield_per=chunk))
     yield from db.session.execute(query)
 
@@ -140,13 +143,13 @@ RESPONSE_ORDER = SortKey(((Survey.id, False),))
 
 def answered_page(program: Program, period: Period, *, cursor: str | None, limit: int) -> Page:
     """One page of the answered surveys sent in the period, oldest first (the API's responses); each item a row
-    of reference number, score, comment, raw reply, answered at, agent name, category, reward and vendor."""
-    query = (select(Survey.id, Case.number, Survey.score, Survey.comment, raw_reply().label("raw_reply"),
+    of reference number, score, scale, comment, raw reply, answered at, agent name, category, reward and vendor."""
+    query = (select(Survey.id, Case.number, Survey.score, Survey.scale, Survey.comment, Survey.raw_reply,
                     Survey.answered_at, User.name, Survey.category,
                     first_order_field("reward", Survey.case_id).label("reward"),
                     first_order_field("vendor", Survey.case_id).label("vendor"))
              .join(Case, Case.id == Survey.case_id).outerjoin(User, User.id == Survey.agent_id)
-             .where(*conditions(program, period, Filters()), Survey.score.is_not(None)))
+             .where(*any_scale(program, period, Filters()), Survey.score.is_not(None)))
     if cursor:
         query = query.where(RESPONSE_ORDER.after(decode_cursor(cursor, [int])[1]))
     rows = db.session.execute(query.order_by(*RESPONSE_ORDER.order_by()).limit(limit + 1)).all()

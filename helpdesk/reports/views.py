@@ -1,15 +1,14 @@
 """The program manager's satisfaction pages: the dashboard (with its slices), all of the manager's programs,
 the CSV export, "this week", and the preview of the weekly report e-mail."""
 
-import csv
-import io
-
-from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from helpdesk.api.satisfaction import scale_name
+from helpdesk.audit.services import export_recorder
 from helpdesk.auth.access import manager_required
 from helpdesk.cases.models import Category
 from helpdesk.database import utcnow
@@ -22,13 +21,14 @@ from helpdesk.reports.periods import Period, parse_period, today_in
 from helpdesk.reports.queries import previous_period
 from helpdesk.reports.slices import parse_filters, responses
 from helpdesk.reports.weekly import ranked_changes
-from helpdesk.spreadsheets import safe_cell
+from helpdesk.spreadsheets import csv_download
+from helpdesk.surveys.models import SCALES
 from helpdesk.web import local_time
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-CSV_COLUMNS = ("case", "sent_at", "status", "score", "raw_reply", "answered_at", "comment", "comment_at", "agent",
-               "category", "script_version", "follow_up", "reward", "vendor")
+CSV_COLUMNS = ("case", "sent_at", "status", "scale", "score", "raw_reply", "answered_at", "comment", "comment_at",
+               "agent", "category", "script_version", "follow_up", "reward", "vendor")
 
 
 def _program_and_period():
@@ -48,8 +48,10 @@ def _guarded(endpoint: str, view):
     try:
         return view(*_program_and_period())
     except ValidationError as exc:
-        flash("; ".join(f"{_('Period') if name in ('from', 'to') else name.capitalize()}: {message}"
-                        for name, message in exc.fields.items()), "error")
+        if set(exc.fields) <= {"from", "to"}:
+            flash(_("Period: %(reason)s", reason=exc.message), "error")
+        else:
+            flash(_("Filters: %(reason)s", reason=exc.message), "error")
         return redirect(url_for(endpoint, program=request.args.get("program", "")[:32] or None))
 
 
@@ -63,8 +65,8 @@ def _render_dashboard(programs, program, period: Period):
     board = dashboard(program, period, parse_filters(request.args))
     svg = {
         "distribution": charts.distribution_chart(board.totals),
-        "trend": charts.trend_chart(board.weeks, board.target),
-        "categories": charts.csat_bars(board.categories, "CSAT % by category"),
+        "trend": charts.trend_chart(board.weeks, board.target, board.totals.scale),
+        "categories": charts.csat_bars(board.categories, _("CSAT % by category")),
     }
     return render_template("reports/satisfaction.html", programs=programs, board=board, charts=svg,
                            previous=previous_period(period), categories=list(Category))
@@ -78,9 +80,9 @@ def all_my_programs():
 
 def _render_all_programs(programs, program, period: Period):
     """Every program the manager serves, side by side, for the same local dates."""
-    lines, totals, before = all_programs(programs, period)
+    lines, totals = all_programs(programs, period)
     return render_template("reports/all_programs.html", programs=programs, program=program, period=period,
-                           lines=lines, totals=totals, before=before, previous=previous_period(period))
+                           lines=lines, totals=totals, previous=previous_period(period))
 
 
 @bp.route("/satisfaction.csv")
@@ -90,35 +92,22 @@ def satisfaction_csv():
 
 
 def _stream_csv(programs, program, period: Period):
-    filters = parse_filters(request.args)
-
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        for row in responses(program, period, filters):
-            writer.writerow(safe_cell(value) for value in _csv_row(row, program))
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
     filename = f"satisfaction-{program.code}-{period.start}-{period.end}.csv"
-    return Response(stream_with_context(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    rows = (_csv_row(row, program) for row in responses(program, period, parse_filters(request.args)))
+    return csv_download(filename, CSV_COLUMNS, rows, finished=export_recorder(filename, actor=current_user,
+                                                                               program=program))
 
 
 def _csv_row(row, program) -> list:
-    (number, sent_at, status, score, raw_reply, answered_at, comment, comment_at, agent, category, script, follow_up,
-     reward, vendor) = row
+    (number, sent_at, status, scale, score, raw_reply, answered_at, comment, comment_at, agent, category, script,
+     follow_up, reward, vendor) = row
 
     def when(moment):
         return local_time(moment, program.timezone, "%Y-%m-%d %H:%M") if moment else ""
 
-    return [f"{program.code}-{number}", when(sent_at), status.value, score or "", raw_reply or "", when(answered_at),
-            comment or "", when(comment_at), agent or "", category, script or "", follow_up.value if follow_up else "",
-            reward or "", vendor or ""]
+    return [f"{program.code}-{number}", when(sent_at), status.value, scale_name(SCALES[scale]),
+            "" if score is None else score, raw_reply or "", when(answered_at), comment or "", when(comment_at),
+            agent or "", category, script or "", follow_up.value if follow_up else "", reward or "", vendor or ""]
 
 
 @bp.route("/satisfaction/this-week")

@@ -11,7 +11,10 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from helpdesk.cases.models import Case, Category
+from flask_babel import gettext as _
+
+from helpdesk.cases.models import Case
+from helpdesk.labels import label_for
 from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import Figures, agent_names, daily
@@ -31,6 +34,7 @@ class Change:
     before: float  # the 4 earlier weeks: the pooled percentage, or the weekly average count
     volume: int  # this week's denominator (rates) or count
     surprise: float  # signed z-score
+    worse_when_up: bool = False
 
     @property
     def direction(self) -> str:
@@ -51,11 +55,11 @@ def change_of(series: Series) -> Change | None:
             return None
         p0, p1 = base_num / base_den, num / den
         spread = math.sqrt(min(max(p0, 0.05), 0.95) * (1 - min(max(p0, 0.05), 0.95)) / den)
-        return Change(series.label, "rate", 100 * p1, 100 * p0, den, (p1 - p0) / spread)
+        return Change(series.label, "rate", 100 * p1, 100 * p0, den, (p1 - p0) / spread, series.worse_when_up)
     mean = sum(n for n, _ in earlier) / len(earlier)
     if num + mean < MIN_VOLUME:
         return None
-    return Change(series.label, "count", num, mean, num, (num - mean) / math.sqrt(max(mean, 1)))
+    return Change(series.label, "count", num, mean, num, (num - mean) / math.sqrt(max(mean, 1)), series.worse_when_up)
 
 
 def ranked_changes(program: Program, today: date, limit: int = SHOWN) -> list[Change]:
@@ -78,32 +82,34 @@ def survey_series(program: Program, windows: list[Period]) -> list[Series]:
         for (day, key), figures in daily(program, span, dimension).items():
             index = _window_index(day, windows)
             if index is not None:
-                folded.setdefault(key, [Figures() for _ in windows])[index] += figures
+                folded.setdefault(key, [Figures(figures.scale) for _ in windows])[index] += figures
         names = agent_names(folded) if dimension == "agent" else {}
         for key, per_window in folded.items():
             label = _survey_label(dimension, key, names)
-            series.append(Series(f"CSAT {label}", "rate", [(f.satisfied, f.responses) for f in per_window]))
+            series.append(Series(_("CSAT %(which)s", which=label), "rate",
+                                 [(f.satisfied, f.responses) for f in per_window]))
             if dimension == "all":
-                series.append(Series("Response rate", "rate", [(f.responses, f.sent) for f in per_window]))
-                series.append(Series("Surveys sent", "count", [(f.sent, 1) for f in per_window]))
+                series.append(Series(_("Response rate"), "rate", [(f.responses, f.sent) for f in per_window]))
+                series.append(Series(_("Surveys sent"), "count", [(f.sent, 1) for f in per_window]))
     return series
 
 
 def _survey_label(dimension: str, key: str, names: dict[str, str]) -> str:
     if dimension == "all":
-        return "overall"
+        return _("overall")
     if dimension == "category":
-        return f"in {Category(key).label if key in Category._value2member_map_ else key}"
+        return _("in %(category)s", category=label_for("category", key))
     if dimension == "agent":
-        return f"for {names.get(key, 'unassigned cases')}"
-    return f"with script {key}" if key else "without a script"
+        return _("for %(agent)s", agent=names.get(key) or _("unassigned cases"))
+    return _("with script %(script)s", script=key) if key else _("without a script")
 
 
 def case_series(program: Program, windows: list[Period]) -> list[Series]:
     """Cases opened per category."""
     counts = counts_per_window(Case.created_at, Case.category, [Case.program_id == program.id],
                                local_bounds(program, windows))
-    return [Series(f"{Category(category).label} cases opened", "count", [(n, 1) for n in per_window])
+    return [Series(_("%(category)s cases opened", category=label_for("category", category)), "count",
+                   [(n, 1) for n in per_window], worse_when_up=True)
             for category, per_window in counts.items()]
 
 

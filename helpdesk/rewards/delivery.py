@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from helpdesk.actors import Actor, can_access
 from helpdesk.cases.models import Case, Category, Status
 from helpdesk.cases.services import log_activity, open_case, update_case
-from helpdesk.database import utcnow
+from helpdesk.database import insert_or_ignore, utcnow
 from helpdesk.errors import Conflict, NotFound
 from helpdesk.extensions import db
 from helpdesk.rewards.models import (
@@ -26,6 +26,7 @@ from helpdesk.rewards.models import (
     RewardType,
     delivery_case_orders,
 )
+from helpdesk.signals import delivery_reshipped
 from helpdesk.validation import FieldErrors, parse_day
 
 MAX_ANSWER = 10_000
@@ -111,6 +112,27 @@ def link_order(case: Case, order: RewardOrder, *, actor: Actor, issue_type=None)
     log_activity(case, RewardEvent.ORDER_LINKED, actor=actor, order_ref=order.order_ref, reward_name=order.reward_name,
                  issue_type=delivery.issue_type.value)
     return delivery
+
+
+def move_orders_to_merged_case(case: Case, *, into: Case) -> None:
+    """Answers ``cases_merged``: the merged case's order links go to the case merged into. When that one has no
+    delivery side yet it takes the merged case's (issue, escalation, resolution); otherwise it keeps its own."""
+    source = delivery_of(case)
+    if source is None:
+        return
+    if delivery_of(into) is None:
+        copied = {column.key: getattr(source, column.key) for column in DeliveryCase.__table__.columns}
+        db.session.add(DeliveryCase(**{**copied, "case_id": into.id}))
+        db.session.flush()
+    links = db.session.execute(select(delivery_case_orders.c.order_id, delivery_case_orders.c.linked_at)
+                               .where(delivery_case_orders.c.case_id == case.id)).all()
+    if links:
+        db.session.execute(insert_or_ignore(delivery_case_orders, delivery_case_orders.c.case_id,
+                                            delivery_case_orders.c.order_id),
+                           [{"case_id": into.id, "order_id": order_id, "linked_at": linked_at}
+                            for order_id, linked_at in links])
+    db.session.delete(source)
+    db.session.flush()
 
 
 def _start_delivery(case: Case, order: RewardOrder, issue_type) -> DeliveryCase:
@@ -206,6 +228,8 @@ def resolve_delivery_case(case: Case, *, resolution, tracking_number=None, carri
     log_activity(case, RewardEvent.DELIVERY_RESOLVED, actor=actor, body=note or "", resolution=kind.value,
                  tracking_number=delivery.resolution_tracking_number, carrier=delivery.resolution_carrier,
                  refund_points=points)
+    if reshipped:
+        delivery_reshipped.send(case, delivery=delivery)
     update_case(case, actor=actor, status=Status.RESOLVED)
     return delivery
 

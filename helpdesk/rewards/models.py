@@ -3,32 +3,32 @@
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.cases.models import Case
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.labels import Labelled, set_labels
 from helpdesk.participants.models import Participant
-
-
-class _Labelled(enum.StrEnum):
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 def _string_enum(enum_class: type[enum.StrEnum]):
     return db.Enum(enum_class, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
-class RewardType(_Labelled):
+class RewardType(Labelled, enum.StrEnum):
     PHYSICAL = "physical"
     VOUCHER = "voucher"
     E_CODE = "e_code"
 
 
-class OrderStatus(_Labelled):
+set_labels(RewardType, {RewardType.PHYSICAL: _l("Physical"), RewardType.VOUCHER: _l("Voucher"),
+                        RewardType.E_CODE: _l("E-code")}, stored_as="reward_type")
+
+
+class OrderStatus(Labelled, enum.StrEnum):
     ORDERED = "ordered"
     PROCESSING = "processing"
     SHIPPED = "shipped"
@@ -38,7 +38,13 @@ class OrderStatus(_Labelled):
     CANCELLED = "cancelled"
 
 
-class IssueType(_Labelled):
+set_labels(OrderStatus, {OrderStatus.ORDERED: _l("Ordered"), OrderStatus.PROCESSING: _l("Processing"),
+                         OrderStatus.SHIPPED: _l("Shipped"), OrderStatus.DELIVERED: _l("Delivered"),
+                         OrderStatus.RETURNED: _l("Returned"), OrderStatus.LOST: _l("Lost"),
+                         OrderStatus.CANCELLED: _l("Cancelled")}, stored_as="order_status")
+
+
+class IssueType(Labelled, enum.StrEnum):
     NOT_DELIVERED = "not_delivered"
     LATE = "late"
     DAMAGED = "damaged"
@@ -47,17 +53,26 @@ class IssueType(_Labelled):
     CODE_NOT_WORKING = "code_not_working"
     ADDRESS_PROBLEM = "address_problem"
 
-    @property
-    def label(self) -> str:
-        return "Voucher or code not working" if self is IssueType.CODE_NOT_WORKING else super().label
+
+set_labels(IssueType, {IssueType.NOT_DELIVERED: _l("Not delivered"), IssueType.LATE: _l("Late"),
+                       IssueType.DAMAGED: _l("Damaged"), IssueType.WRONG_ITEM: _l("Wrong item"),
+                       IssueType.MISSING_PART: _l("Missing part"),
+                       IssueType.CODE_NOT_WORKING: _l("Voucher or code not working"),
+                       IssueType.ADDRESS_PROBLEM: _l("Address problem")}, stored_as="issue_type")
 
 
-class Resolution(_Labelled):
+class Resolution(Labelled, enum.StrEnum):
     RESHIPPED = "reshipped"
     REPLACEMENT = "replacement"
     POINTS_REFUNDED = "points_refunded"
     VOUCHER_REISSUED = "voucher_reissued"
     NO_ACTION = "no_action"
+
+
+set_labels(Resolution, {Resolution.RESHIPPED: _l("Reshipped"), Resolution.REPLACEMENT: _l("Replacement"),
+                        Resolution.POINTS_REFUNDED: _l("Points refunded"),
+                        Resolution.VOUCHER_REISSUED: _l("Voucher reissued"), Resolution.NO_ACTION: _l("No action")},
+           stored_as="resolution")
 
 
 class RewardEvent(enum.StrEnum):

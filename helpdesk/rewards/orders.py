@@ -5,11 +5,11 @@ An upsert is keyed by ``order_ref`` within the program. A row whose fields all e
 order was loaded with is kept on the order itself).
 """
 
-import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from flask import url_for
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +18,9 @@ from helpdesk.errors import NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
-from helpdesk.rewards.models import OrderStatus, OrderStatusChange, RewardOrder, RewardType
+from helpdesk.rewards.models import OrderStatus, OrderStatusChange, RewardOrder, RewardType, delivery_case_orders
+from helpdesk.signals import order_status_changed
+from helpdesk.upserts import Outcome, Result
 from helpdesk.validation import FieldErrors, within_years
 
 MAX_POINTS = 2_000_000_000
@@ -34,6 +36,9 @@ TEXT_FIELDS = {  # name: (max length, required)
 # Every field of an order as sent by the loyalty platform, order_ref apart (CSV columns, API fields).
 FIELDS = ("participant_external_id", "reward_sku", "reward_name", "reward_type", "points_spent", "ordered_at",
           "status", "vendor", "carrier", "tracking_number", "expected_delivery", "shipping_address")
+# What a new order cannot do without (a file or request that updates existing orders may leave them out).
+REQUIRED = ("participant_external_id", "reward_sku", "reward_name", "reward_type", "points_spent", "ordered_at",
+            "status")
 # The stored columns an upsert compares and writes.
 STORED = ("participant_id", "reward_sku", "reward_name", "reward_type", "points_spent", "ordered_at", "status",
           "vendor", "carrier", "tracking_number", "expected_delivery", "shipping_address")
@@ -41,36 +46,18 @@ STORED = ("participant_id", "reward_sku", "reward_name", "reward_type", "points_
 NOW = func.current_timestamp()  # UTC on SQLite; a timestamptz on PostgreSQL
 
 
-class Result(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    REJECTED = "rejected"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one order of a batch; a rejected one says why, per field."""
-
-    result: Result
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def reason(self) -> str:
-        return "; ".join(f"{name}: {message}" for name, message in self.errors.items())
-
-
 class BatchCheck:
     """The check each order of a batch passes before :func:`apply_orders` (the CSV import's rows, the API's bulk
     items): its fields cleaned, and an ``order_ref`` given earlier in the same batch refused."""
 
-    def __init__(self):
+    def __init__(self, given=FIELDS):
         self._first: dict[str, str] = {}  # order_ref -> where it was first given ("line 2", "item 0")
+        self.given = given
 
     def check(self, data: dict, position: str, errors: FieldErrors) -> dict | None:
         """The cleaned order, or None with the reasons in ``errors`` (which may hold some already)."""
         order_ref = clean_order_ref(data.get("order_ref"), errors)
-        clean = clean_order(data, errors)
+        clean = clean_order(data, errors, given=self.given)
         if errors.fields:
             return None
         if order_ref in self._first:
@@ -84,14 +71,16 @@ def clean_order_ref(value, errors: FieldErrors) -> str | None:
     return errors.text("order_ref", value, max_length=64)
 
 
-def clean_order(data: dict, errors: FieldErrors) -> dict:
-    """The order's fields checked and converted; each bad one is added to ``errors``.
+def clean_order(data: dict, errors: FieldErrors, *, given=FIELDS) -> dict:
+    """The order's fields checked and converted (only those ``given``); each bad one is added to ``errors``.
 
     Takes CSV text as well as JSON values: ``points_spent`` may be "120" or 120, empty optional fields are None.
     Valid text takes a short path: an import checks a hundred thousand rows at a time.
     """
     clean = {}
     for name, (length, required) in TEXT_FIELDS.items():
+        if name not in given:
+            continue
         value = data.get(name)
         if isinstance(value, str):
             value = value.strip()
@@ -102,11 +91,17 @@ def clean_order(data: dict, errors: FieldErrors) -> dict:
             clean[name] = None
             continue
         clean[name] = errors.text(name, value, max_length=length, required=required) or None
-    clean["reward_type"] = _choice("reward_type", data.get("reward_type"), _REWARD_TYPES, RewardType, errors)
-    clean["status"] = _choice("status", data.get("status"), _STATUSES, OrderStatus, errors)
-    clean["points_spent"] = errors.check("points_spent", lambda: parse_points(data.get("points_spent")))
-    clean["ordered_at"] = errors.check("ordered_at", lambda: parse_timestamp(data.get("ordered_at")))
-    clean["expected_delivery"] = errors.check("expected_delivery", lambda: parse_date(data.get("expected_delivery")))
+    checks = {
+        "reward_type": lambda: _choice("reward_type", data.get("reward_type"), _REWARD_TYPES, RewardType, errors),
+        "status": lambda: _choice("status", data.get("status"), _STATUSES, OrderStatus, errors),
+        "points_spent": lambda: errors.check("points_spent", lambda: parse_points(data.get("points_spent"))),
+        "ordered_at": lambda: errors.check("ordered_at", lambda: parse_timestamp(data.get("ordered_at"))),
+        "expected_delivery": lambda: errors.check("expected_delivery",
+                                                  lambda: parse_date(data.get("expected_delivery"))),
+    }
+    for name, check in checks.items():
+        if name in given:
+            clean[name] = check()
     return clean
 
 
@@ -168,6 +163,9 @@ def apply_orders(program: Program, items: list[dict], *, actor: Actor, source: s
                  participant_ids: dict[str, int] | None = None) -> list[Outcome]:
     """Upsert cleaned orders (each with ``order_ref``; no reference twice) with a few queries in all.
 
+    An item may hold only some fields (a status update): an existing order keeps the others; a new order
+    needs them all (:data:`REQUIRED`).
+
     Returns each item's :class:`Outcome`: created, updated, unchanged, or rejected (an unknown participant).
     ``participant_ids`` (external id -> id) is filled as participants are looked up; an import passes the same
     dict for all its chunks, so a participant is looked up once. If another writer creates one of the orders
@@ -175,7 +173,8 @@ def apply_orders(program: Program, items: list[dict], *, actor: Actor, source: s
     """
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
-    participants = _participant_ids(program, {item["participant_external_id"] for item in items}, participant_ids)
+    participants = _participant_ids(program, {item["participant_external_id"] for item in items
+                                              if "participant_external_id" in item}, participant_ids)
     change = {"changed_by": actor.display_name[:120], "source": source[:160]}
     for attempt in (1, 2):
         try:
@@ -196,13 +195,20 @@ def _write(program: Program, items: list[dict], participants: dict[str, int], ch
     outcomes, inserts, moved, edited, history = [], [], [], [], []
     program_id = program.id
     for item in items:
-        participant_id = participants.get(item["participant_external_id"])
-        if participant_id is None:
-            outcomes.append(Outcome(Result.REJECTED, {"participant_external_id": (
-                f"no participant {item['participant_external_id']!r} in program {program.code}")}))
-            continue
-        values = {name: participant_id if name == "participant_id" else item[name] for name in STORED}
         row = existing.get(item["order_ref"])
+        if "participant_external_id" in item:
+            participant_id = participants.get(item["participant_external_id"])
+            if participant_id is None:
+                outcomes.append(Outcome(Result.REJECTED, {"participant_external_id": (
+                    f"no participant {item['participant_external_id']!r} in program {program.code}")}))
+                continue
+        else:
+            participant_id = row.participant_id if row is not None else None
+        if row is None and (missing := [name for name in REQUIRED if name not in item]):
+            outcomes.append(Outcome(Result.REJECTED, dict.fromkeys(missing, "is required for a new order")))
+            continue
+        values = {name: participant_id if name == "participant_id" else item.get(name, row and getattr(row, name))
+                  for name in STORED}
         if row is None:
             inserts.append({**values, "program_id": program_id, "order_ref": item["order_ref"],
                             "created_by": change["changed_by"], "created_via": change["source"]})
@@ -225,6 +231,7 @@ def _write(program: Program, items: list[dict], participants: dict[str, int], ch
             db.session.execute(update(orders).where(orders.c.id == bindparam("_id")).values(stamps), updates)
     if history:
         db.session.execute(insert(OrderStatusChange.__table__).values(changed_at=NOW), history)
+        order_status_changed.send(program, changes=[(h["order_id"], h["old_status"], h["status"]) for h in history])
     return outcomes
 
 
@@ -252,10 +259,25 @@ def upsert_order(program: Program, order_ref, data: dict, *, actor: Actor, sourc
     outcome = apply_orders(program, [{**clean, "order_ref": order_ref}], actor=actor, source=source)[0]
     if outcome.errors:
         raise ValidationError(outcome.errors)
-    order = db.session.scalar(  # read afresh: bulk writes bypass the identity map
+    return _read(program, order_ref), outcome.result
+
+
+def change_order(program: Program, order_ref: str, data: dict, *, actor: Actor, source: str
+                 ) -> tuple[RewardOrder, Result]:
+    """Change only the fields in ``data`` of an existing order (a status update is ``{"status": …}``)."""
+    errors = FieldErrors()
+    clean = clean_order(data, errors, given=set(data) & set(FIELDS))
+    errors.raise_if_any()
+    outcome = apply_orders(program, [{**clean, "order_ref": order_ref}], actor=actor, source=source)[0]
+    if outcome.errors:
+        raise ValidationError(outcome.errors)
+    return _read(program, order_ref), outcome.result
+
+
+def _read(program: Program, order_ref: str) -> RewardOrder:
+    return db.session.scalar(  # read afresh: bulk writes bypass the identity map
         select(RewardOrder).where(RewardOrder.program_id == program.id, RewardOrder.order_ref == order_ref)
         .execution_options(populate_existing=True))
-    return order, outcome.result
 
 
 def find_order(program: Program, order_ref: str) -> RewardOrder | None:
@@ -299,3 +321,20 @@ def status_histories(orders: list[RewardOrder]) -> dict[int, list[StatusStep]]:
                        *(StatusStep(c.old_status, c.status, c.changed_at, c.changed_by, c.source)
                          for c in changes[order.id])]
             for order in orders}
+
+
+def order_reference_url(query: str, actor: Actor) -> str | None:
+    """An exact order reference (as typed, or upper-cased) opens its newest delivery case, else its participant."""
+    visible = actor.visible_program_ids()
+    if visible is None:  # the program ids lead the unique index on (program_id, order_ref)
+        visible = db.session.scalars(select(Program.id)).all()
+    stmt = select(RewardOrder.id, RewardOrder.participant_id).where(
+        RewardOrder.program_id.in_(visible), RewardOrder.order_ref.in_({query, query.upper()}))
+    order = db.session.execute(stmt.order_by(RewardOrder.id.desc()).limit(1)).first()
+    if order is None:
+        return None
+    case_id = db.session.scalar(select(delivery_case_orders.c.case_id).where(
+        delivery_case_orders.c.order_id == order.id).order_by(delivery_case_orders.c.case_id.desc()).limit(1))
+    if case_id is not None:
+        return url_for("cases.case_page", case_id=case_id)
+    return url_for("participants.participant_page", participant_id=order.participant_id)

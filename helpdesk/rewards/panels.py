@@ -28,6 +28,15 @@ def participant_orders(participant, actor) -> dict | None:
     return _orders_context(participant, actor, PANEL_ORDERS, with_history=False)
 
 
+def late_orders(participant, actor) -> dict | None:
+    """The caller's recent orders past their expected delivery, for the screen pop."""
+    if not can_access(actor, participant.program_id):
+        return None
+    today = program_today(participant.program)
+    late = [o for o in recent_orders(participant, PANEL_ORDERS) if suggested_issue(o, today) == IssueType.LATE]
+    return {"late": late}
+
+
 def participant_page_orders(participant, actor) -> dict | None:
     return _orders_context(participant, actor, PAGE_ORDERS, with_history=True)
 

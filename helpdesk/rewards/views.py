@@ -1,17 +1,17 @@
-"""Reward pages: delivery-case actions posted from the case page, the order upload, and the two reports."""
+"""Reward pages: delivery-case actions posted from the case page, and the two reports (orders are imported
+through helpdesk.imports)."""
 
-import re
-import secrets
 from datetime import timedelta
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from helpdesk.audit.services import record
 from helpdesk.auth.access import manager_required
 from helpdesk.cases.models import Case
 from helpdesk.cases.services import get_case
-from helpdesk.database import lock_row, utcnow
+from helpdesk.database import lock_row, unit_of_work, utcnow
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.forms import choices
 from helpdesk.programs.services import get_program, visible_programs
@@ -26,7 +26,6 @@ from helpdesk.rewards.delivery import (
 )
 from helpdesk.rewards.forms import (
     EscalationForm,
-    ImportForm,
     IssueTypeForm,
     LinkOrderForm,
     OpenDeliveryCaseForm,
@@ -34,7 +33,6 @@ from helpdesk.rewards.forms import (
     ResolutionForm,
     VendorAnswerForm,
 )
-from helpdesk.rewards.importer import import_orders, rejected_file
 from helpdesk.rewards.models import IssueType
 from helpdesk.rewards.orders import get_order
 from helpdesk.rewards.reports import (
@@ -45,11 +43,10 @@ from helpdesk.rewards.reports import (
     problem_rewards_csv,
 )
 from helpdesk.validation import parse_id
-from helpdesk.web import apply_field_errors, run_change
+from helpdesk.web import run_change
 
 bp = Blueprint("rewards", __name__, url_prefix="/rewards")
 
-REJECTED_NAME = re.compile(r"^(\d+)-([0-9a-f]{32})$")
 REPORT_DAYS = 90
 
 
@@ -61,13 +58,13 @@ def _run(case_id: int, form, change):
     """Apply one delivery change posted from the case page (``change(case)``, given the case read afresh and
     locked inside the unit of work) and go back there; say why if refused."""
     if not form.validate_on_submit():
-        flash(f"Not changed: {_reasons(form, form.errors)}", "error")
+        flash(_("Not changed: %(reason)s", reason=_reasons(form, form.errors)), "error")
         return _case_page(case_id)
     error = run_change(lambda: change(lock_row(Case, Case.id == case_id))).error
     if isinstance(error, ValidationError):
-        flash(f"Not changed: {_reasons(form, {k: [v] for k, v in error.fields.items()})}", "error")
+        flash(_("Not changed: %(reason)s", reason=_reasons(form, {k: [v] for k, v in error.fields.items()})), "error")
     elif error is not None:
-        flash(f"Not changed: {error.message}", "error")
+        flash(_("Not changed: %(reason)s", reason=error.message), "error")
     return _case_page(case_id)
 
 
@@ -91,10 +88,10 @@ def open_case_for_order(order_id):
     done = run_change(lambda: _id_and_reference(open_delivery_case(order, issue_type=issue_type,
                                                                    actor=current_user)))
     if done.error is not None:
-        flash(f"Not opened: {done.error.message}", "error")
+        flash(_("Not opened: %(reason)s", reason=done.error.message), "error")
         return redirect(url_for("participants.participant_page", participant_id=participant_id), 303)
     case_id, reference = done.result
-    flash(f"Delivery case {reference} opened for order {order_ref}.", "success")
+    flash(_("Delivery case %(reference)s opened for order %(order)s.", reference=reference, order=order_ref), "success")
     return _case_page(case_id)
 
 
@@ -147,60 +144,6 @@ def resolve(case_id):
         refund_points=form.refund_points.data, note=form.resolution_note.data, actor=current_user))
 
 
-def _rejected_dir() -> Path:
-    """Where the upload page keeps rejected-rows files for a week (``REWARD_IMPORTS_DIR`` overrides)."""
-    return Path(current_app.config.get("REWARD_IMPORTS_DIR") or Path(current_app.instance_path) / "order-imports")
-
-
-def _prune_rejected(keep_days: int = 7) -> None:
-    cutoff = (utcnow() - timedelta(days=keep_days)).timestamp()
-    for old in _rejected_dir().glob("*.csv"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@manager_required
-def upload_orders():
-    """The CSV import for managers: same service as ``flask orders import``, committed chunk by chunk."""
-    form = ImportForm()
-    form.program.choices = choices((p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user))
-    summary, rejected_name, status = None, None, 200
-    if form.validate_on_submit():
-        program = get_program(form.program.data, actor=current_user)
-        _rejected_dir().mkdir(parents=True, exist_ok=True)
-        _prune_rejected()
-        name = f"{program.id}-{secrets.token_hex(16)}"
-        rejected = rejected_file(_rejected_dir() / f"{name}.csv")
-        upload = form.file.data
-        try:
-            summary = import_orders(program, upload.stream, actor=current_user, rejected=rejected,
-                                    source=f"upload {upload.filename or 'file'}"[:160])
-        except ValidationError as exc:
-            apply_field_errors(form, exc)
-            status = 422
-        finally:
-            rejected.close()
-        rejected_name = name if rejected.written else None
-    elif request.method == "POST":
-        status = 422
-    return render_template("rewards/import.html", form=form, summary=summary, rejected_name=rejected_name), status
-
-
-@bp.route("/import/<name>/rejected.csv")
-@manager_required
-def rejected_rows(name):
-    match = REJECTED_NAME.match(name)
-    path = _rejected_dir() / f"{name}.csv"
-    if not match or int(match.group(1)) not in _visible_ids() or not path.is_file():
-        abort(404)
-    return send_file(path, mimetype="text/csv", as_attachment=True, download_name="rejected-orders.csv")
-
-
-def _visible_ids() -> set[int]:
-    return {p.id for p in visible_programs(current_user)}
-
-
 def _chosen_program(programs):
     code = request.args.get("program")
     if not code:
@@ -246,6 +189,9 @@ def problem_rewards_report():
                                min_orders=form.min_orders.data or 1, limit=None if export else 100)
         if export:
             filename = f"problem-{form.by.data}s-{program.code}-{form.first.data}-{form.last.data}.csv"
+            with unit_of_work():
+                record("export.csv", actor=current_user, target=("file", filename), program=program,
+                       details={"file": filename, "rows": len(rows), "complete": True})
             return Response(problem_rewards_csv(rows, form.by.data), mimetype="text/csv",
                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
     return render_template("rewards/problem_rewards.html", form=form, rows=rows)

@@ -9,12 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpdesk.programs.models import LOCALES
 from helpdesk.scripts import fileformat
 from helpdesk.scripts.definition import Definition, Step
 from helpdesk.scripts.merge_fields import RefusedTemplate, merge_fields_in, namespaces
 from helpdesk.scripts.schema import Problem, Reading, read_definition
 
-REQUIRED_LOCALES = ("en", "pl")
+REQUIRED_LOCALES = LOCALES  # the shipped scripts speak every language a participant may have
 
 
 @dataclass(frozen=True, order=True)

@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
+from helpdesk.cases.models import Category, Status
 from helpdesk.validation import within_years
 
 QUESTION_TYPES = ("text", "yes_no", "choice", "number", "date")
@@ -52,16 +55,21 @@ class Action:
     callback_hours: int | None = None
 
     def describe(self) -> list[str]:
+        """What the action does, in the words of the current locale."""
         parts = []
         if self.category:
-            parts.append(f"set the category to {self.category.replace('_', ' ')}")
+            parts.append(_("set the category to %(category)s", category=Category(self.category).label.lower()))
         if self.status:
-            parts.append(f"set the status to {self.status.replace('_', ' ')}")
+            parts.append(_("set the status to %(status)s", status=Status(self.status).label.lower()))
         if self.reward_case:
-            parts.append(f"open a reward-delivery case “{self.reward_case}”")
+            parts.append(_("open a reward-delivery case “%(subject)s”", subject=self.reward_case))
         if self.callback_hours:
-            parts.append(f"schedule a callback in {self.callback_hours} h")
+            parts.append(_("schedule a callback in %(hours)s h", hours=self.callback_hours))
         return parts
+
+    def to_json(self) -> dict:
+        return {"category": self.category, "status": self.status, "reward_case": self.reward_case,
+                "callback_hours": self.callback_hours}
 
 
 @dataclass(frozen=True)
@@ -130,10 +138,7 @@ def _step_json(step: Step) -> dict:
     if step.ask is not None:
         ask = {"type": step.ask.type, "label": step.ask.label, "required": step.ask.required,
                "options": [{"value": o.value, "label": o.label} for o in step.ask.options]}
-    action = None
-    if step.action is not None:
-        action = {"category": step.action.category, "status": step.action.status,
-                  "reward_case": step.action.reward_case, "callback_hours": step.action.callback_hours}
+    action = step.action.to_json() if step.action is not None else None
     return {"id": step.id, "say": step.say, "ask": ask, "branches": [[b.when, b.next] for b in step.branches],
             "next": step.next, "end": step.end, "action": action}
 
@@ -154,35 +159,35 @@ def parse_answer(question: Question, raw) -> str | int | float | None:
     text = "" if raw is None else str(raw).strip()
     if not text:
         if question.required:
-            raise ValueError("an answer is required")
+            raise ValueError(_("an answer is required"))
         return None
     if question.type == "text":
         if len(text) > MAX_TEXT_ANSWER or "\x00" in text:
-            raise ValueError(f"must be at most {MAX_TEXT_ANSWER} characters of text")
+            raise ValueError(_("must be at most %(count)s characters of text", count=MAX_TEXT_ANSWER))
         return text
     if question.type == "yes_no":
         if text not in ("yes", "no"):
-            raise ValueError("must be yes or no")
+            raise ValueError(_("must be yes or no"))
         return text
     if question.type == "choice":
         if text not in {o.value for o in question.options}:
-            raise ValueError("must be one of the listed options")
+            raise ValueError(_("must be one of the listed options"))
         return text
     if question.type == "number":
         return _number(text)
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise ValueError("must be a date such as 2026-01-31") from None
+        raise ValueError(_("must be a date such as 2026-01-31")) from None
     return within_years(day).isoformat()
 
 
 def _number(text: str) -> int | float:
     if not re.fullmatch(_NUMBER, text):
-        raise ValueError("must be a number such as 12 or 12.5")
+        raise ValueError(_("must be a number such as 12 or 12.5"))
     value = float(text.replace(",", "."))
     if not math.isfinite(value) or abs(value) > 1e12:
-        raise ValueError("is out of range")
+        raise ValueError(_("is out of range"))
     return int(value) if value.is_integer() else value
 
 

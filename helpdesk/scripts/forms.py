@@ -4,6 +4,7 @@ The form only reshapes what was typed (``to_document``); the checks that files g
 ``field_for`` puts each problem beside the field it concerns.
 """
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList
@@ -11,58 +12,63 @@ from wtforms.validators import Length, Optional
 
 from helpdesk.cases.models import Category
 from helpdesk.forms import choices
+from helpdesk.labels import label_for
 from helpdesk.programs.models import LOCALES
 from helpdesk.scripts.definition import QUESTION_TYPES
 from helpdesk.scripts.schema import ACTION_STATUSES, MAX_SAY, MAX_STEPS
 
 CATEGORY_CHOICES = choices((c.value, c.label) for c in Category)
-QUESTION_CHOICES = choices([("", "No question"), *((t, t.replace("_", "/")) for t in QUESTION_TYPES)])
+QUESTION_LABELS = {"text": _l("Text"), "yes_no": _l("Yes/no"), "choice": _l("Choice"), "number": _l("Number"),
+                   "date": _l("Date")}
+QUESTION_CHOICES = choices([("", _l("No question")), *((t, QUESTION_LABELS[t]) for t in QUESTION_TYPES)])
 ACTION_CATEGORY_CHOICES = choices([("", "—"), *((c.value, c.label) for c in Category)])
-ACTION_STATUS_CHOICES = choices([("", "—"), *((s, s.replace("_", " ")) for s in ACTION_STATUSES)])
+ACTION_STATUS_CHOICES = choices([("", "—"), *((s, label_for("status", s)) for s in ACTION_STATUSES)])
 BLANK_BRANCHES = 2
 
 
 class BranchForm(Form):
-    when = StringField("When the answer is", validators=[Length(max=64)])
-    next = StringField("go to step", validators=[Length(max=64)])
+    when = StringField(_l("When the answer is"), validators=[Length(max=64)])
+    next = StringField(_l("go to step"), validators=[Length(max=64)])
 
     def is_blank(self) -> bool:
         return not (self.when.data or "").strip() and not (self.next.data or "").strip()
 
 
 class StepForm(Form):
-    position = StringField("Order", validators=[Length(max=6)])
-    id = StringField("Step id", validators=[Length(max=64)])
-    say = TextAreaField("Agent says", validators=[Length(max=MAX_SAY)], render_kw={"rows": 3})
-    ask_type = SelectField("Question", choices=QUESTION_CHOICES, default="")
-    ask_label = StringField("Records (label)", validators=[Length(max=200)])
-    ask_required = BooleanField("Answer required", default=True)
-    options = TextAreaField("Options, one per line: value = Label", validators=[Length(max=3000)],
+    position = StringField(_l("Order"), validators=[Length(max=6)])
+    id = StringField(_l("Step id"), validators=[Length(max=64)])
+    say = TextAreaField(_l("Agent says"), validators=[Length(max=MAX_SAY)], render_kw={"rows": 3})
+    ask_type = SelectField(_l("Question"), choices=QUESTION_CHOICES, default="")
+    ask_label = StringField(_l("Records (label)"), validators=[Length(max=200)])
+    ask_required = BooleanField(_l("Answer required"), default=True)
+    options = TextAreaField(_l("Options, one per line: value = Label"), validators=[Length(max=3000)],
                             render_kw={"rows": 2})
     branches = FieldList(FormField(BranchForm), max_entries=32)
-    next = StringField("Otherwise go to step", validators=[Length(max=64)])
-    end = BooleanField("Ends the script")
-    action_category = SelectField("Action: set category", choices=ACTION_CATEGORY_CHOICES, default="")
-    action_status = SelectField("Action: set status", choices=ACTION_STATUS_CHOICES, default="")
-    action_reward_case = StringField("Action: open a reward-delivery case (subject)", validators=[Length(max=200)])
-    action_callback_hours = StringField("Action: callback in hours", validators=[Length(max=6)])
-    remove = BooleanField("Remove this step")
+    next = StringField(_l("Otherwise go to step"), validators=[Length(max=64)])
+    end = BooleanField(_l("Ends the script"))
+    action_category = SelectField(_l("Action: set category"), choices=ACTION_CATEGORY_CHOICES, default="")
+    action_status = SelectField(_l("Action: set status"), choices=ACTION_STATUS_CHOICES, default="")
+    action_reward_case = StringField(_l("Action: open a reward-delivery case (subject)"), validators=[Length(max=200)])
+    action_callback_hours = StringField(_l("Action: callback in hours"), validators=[Length(max=6)])
+    remove = BooleanField(_l("Remove this step"))
 
     def is_blank(self) -> bool:
         return not (self.id.data or "").strip() and not (self.say.data or "").strip()
 
 
 class ScriptForm(FlaskForm):
-    key = StringField("Script id", validators=[Optional(), Length(max=64)],
-                      description="lower-case words joined by -, e.g. voucher-not-working")
-    locale = SelectField("Language", choices=choices((code, code) for code in LOCALES), default="en")
-    title = StringField("Title", validators=[Length(max=200)])
-    program = SelectField("Program", choices=[])
-    category = SelectField("Case category", choices=CATEGORY_CHOICES)
-    rank = StringField("Rank", validators=[Length(max=6)], description="lower is suggested first in its category")
-    start = StringField("Start step", validators=[Length(max=64)], description="empty: the first step")
+    key = StringField(_l("Script id"), validators=[Optional(), Length(max=64)],
+                      description=_l("lower-case words joined by -, e.g. voucher-not-working"))
+    locale = SelectField(_l("Language"), choices=choices((code, code) for code in LOCALES), default="en")
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    program = SelectField(_l("Program"), choices=[])
+    category = SelectField(_l("Case category"), choices=CATEGORY_CHOICES)
+    rank = StringField(_l("Rank"), validators=[Length(max=6)],
+                       description=_l("lower is suggested first in its category"))
+    start = StringField(_l("Start step"), validators=[Length(max=64)], description=_l("empty: the first step"))
     steps = FieldList(FormField(StepForm), max_entries=MAX_STEPS + 1)
-    sample = StringField("Sample case", validators=[Length(max=60)], description="e.g. AURORA-12; empty: a recent case")
+    sample = StringField(_l("Sample case"), validators=[Length(max=60)],
+                         description=_l("e.g. AURORA-12; empty: a recent case"))
 
     def pad(self) -> None:
         """One blank step at the end, and blank branch rows under every step, to fill in without JavaScript."""
@@ -72,6 +78,14 @@ class ScriptForm(FlaskForm):
             blanks = sum(branch.form.is_blank() for branch in entry.form.branches)
             for _ in range(max(0, BLANK_BRANCHES - blanks)):
                 entry.form.branches.append_entry()
+
+    @staticmethod
+    def blank_step() -> StepForm:
+        """A new step whose index is ``__N__``: the editor's script copies it, with a fresh index, to add a step."""
+        step = StepForm(prefix="steps-__N__-")
+        for _ in range(BLANK_BRANCHES):
+            step.branches.append_entry()
+        return step
 
     def kept_steps(self) -> list:
         """The step fieldsets that make the script, in the order of their ``Order`` numbers."""
@@ -190,3 +204,12 @@ def _step_data(position: int, step: dict) -> dict:
         "action_reward_case": action.get("open_reward_case", ""),
         "action_callback_hours": str(action.get("callback_in_hours", "")),
     }
+
+
+def invalid_fields(fields):
+    """``(field, message)`` for every error of the form's fields, steps and branches included."""
+    for field in fields:
+        if isinstance(field, FieldList | FormField):
+            yield from invalid_fields(field)
+        else:
+            yield from ((field, message) for message in field.errors)

@@ -51,6 +51,11 @@ def namespaces() -> dict[str, MergeNamespace]:
     return current_app.extensions.get("merge_namespaces", {})
 
 
+def available_fields() -> list[str]:
+    """Every ``namespace.field`` the current app's scripts may use, in the order the features registered them."""
+    return [f"{ns.name}.{field}" for ns in namespaces().values() for field in ns.fields]
+
+
 class RefusedTemplate(ValueError):
     """Text that is not plain text with merge fields; ``line`` is the 1-based line within the text."""
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from helpdesk.scripts.definition import Step
+from helpdesk.scripts.definition import Action, Step
 from helpdesk.scripts.merge_fields import render_text
 
 
@@ -34,3 +34,9 @@ def render_step(step: Step, values: dict[str, dict]) -> RenderedStep:
         options=tuple((o.value, render_text(o.label, values)) for o in ask.options) if ask else (),
         action=tuple(step.action.describe()) if step.action else (),
     )
+
+
+def describe_action(data: dict | list) -> str:
+    """An action stored on a ``script_run`` timeline entry, in the viewer's language (the ``script_action``
+    filter). Entries written before actions were stored as data hold the English words themselves."""
+    return ", ".join(Action(**data).describe() if isinstance(data, dict) else data)

@@ -5,6 +5,8 @@ a reload shows the run where it is. An invalid answer shows the case page again 
 """
 
 from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.cases.models import Case, Status
@@ -31,16 +33,23 @@ from helpdesk.web import run_change
 bp = Blueprint("script_runs", __name__)
 
 
+def _agent_locale() -> str | None:
+    """The language the agent works in: the staff UI's locale of this request."""
+    locale = get_locale()
+    return locale.language if locale else None
+
+
 def runner_panel(case, actor) -> dict | None:
     """The panel's context: the run in progress at its current step, or the suggested script to start."""
     run = current_run(case)
     if run is None:
         if case.status == Status.CLOSED:
             return None
-        choices = script_choices(case)
+        choices = script_choices(case, agent_locale=_agent_locale())
         if not choices:
             return None
-        return {"case": case, "run": None, "suggested": suggest_script(case), "choices": choices}
+        suggested = suggest_script(case, agent_locale=_agent_locale())
+        return {"case": case, "run": None, "suggested": suggested, "choices": choices}
     definition = definition_of(run.version)
     values = resolve_values(case, actor)
     step = render_step(definition.step(run.current_step), values)
@@ -54,7 +63,6 @@ def runner_panel(case, actor) -> dict | None:
     return {"case": case, "run": run, "definition": definition, "step": step, "answered": answered,
             "previous": g.get("script_answer", run.answers.get(run.current_step)),
             "error": g.get("script_error")}
-
 
 
 def _back_to_case(case_id: int):
@@ -72,7 +80,7 @@ def _move(case_id: int, change):
         response.status_code = 422
         return response
     if error is not None:
-        flash(f"Script: {error.message}", "error")
+        flash(_("Script: %(message)s", message=error.message), "error")
     return _back_to_case(case_id)
 
 
@@ -84,7 +92,8 @@ def _run(case, run_id: int):
 def start(case_id):
     def change(case):
         script_id = parse_id(request.form.get("script_id") or request.form.get("choice_id", ""))
-        script = get_script(script_id, actor=current_user) if script_id else suggest_script(case)
+        script = (get_script(script_id, actor=current_user) if script_id
+                  else suggest_script(case, agent_locale=_agent_locale()))
         if script is None:
             raise Conflict("no script to start")
         start_run(case, script, actor=current_user)

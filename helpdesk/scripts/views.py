@@ -1,8 +1,10 @@
 """Manager pages: the scripts, their versions (export, diff), the structured editor with preview, effectiveness."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
@@ -11,11 +13,10 @@ from helpdesk.errors import ValidationError
 from helpdesk.forms import choices
 from helpdesk.programs.services import visible_programs
 from helpdesk.scripts import fileformat
-from helpdesk.scripts.checker import check_document
-from helpdesk.scripts.forms import ScriptForm, form_data
+from helpdesk.scripts.forms import QUESTION_LABELS, ScriptForm, form_data, invalid_fields
 from helpdesk.scripts.schema import Problem
 from helpdesk.scripts.services.effectiveness import script_effectiveness
-from helpdesk.scripts.services.preview import preview_steps, sample_case
+from helpdesk.scripts.services.preview import live_preview, merge_examples
 from helpdesk.scripts.services.versions import (
     ScriptProblems,
     copy_script,
@@ -64,10 +65,10 @@ def copy(script_id):
         with unit_of_work():
             version = copy_script(script, request.form.get("program", ""), actor=current_user)
     except ValidationError as exc:
-        flash(f"Not copied: {'; '.join(exc.fields.values())}.", "error")
+        flash(_("Not copied: %(reason)s.", reason="; ".join(exc.fields.values())), "error")
         return redirect(url_for("scripts.script_page", script_id=script_id))
-    flash(f"Copied into {version.script.program_label} as {version.script.key} ({version.script.locale}); "
-          "change it here.", "success")
+    flash(_("Copied into %(program)s as %(key)s (%(locale)s); change it here.", program=version.script.program_label,
+            key=version.script.key, locale=version.script.locale), "success")
     return redirect(url_for("scripts.edit", script_id=version.script_id))
 
 
@@ -105,44 +106,62 @@ def _saved(version) -> tuple[int, str]:
 def _editor(script):
     """GET: the latest version in the form. POST: preview (check and render, save nothing) or save."""
     if request.method == "GET" and script is not None:
-        form = ScriptForm(data=form_data(fileformat.to_document(definition_of(latest_version(script)))))
+        form = _script_form(data=form_data(fileformat.to_document(definition_of(latest_version(script)))))
     else:
-        form = ScriptForm()
-    shared = [("all", "All programs")] if may_change_shared(current_user) else []
-    programs = [(p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user)]
-    form.program.choices = choices([*shared, *programs])
+        form = _script_form()
     if script is not None:
         form.key.data, form.locale.data = script.key, script.locale
-    problems, preview, case, status = [], None, None, 200
+    live, status = None, 200
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            document = form.to_document()
+            problems = []
             if "save" in request.form:
-                done = run_change(lambda: _saved(save_from_editor(document, actor=current_user, script=script)))
+                done = run_change(lambda: _saved(save_from_editor(form.to_document(), actor=current_user,
+                                                                  script=script)))
                 if isinstance(done.error, ScriptProblems):
                     problems = done.error.problems
                 elif done.error is not None:  # a ValidationError: saving raises no Conflict
                     problems = [Problem((field,), message) for field, message in done.error.fields.items()]
                 else:
                     script_id, saved = done.result
-                    flash(f"Saved {saved}.", "success")
+                    flash(_("Saved %(version)s.", version=saved), "success")
                     return redirect(url_for("scripts.script_page", script_id=script_id))
-            definition, found = check_document(document)
-            problems = problems or found
-            status = 422 if problems else 200
-            try:
-                case = sample_case(form.sample.data, category=document.get("category"), actor=current_user)
-            except ValidationError as exc:
-                problems = [*problems, Problem(("sample",), exc.fields["sample"])]
-            preview = preview_steps(definition, case, current_user) if definition else None
-    for problem in problems:
+            live = live_preview(form.to_document(), form.sample.data, actor=current_user, problems=problems)
+            status = 422 if live.problems else 200
+    if live is None:
+        live = merge_examples(form.sample.data, category=form.category.data, actor=current_user)
+    for problem in live.problems:
         field = form.field_for(problem.path)
         if field is not None:
             field.errors = [*field.errors, problem.message]
     form.pad()
-    return render_template("scripts/edit.html", form=form, script=script, problems=problems, preview=preview,
-                           sample=case), status
+    return render_template("scripts/edit.html", form=form, script=script, live=live,
+                           question_labels=QUESTION_LABELS), status
+
+
+@bp.route("/scripts/preview", methods=["POST"])
+@manager_required
+def preview():
+    """The editor's preview, problems and merge-field examples as a fragment, fetched while the manager types.
+
+    Rendered exactly as the editor's Preview button renders them; nothing is saved."""
+    form = _script_form()
+    if form.validate_on_submit():
+        live = live_preview(form.to_document(), form.sample.data, actor=current_user)
+    else:  # a value the form refuses before the checks run, e.g. text over its length limit
+        live = replace(merge_examples(form.sample.data, category=form.category.data, actor=current_user),
+                       problems=[Problem((str(field.label.text),), message) for field, message in invalid_fields(form)])
+    return (render_template("scripts/_live.html", form=form, live=live, question_labels=QUESTION_LABELS),
+            422 if live.problems else 200)
+
+
+def _script_form(**kwargs) -> ScriptForm:
+    form = ScriptForm(**kwargs)
+    shared = [("all", _("All programs"))] if may_change_shared(current_user) else []
+    programs = [(p.code, f"{p.name} ({p.code})") for p in visible_programs(current_user)]
+    form.program.choices = choices([*shared, *programs])
+    return form
 
 
 @bp.route("/scripts/effectiveness")

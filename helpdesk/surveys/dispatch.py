@@ -93,8 +93,9 @@ def _queue_question(survey: Survey, rules: SurveyRules, totals: DispatchTotals) 
         survey.status, survey.reason = SurveyStatus.CANCELLED, "no_phone" if not participant.phone else "opted_out"
         totals.cancelled += 1
         return None
-    body = survey_text(survey.locale, "question", rules.questions.get(survey.locale), case=case.number,
-                       program=case.program.name)
+    survey.scale = rules.scale.top  # the scale asked is the scale the answer is read on
+    body = survey_text(survey.locale, "question", survey.scale, rules.text(survey.locale, "question"),
+                       case=case.number, program=case.program.name)
     try:
         message = send_sms(case.program, participant.phone, body, actor=SURVEYS, case=case,
                            participant=participant)

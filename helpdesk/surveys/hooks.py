@@ -6,6 +6,7 @@ The surveys ``init_app`` connects them to the signals of :mod:`helpdesk.signals`
 from helpdesk.actors import Actor
 from helpdesk.cases.models import Case, Status
 from helpdesk.participants.models import Participant
+from helpdesk.surveys.answers import confirm_opt_out
 from helpdesk.surveys.scheduling import cancel_pending, schedule_survey
 
 
@@ -19,3 +20,4 @@ def on_case_status(case: Case, *, old: Status, new: Status, actor: Actor) -> Non
 
 def on_opt_out(participant: Participant) -> None:
     cancel_pending(participant=participant, reason="opted_out")
+    confirm_opt_out(participant)

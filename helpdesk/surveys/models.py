@@ -1,24 +1,46 @@
 """Satisfaction surveys: one row per resolved case, each program's survey settings, and the daily figures."""
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.auth.models import User
 from helpdesk.cases.models import Case
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.labels import Labelled, set_labels
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 
-SCORES = (1, 2, 3, 4, 5)
-LOW_SCORES = (1, 2)  # a service-recovery follow-up for the program manager
-SATISFIED = 4  # CSAT counts the 4s and 5s
+
+@dataclass(frozen=True)
+class Scale:
+    """A program's rating scale: 1 to 5 (the default) or 0 to 10."""
+
+    top: int  # 5 or 10: the scale's name and its highest score
+    low: int
+    satisfied: int  # CSAT counts the scores from here up: 4-5 on 1-5, 9-10 on 0-10
+    recovery_at: int  # a score up to here opens a service-recovery follow-up: 1-2 or 0-4
+
+    @property
+    def scores(self) -> range:
+        return range(self.low, self.top + 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}–{self.top}"
 
 
-class SurveyStatus(enum.StrEnum):
+SCALES = {5: Scale(5, 1, 4, 2), 10: Scale(10, 0, 9, 4)}
+ALL_SCORES = range(0, 11)  # the daily totals keep a count for every score of either scale
+PROMOTERS, DETRACTORS = 9, 6  # NPS on 0-10: promoters 9-10 minus detractors 0-6
+
+
+class SurveyStatus(Labelled, enum.StrEnum):
     SCHEDULED = "scheduled"  # waiting for due_at (the outbox of surveys)
     SKIPPED = "skipped"  # never to be sent; ``reason`` says why
     CANCELLED = "cancelled"  # was scheduled; the case was reopened or the participant opted out
@@ -27,6 +49,13 @@ class SurveyStatus(enum.StrEnum):
     FAILED = "failed"  # the gateway refused it for good
     ANSWERED = "answered"
     EXPIRED = "expired"  # sent, never answered in time
+
+
+set_labels(SurveyStatus, {
+    SurveyStatus.SCHEDULED: _l("Scheduled"), SurveyStatus.SKIPPED: _l("Skipped"),
+    SurveyStatus.CANCELLED: _l("Cancelled"), SurveyStatus.SENDING: _l("Sending"), SurveyStatus.SENT: _l("Sent"),
+    SurveyStatus.FAILED: _l("Not sent"), SurveyStatus.ANSWERED: _l("Answered"), SurveyStatus.EXPIRED: _l("Expired")},
+    stored_as="survey_status")
 
 
 class FollowUp(enum.StrEnum):
@@ -81,7 +110,12 @@ class Survey(db.Model):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), unique=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_day: Mapped[date | None] = mapped_column(Date)
+    # The scale the question asked (5: 1-5, 10: 0-10), the score on it, and the reply it was read from.
+    scale: Mapped[int] = mapped_column(SmallInteger, default=5, server_default="5")
     score: Mapped[int | None] = mapped_column(SmallInteger)
+    raw_reply: Mapped[str | None] = mapped_column(Text)
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=false())
+    unclear_replies: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")  # no score read
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     re_asked: Mapped[bool] = mapped_column(default=False)
     comment: Mapped[str | None] = mapped_column(Text)
@@ -115,7 +149,8 @@ class SurveySettings(db.Model):
     delay_minutes: Mapped[int | None]
     quiet_hours: Mapped[str | None] = mapped_column(String(11))  # "21:00-09:00"; "" for none
     fatigue_days: Mapped[int | None]
-    questions: Mapped[dict] = mapped_column(JSON, default=dict)  # locale -> question text with {case}
+    scale: Mapped[int] = mapped_column(SmallInteger, default=5, server_default="5")
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)  # locale -> text key -> the program's own text
     target: Mapped[float | None]  # the average score aimed at; None: the scale's default (DEFAULT_TARGET)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -125,6 +160,7 @@ class SurveySettings(db.Model):
 class SurveyDay(db.Model):
     """Running totals of one program-local day of sending, per dimension, kept in step with the surveys.
 
+    One row per scale too (a program that switches scales keeps the figures of both apart).
     ``dimension`` is ``all`` (key ""), ``agent`` (key: user id, "" unassigned), ``category`` or ``script``
     (key: script version, "" none). Counts change in the transaction that sends or answers a survey; the
     dashboard sums at most a year of days instead of scanning a million surveys. Derived data: ``flask
@@ -132,18 +168,26 @@ class SurveyDay(db.Model):
     """
 
     __tablename__ = "survey_days"
-    __table_args__ = (UniqueConstraint("program_id", "dimension", "day", "key"),)
+    __table_args__ = (UniqueConstraint("program_id", "dimension", "day", "key", "scale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     dimension: Mapped[str] = mapped_column(String(16))
     day: Mapped[date] = mapped_column(Date)
     key: Mapped[str] = mapped_column(String(120))
+    scale: Mapped[int] = mapped_column(SmallInteger, default=5, server_default="5")
     sent: Mapped[int] = mapped_column(default=0)
     responses: Mapped[int] = mapped_column(default=0)
     score_sum: Mapped[int] = mapped_column(default=0)
+    unclear: Mapped[int] = mapped_column(default=0, server_default="0")  # replies no score was read from
+    score_0: Mapped[int] = mapped_column(default=0, server_default="0")
     score_1: Mapped[int] = mapped_column(default=0)
     score_2: Mapped[int] = mapped_column(default=0)
     score_3: Mapped[int] = mapped_column(default=0)
     score_4: Mapped[int] = mapped_column(default=0)
     score_5: Mapped[int] = mapped_column(default=0)
+    score_6: Mapped[int] = mapped_column(default=0, server_default="0")
+    score_7: Mapped[int] = mapped_column(default=0, server_default="0")
+    score_8: Mapped[int] = mapped_column(default=0, server_default="0")
+    score_9: Mapped[int] = mapped_column(default=0, server_default="0")
+    score_10: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -1,4 +1,5 @@
-"""Service recovery: a score of 1 or 2 opens a follow-up on the case for the program manager.
+"""Service recovery: a low score (1-2 on the 1-5 scale, 0-4 on 0-10) opens a follow-up on the case for the
+program manager.
 
 The follow-up lives on the survey (``follow_up`` open, then done with a note); the managers' "Service
 recovery" list shows the open ones of the programs they serve, and each step is on the case's timeline.

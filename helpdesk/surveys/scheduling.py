@@ -8,6 +8,7 @@ case change commit together: the surveys table is the outbox the dispatcher read
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from helpdesk.actors import SystemActor
@@ -16,6 +17,7 @@ from helpdesk.database import utcnow
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import LOCALES
+from helpdesk.signals import survey_scheduling
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.script_link import latest_script_version
 from helpdesk.surveys.settings import SurveyRules, rules_for
@@ -23,12 +25,12 @@ from helpdesk.surveys.settings import SurveyRules, rules_for
 SURVEYS = SystemActor("Satisfaction survey")
 PENDING = (SurveyStatus.SCHEDULED, SurveyStatus.SENDING)
 REASONS = {
-    "disabled": "surveys are switched off for the program",
-    "no_participant": "no participant on the case",
-    "no_phone": "the participant has no phone number",
-    "opted_out": "the participant opted out of SMS",
-    "recent_survey": "the participant had a survey recently",
-    "reopened": "the case was reopened before the survey went out",
+    "disabled": _l("surveys are switched off for the program"),
+    "no_participant": _l("no participant on the case"),
+    "no_phone": _l("the participant has no phone number"),
+    "opted_out": _l("the participant opted out of SMS"),
+    "recent_survey": _l("the participant had a survey recently"),
+    "reopened": _l("the case was reopened before the survey went out"),
 }
 
 
@@ -69,11 +71,26 @@ def schedule_survey(case: Case, *, now: datetime | None = None) -> Survey:
     if reason:
         survey.status, survey.reason = SurveyStatus.SKIPPED, reason
     else:
-        survey.status, survey.due_at = SurveyStatus.SCHEDULED, due_time(case.resolved_at or now,
-                                                                         case.program.timezone, rules)
+        due = due_time(case.resolved_at or now, case.program.timezone, rules)
+        survey.status, survey.due_at = SurveyStatus.SCHEDULED, max(
+            [due, *(until for _, until in survey_scheduling.send(case) if until is not None)])
     db.session.add(survey)
     db.session.flush()
     return survey
+
+
+def bring_forward(case_ids: list[int], now: datetime) -> int:
+    """What a survey was waiting for has happened: its scheduled surveys go out as if resolved now, unless due
+    sooner anyway; how many moved."""
+    surveys = db.session.scalars(select(Survey).where(Survey.case_id.in_(case_ids),
+                                                      Survey.status == SurveyStatus.SCHEDULED, Survey.due_at > now))
+    moved = 0
+    for survey in surveys:
+        due = due_time(now, survey.case.program.timezone, rules_for(survey.case.program))
+        if due < survey.due_at:
+            survey.due_at, moved = due, moved + 1
+    db.session.flush()
+    return moved
 
 
 def skip_reason(participant: Participant | None, rules: SurveyRules, now: datetime) -> str | None:

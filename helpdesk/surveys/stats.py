@@ -1,7 +1,8 @@
 """The dashboard's running totals (:class:`SurveyDay`), bumped in the transaction that sends or answers a survey.
 
-A sent survey adds 1 to ``sent`` and an answer adds its score, on the day the survey was sent, under each
-dimension. Rows are upserted (``INSERT ... ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL) in one fixed order,
+A sent survey adds 1 to ``sent``, an answer adds its score, and a reply no score was read from adds 1 to
+``unclear``, on the day the survey was sent, under each dimension and the survey's scale. Rows are upserted
+(``INSERT ... ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL) in one fixed order,
 so concurrent transactions never deadlock on them. ``rebuild_days`` recomputes everything from the surveys.
 """
 
@@ -10,10 +11,10 @@ from sqlalchemy import String, case, cast, delete, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from helpdesk.extensions import db
-from helpdesk.surveys.models import SCORES, Survey, SurveyDay
+from helpdesk.surveys.models import ALL_SCORES, Survey, SurveyDay
 
 DIMENSIONS = ("agent", "all", "category", "script")  # the order rows are locked in
-COUNTS = ("sent", "responses", "score_sum", *(f"score_{n}" for n in SCORES))
+COUNTS = ("sent", "responses", "score_sum", "unclear", *(f"score_{n}" for n in ALL_SCORES))
 
 
 def dimension_keys(survey: Survey) -> list[tuple[str, str]]:
@@ -30,10 +31,15 @@ def count_answer(survey: Survey) -> None:
     _bump(survey, {"responses": 1, "score_sum": survey.score, f"score_{survey.score}": 1})
 
 
+def count_unclear(survey: Survey) -> None:
+    _bump(survey, {"unclear": 1})
+
+
 def _bump(survey: Survey, increments: dict[str, int]) -> None:
     """One upsert per dimension, in DIMENSIONS order, in one round of executemany."""
     rows = [{"program_id": survey.program_id, "dimension": dimension, "day": survey.sent_day, "key": key,
-             **{name: increments.get(name, 0) for name in COUNTS}} for dimension, key in dimension_keys(survey)]
+             "scale": survey.scale, **{name: increments.get(name, 0) for name in COUNTS}}
+            for dimension, key in dimension_keys(survey)]
     db.session.execute(_upsert(db.session.get_bind().dialect.name, tuple(increments)), rows)
 
 
@@ -42,7 +48,7 @@ def _upsert(dialect: str, incremented: tuple[str, ...]):
     table = SurveyDay.__table__
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return stmt.on_conflict_do_update(
-        index_elements=[table.c.program_id, table.c.dimension, table.c.day, table.c.key],
+        index_elements=[table.c.program_id, table.c.dimension, table.c.day, table.c.key, table.c.scale],
         set_={name: table.c[name] + stmt.excluded[name] for name in incremented},
     )
 
@@ -66,14 +72,15 @@ def rebuild_days(program_id: int | None = None) -> int:
     db.session.execute(clear)
     for dimension in DIMENSIONS:
         key = key_column(dimension)
-        query = (select(Survey.program_id, literal(dimension), Survey.sent_day, key, func.count(),
+        query = (select(Survey.program_id, literal(dimension), Survey.sent_day, key, Survey.scale, func.count(),
                         func.count(Survey.score), func.coalesce(func.sum(Survey.score), 0),
-                        *(func.sum(case((Survey.score == n, 1), else_=0)) for n in SCORES))
+                        func.coalesce(func.sum(Survey.unclear_replies), 0),
+                        *(func.sum(case((Survey.score == n, 1), else_=0)) for n in ALL_SCORES))
                  .where(Survey.sent_day.is_not(None))
-                 .group_by(Survey.program_id, Survey.sent_day, key))
+                 .group_by(Survey.program_id, Survey.sent_day, key, Survey.scale))
         if program_id is not None:
             query = query.where(Survey.program_id == program_id)
-        columns = ["program_id", "dimension", "day", "key", *COUNTS]
+        columns = ["program_id", "dimension", "day", "key", "scale", *COUNTS]
         db.session.execute(insert(table).from_select(columns, query))
     count = select(func.count()).select_from(table)
     return db.session.scalar(count if program_id is None else count.where(table.c.program_id == program_id))

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import manager_required
@@ -10,11 +11,12 @@ from helpdesk.database import lock_row, utcnow
 from helpdesk.programs.services import get_program
 from helpdesk.reports.periods import Period, today_in
 from helpdesk.reports.queries import agent_answers, agent_figures
-from helpdesk.surveys.forms import FollowUpForm, SurveySettingsForm
-from helpdesk.surveys.models import Survey
+from helpdesk.surveys.forms import LANGUAGES, TEXT_LABELS, FollowUpForm, SurveySettingsForm
+from helpdesk.surveys.models import SCALES, Survey
 from helpdesk.surveys.recovery import complete_follow_up, get_survey, open_follow_ups, surveys_of_case
 from helpdesk.surveys.scheduling import REASONS
 from helpdesk.surveys.settings import rules_for, settings_of, update_survey_settings
+from helpdesk.surveys.texts import KEYS, MAX_SEGMENTS, SAMPLE_CASE, WARN_SEGMENTS, default_text, measure
 from helpdesk.web import run_change, save_form
 
 bp = Blueprint("surveys", __name__)
@@ -43,14 +45,14 @@ def follow_up_done(survey_id):
     case_id, reference = survey.case_id, survey.case.reference
     form = FollowUpForm(prefix="follow-up")
     if not form.validate_on_submit():
-        flash("Write what was done for the participant first.", "error")
+        flash(_("Write what was done for the participant first."), "error")
     else:
         error = run_change(lambda: complete_follow_up(lock_row(Survey, Survey.id == survey_id), note=form.note.data,
                                                       actor=current_user)).error
         if error is not None:
-            flash(f"Not saved: {error.message}", "error")
+            flash(_("Not saved: %(reason)s", reason=error.message), "error")
         else:
-            flash(f"Follow-up on {reference} done.", "success")
+            flash(_("Follow-up on %(reference)s done.", reference=reference), "success")
     if request.form.get("back") == "recovery":
         return redirect(url_for("surveys.recovery"))
     return redirect(url_for("cases.case_page", case_id=case_id))
@@ -60,20 +62,39 @@ def follow_up_done(survey_id):
 @manager_required
 def settings(code):
     program = get_program(code, actor=current_user)
-    rules, own = rules_for(program), settings_of(program)
+    rules, target = rules_for(program), getattr(settings_of(program), "target", None)
     form = SurveySettingsForm(data={
         "enabled": rules.enabled, "delay_minutes": int(rules.delay.total_seconds() // 60),
         "quiet_hours": "-".join(t.strftime("%H:%M") for t in rules.quiet_hours) if rules.quiet_hours else "",
-        "fatigue_days": rules.fatigue.days, "target": f"{own.target:g}" if own and own.target is not None else "",
-        **{f"question_{locale}": text for locale, text in ((own.questions or {}) if own else {}).items()}})
-    if save_form(form, lambda: update_survey_settings(
-            program, enabled=form.enabled.data, delay_minutes=form.delay_minutes.data,
-            quiet_hours=form.quiet_hours.data or "", fatigue_days=form.fatigue_days.data, questions=form.questions(),
-            target=form.target.data, actor=current_user)):
-        flash("Survey settings saved.", "success")
+        "fatigue_days": rules.fatigue.days, "scale": str(rules.scale.top),
+        "target": f"{target:g}" if target is not None else "",
+        **{f"text_{locale}_{key}": text for locale, own in rules.texts.items() for key, text in own.items()}})
+    saved = save_form(form, lambda: update_survey_settings(
+        program, enabled=form.enabled.data, delay_minutes=form.delay_minutes.data,
+        quiet_hours=form.quiet_hours.data or "", fatigue_days=form.fatigue_days.data, scale=form.scale.data,
+        texts=form.texts(), target=form.target.data, actor=current_user))
+    if saved:
+        flash(_("Survey settings saved."), "success")
+        for locale, key, count in long_texts(program, saved.texts):
+            flash(_("The %(text)s is %(segments)d SMS segments long; every segment is billed.",
+                    text=TEXT_LABELS[key].lower() + f" ({LANGUAGES[locale]})", segments=count.segments), "warning")
         return redirect(url_for("surveys.settings", code=program.code))
     status = 422 if request.method == "POST" else 200
-    return render_template("surveys/settings.html", program=program, form=form), status
+    scale = int(form.scale.data) if form.scale.data in ("5", "10") else rules.scale.top
+    defaults = {top: {locale: {key: default_text(locale, key, top) for key in KEYS} for locale in LANGUAGES}
+                for top in SCALES}
+    limits = {"warn": WARN_SEGMENTS, "max": MAX_SEGMENTS, "case": SAMPLE_CASE}
+    return render_template("surveys/settings.html", program=program, form=form, defaults=defaults,
+                           form_languages=LANGUAGES, limits=limits, scale=scale), status
+
+
+def long_texts(program, texts: dict):
+    """The program's own texts over ``WARN_SEGMENTS`` segments, as sent: (locale, key, count)."""
+    for locale, own in texts.items():
+        for key, text in own.items():
+            count = measure(text, program.name)
+            if count.segments > WARN_SEGMENTS:
+                yield locale, key, count
 
 
 @bp.route("/surveys/mine")

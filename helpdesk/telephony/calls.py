@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
@@ -14,10 +15,13 @@ from helpdesk.database import utcnow
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.extensions import db
 from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
+from helpdesk.signals import call_changed
 from helpdesk.telephony.models import CALL_LIST_LOADS, LIVE_CALL_STATUSES, Call, CallOutcome
 from helpdesk.validation import parse_day, parse_id
 
 LIVE_WINDOW = timedelta(hours=2)  # a call whose final status never came is not "live" forever
+ENDED_SHOWN = timedelta(minutes=2)  # the call bar keeps an ended call (missed, voicemail) this long
+CALL_BAR_LIMIT = 5
 LIVE_LIMIT = 50
 OPEN_CASES_SHOWN = 5
 _NEWEST = SortKey(((Call.id, True),))
@@ -28,10 +32,31 @@ def _scoped(query, actor: Actor):
     return query if visible is None else query.where(Call.program_id.in_(visible))
 
 
-def live_calls(*, actor: Actor) -> list[Call]:
-    query = select(Call).options(*CALL_LIST_LOADS).where(Call.status.in_(LIVE_CALL_STATUSES),
-                                                         Call.started_at >= utcnow() - LIVE_WINDOW)
-    return list(db.session.scalars(_scoped(query, actor).order_by(Call.id.desc()).limit(LIVE_LIMIT)))
+def live_calls(*, actor: Actor, ended_since: datetime | None = None, limit: int = LIVE_LIMIT) -> list[Call]:
+    """Ringing and ongoing calls, newest first; with ``ended_since``, also the calls that ended after it."""
+    now = utcnow()
+    current = Call.status.in_(LIVE_CALL_STATUSES) & Call.ended_at.is_(None)
+    if ended_since is not None:
+        current = current | (Call.ended_at >= ended_since)
+    query = select(Call).options(*CALL_LIST_LOADS).where(Call.started_at >= now - LIVE_WINDOW, current)
+    return list(db.session.scalars(_scoped(query, actor).order_by(Call.id.desc()).limit(limit)))
+
+
+def call_bar_calls(*, actor: Actor) -> list[Call]:
+    """What the call bar on every page shows: ringing and ongoing calls, and those that ended a moment ago."""
+    return live_calls(actor=actor, ended_since=utcnow() - ENDED_SHOWN, limit=CALL_BAR_LIMIT)
+
+
+def call_state(call: Call) -> str:
+    """ringing, answered, voicemail or missed, as agents see it: a caller in the menu or waiting while the
+    on-duty phones ring is still ringing for them."""
+    if call.outcome == CallOutcome.VOICEMAIL:
+        return "voicemail"
+    if call.outcome == CallOutcome.ANSWERED or call.agent_id is not None:
+        return "answered"
+    if call.ended_at is not None or call.outcome == CallOutcome.MISSED:
+        return "missed"
+    return "ringing"
 
 
 def open_cases_by_participant(calls: list[Call]) -> dict[int, list[Case]]:
@@ -49,6 +74,21 @@ def open_cases_by_participant(calls: list[Call]) -> dict[int, list[Case]]:
     return grouped
 
 
+def seconds_in_call_bar(call: Call) -> int | None:
+    """How long an ended call stays in the call bar from now; None while it goes on."""
+    if call.ended_at is None:
+        return None
+    return max(0, int((call.ended_at + ENDED_SHOWN - utcnow()).total_seconds()))
+
+
+def call_state_label(call: Call) -> str:
+    """The call's state in words for agents: "Ringing", "Answered by Olga", "Voicemail", "Missed"."""
+    state = call_state(call)
+    if state == "answered":
+        return _("Answered by %(name)s", name=call.agent.name) if call.agent else _("Answered")
+    return {"ringing": _("Ringing"), "voicemail": _("Voicemail"), "missed": _("Missed")}[state]
+
+
 def get_call(call_id: int, *, actor: Actor) -> Call:
     call = db.session.get(Call, call_id)
     if call is None or not can_access(actor, call.program_id):
@@ -62,6 +102,7 @@ def take_call(call: Call, *, actor: User) -> Call:
     if call.case is not None and call.case.assignee_id != actor.id and call.case.is_open:
         take_case(call.case, actor=actor)
     db.session.flush()
+    call_changed.send(call.program_id, call_id=call.id)
     return call
 
 

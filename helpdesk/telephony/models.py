@@ -1,6 +1,8 @@
 import enum
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
@@ -8,17 +10,30 @@ from helpdesk.auth.models import User
 from helpdesk.cases.models import Case
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.labels import Labelled, set_labels, set_value_labels
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
 
 LIVE_CALL_STATUSES = ("queued", "ringing", "in-progress")
 FINAL_CALL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
+# Twilio's call and message statuses (and our outbox's own), as agents read them.
+set_value_labels("call_status", {
+    "queued": _l("queued"), "ringing": _l("ringing"), "in-progress": _l("in progress"), "completed": _l("completed"),
+    "busy": _l("busy"), "no-answer": _l("no answer"), "failed": _l("failed"), "canceled": _l("cancelled")})
+set_value_labels("message_status", {
+    "pending": _l("waiting to be sent"), "sending": _l("sending"), "accepted": _l("accepted"),
+    "queued": _l("queued"), "sent": _l("sent"), "delivered": _l("delivered"), "undelivered": _l("not delivered"),
+    "failed": _l("failed"), "received": _l("received"), "read": _l("read")})
 
 
-class CallOutcome(enum.StrEnum):
+class CallOutcome(Labelled, enum.StrEnum):
     ANSWERED = "answered"
     MISSED = "missed"
     VOICEMAIL = "voicemail"
+
+
+set_labels(CallOutcome, {CallOutcome.ANSWERED: _l("answered"), CallOutcome.MISSED: _l("missed"),
+                         CallOutcome.VOICEMAIL: _l("voicemail")}, stored_as="call_outcome")
 
 
 class TelephonyEvent(enum.StrEnum):
@@ -31,6 +46,7 @@ class TelephonyEvent(enum.StrEnum):
     CALL_ENDED = "call_ended"
     SMS_IN = "sms_in"
     SMS_OUT = "sms_out"
+    REOPENED_BY_TEXT = "reopened_by_text"
 
 
 class Call(db.Model):
@@ -52,6 +68,7 @@ class Call(db.Model):
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_number: Mapped[str | None] = mapped_column(String(32))  # the on-duty phone that picked the call up
     from_number: Mapped[str] = mapped_column(String(64))
     to_number: Mapped[str] = mapped_column(String(32))
     menu_choice: Mapped[str | None] = mapped_column(String(4))
@@ -114,5 +131,5 @@ class Message(db.Model):
         """What agents are told about a send that failed: the provider's error code, never its text, which can
         name the account (admins read the text, without account ids, under Needs attention)."""
         if self.error_code is not None:
-            return f"the SMS provider refused the message (code {self.error_code})"
-        return "the SMS provider could not be reached" if self.error_message else None
+            return _("the SMS provider refused the message (code %(code)s)", code=self.error_code)
+        return _("the SMS provider could not be reached") if self.error_message else None

@@ -9,8 +9,10 @@ sending it, so two workers never send the same message.
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import insert
 
 from helpdesk.actors import Actor
+from helpdesk.auth.models import User
 from helpdesk.cases.models import Case
 from helpdesk.cases.services import log_activity
 from helpdesk.database import utcnow
@@ -30,8 +32,11 @@ CLAIM_LEASE = timedelta(minutes=5)
 
 
 def send_sms(program: Program, to: str, body: str, *, actor: Actor, case: Case | None = None,
-             participant: Participant | None = None) -> Message:
-    """Record an outbound SMS from the program's hotline number; the caller commits, then delivers."""
+             participant: Participant | None = None, responds: bool = True) -> Message:
+    """Record an outbound SMS from the program's hotline number; the caller commits, then delivers.
+
+    On a case it is a reply to the participant (``responds``: it stops the first-response clock) unless the
+    system sends it on its own (an acknowledgement, a delivery notice)."""
     errors = FieldErrors()
     body = errors.text("body", body, max_length=MAX_SMS)
     number = errors.check("to", lambda: normalize_phone(to))
@@ -40,13 +45,28 @@ def send_sms(program: Program, to: str, body: str, *, actor: Actor, case: Case |
         raise Conflict(f"{participant.full_name} has opted out of SMS")
     message = Message(program=program, participant=participant, case_id=case.id if case else None,
                       direction="outbound", from_number=program.hotline_number, to_number=number, body=body,
-                      status="pending", next_attempt_at=utcnow(), sent_by_id=getattr(actor, "id", None))
+                      status="pending", next_attempt_at=utcnow(),
+                      sent_by_id=actor.id if isinstance(actor, User) else None)  # not an API token's id
     db.session.add(message)
     db.session.flush()
     if case is not None:
-        log_activity(case, TelephonyEvent.SMS_OUT, actor=actor, body=body, is_public=True, responds=True,
+        log_activity(case, TelephonyEvent.SMS_OUT, actor=actor, body=body, is_public=True, responds=responds,
                      message_id=message.id)
     return message
+
+
+def send_sms_to_participants(program: Program, texts: list[tuple[Participant, str]]) -> int:
+    """Record many texts to participants at once (the notices of an import), with one INSERT; none is on a
+    case. Participants who opted out or have no phone are left out (their numbers are stored E.164); how many
+    were recorded."""
+    now = utcnow()
+    rows = [{"program_id": program.id, "participant_id": participant.id, "direction": "outbound",
+             "from_number": program.hotline_number, "to_number": participant.phone, "body": body[:MAX_SMS],
+             "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
+            for participant, body in texts if participant.phone and not participant.sms_opt_out]
+    if rows:
+        db.session.execute(insert(Message), rows)
+    return len(rows)
 
 
 def record_attempt(message: Message, result: SendResult) -> Message:

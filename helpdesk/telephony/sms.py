@@ -6,15 +6,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, Text, bindparam, literal, select, update
 from sqlalchemy import case as sql_case
 
-from helpdesk.cases.models import Case, Category, Channel, Status
+from helpdesk.cases.models import Category, Channel, Status
 from helpdesk.cases.services import log_activity, open_case, update_case
 from helpdesk.database import UTCDateTime, insert_or_ignore, lock_row, unit_of_work, utcnow
 from helpdesk.extensions import db
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
-from helpdesk.signals import participant_opted_out, text_received
-from helpdesk.telephony.lookup import e164_or_raw, from_hotline_and_caller, latest_open_case
+from helpdesk.signals import participant_opted_out, text_opened_case, text_received
+from helpdesk.telephony.lookup import e164_or_raw, from_hotline_and_caller
 from helpdesk.telephony.models import Message, TelephonyEvent
+from helpdesk.telephony.threads import conversation_case
 from helpdesk.telephony.twilio_adapter import OPTED_OUT
 from helpdesk.telephony.voice import HOTLINE
 
@@ -27,7 +28,8 @@ TRUNCATED = " […truncated]"
 # Twilio's own opt-out words plus their Polish and Russian counterparts; a single word, any case.
 OPT_OUT_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
                  "koniec", "wypisz", "rezygnuję", "rezygnuje", "стоп", "отписаться", "отписка", "хватит"}
-OPT_IN_WORDS = {"start", "unstop", "yes", "старт"}
+# Opt-in words count only from a participant who opted out; from anyone else they are ordinary messages.
+OPT_IN_WORDS = {"start", "unstop", "yes", "tak", "да", "старт"}
 # Delivery statuses in the order they happen; a report never moves a message backwards.
 STATUS_RANK = {"pending": 0, "sending": 1, "accepted": 2, "scheduled": 2, "queued": 2, "sent": 3,
                "delivered": 4, "undelivered": 4, "failed": 4, "canceled": 4, "read": 5}
@@ -111,12 +113,14 @@ def file_message(sid: str) -> Message | None:
     if message.participant_id is not None:  # one sender's texts are filed one after the other
         lock_row(Participant, Participant.id == message.participant_id)
     word = keyword(message.body)
-    if word in OPT_OUT_WORDS or word in OPT_IN_WORDS:
-        if (participant := message.participant) is not None:
-            participant.sms_opt_out = word in OPT_OUT_WORDS
-            if participant.sms_opt_out:
-                participant_opted_out.send(participant)
-    elif message.participant_id is None or not any(took for _, took in text_received.send(message)):
+    participant = message.participant
+    if word in OPT_OUT_WORDS:  # filed nowhere: Twilio has blocked the number already
+        if participant is not None:
+            participant.sms_opt_out = True
+            participant_opted_out.send(participant)
+    elif participant is not None and word in OPT_IN_WORDS and participant.sms_opt_out:
+        participant.sms_opt_out = False
+    elif participant is None or not any(took for _, took in text_received.send(message)):
         _append_to_case(message)
     db.session.flush()
     return message
@@ -136,31 +140,29 @@ def file_due_messages(now: datetime | None = None, batch: int = 100) -> int:
 
 
 def _append_to_case(message: Message) -> None:
-    """The sender's open SMS case (by participant, or by number for unknown senders), else a new one."""
-    # At most one open SMS case per sender: its filers queue on the participant's row (taken by file_message;
-    # the program's for unknown numbers), so the look-up sees what the one before committed.
-    if message.participant_id is not None:
-        case = latest_open_case(message.participant_id, channel=Channel.SMS)
-    else:
+    """The text goes on its conversation's case (reopened if need be; see :mod:`helpdesk.telephony.threads`),
+    else on a new SMS case, which acknowledges it."""
+    if message.participant_id is None:  # unknown senders' texts queue on the program's row
         lock_row(Program, Program.id == message.program_id)
-        case = _open_case_of_unknown_number(message.program_id, message.from_number)
-    if case is None:
+    now = utcnow()
+    case, reopen = conversation_case(message, now)
+    opened = case is None
+    if opened:
         first_line = (message.body.strip().splitlines() or ["(empty message)"])[0]
         case = open_case(message.program, participant=message.participant, channel=Channel.SMS,
                          category=Category.OTHER, subject=f"SMS: {first_line[:180]}",
                          description=f"Text from {message.from_number}", actor=HOTLINE)
+    elif reopen:
+        log_activity(case, TelephonyEvent.REOPENED_BY_TEXT, actor=HOTLINE,
+                     resolved_days_ago=(now - case.resolved_at).days)
+        update_case(case, actor=HOTLINE, status=Status.OPEN)
     message.case_id = case.id  # written with the timeline entry
     log_activity(case, TelephonyEvent.SMS_IN, actor=HOTLINE, body=message.body, is_public=True, message_id=message.id)
+    case.participant_texted_at = now
     if case.status == Status.PENDING_PARTICIPANT:
         update_case(case, actor=HOTLINE, status=Status.OPEN)
-
-
-def _open_case_of_unknown_number(program_id: int, number: str) -> Case | None:
-    latest = db.session.scalar(select(Message.case_id).where(
-        Message.from_number == number, Message.program_id == program_id, Message.participant_id.is_(None),
-        Message.case_id.is_not(None)).order_by(Message.id.desc()).limit(1))
-    case = db.session.get(Case, latest) if latest else None
-    return case if case is not None and case.is_open else None
+    if opened:
+        text_opened_case.send(case, message=message)
 
 
 def record_delivery_status(form) -> None:

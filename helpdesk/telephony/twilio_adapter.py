@@ -1,7 +1,8 @@
 """The only module that talks to Twilio's REST API: SMS gateways behind one small interface.
 
 ``send`` hands a message over; ``find_sent`` asks what was sent already (Twilio has no idempotency key, so
-a send whose result went unrecorded is found this way before sending again). ``TwilioGateway`` uses the real
+a send whose result went unrecorded is found this way before sending again); ``delete_recording`` deletes a
+call recording (a participant's erasure, the retention purge). ``TwilioGateway`` uses the real
 ``twilio.rest.Client``; ``TWILIO_API_BASE_URL`` points it elsewhere (tests use a loopback fake of Twilio's
 API). ``DevelopmentGateway`` only records, for machines with no account.
 """
@@ -90,6 +91,20 @@ class TwilioGateway:
         return [SendResult(sid=message.sid, status=message.status) for message in found if message.body == body]
 
 
+    def delete_recording(self, recording_sid: str) -> str | None:
+        """Delete the recording at Twilio: None when it is gone (deleted now, or before: 404), else why not
+        (try again later)."""
+        try:
+            self.client.recordings(recording_sid).delete()
+        except TwilioRestException as exc:
+            if exc.status == 404:
+                return None
+            return _without_account(f"Twilio answered {exc.status} ({exc.code}): {exc.msg}")
+        except (TwilioException, OSError) as exc:
+            return _without_account(f"network: {exc}")
+        return None
+
+
 class DevelopmentGateway:
     """No Twilio account: the message is only recorded, as sent, so the phone simulator can show it."""
 
@@ -99,6 +114,10 @@ class DevelopmentGateway:
     def find_sent(self, from_number: str, to_number: str, body: str, since: datetime) -> list[SendResult]:
         """Nothing leaves this machine: there is nothing to find, and sending again reaches nobody."""
         return []
+
+    def delete_recording(self, recording_sid: str) -> str | None:
+        """Without an account no recording is kept at Twilio: there is nothing to delete."""
+        return None
 
 
 def current_gateway():

@@ -4,7 +4,7 @@ from flask import url_for
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from helpdesk.telephony.texts import VOICE_LANGUAGE, text
+from helpdesk.telephony.texts import VOICE, VOICE_LANGUAGE, text
 
 MENU_TIMEOUT = 6
 DIAL_TIMEOUT = 20
@@ -12,7 +12,8 @@ VOICEMAIL_SECONDS = 120
 
 
 def _say(response: VoiceResponse, locale: str, words: str) -> None:
-    response.say(words, language=VOICE_LANGUAGE.get(locale, "en-US"))
+    locale = locale if locale in VOICE_LANGUAGE else "en"
+    response.say(words, language=VOICE_LANGUAGE[locale], voice=VOICE[locale])
 
 
 def _url(endpoint: str) -> str:
@@ -35,14 +36,21 @@ def connect_to_agents(locale: str, numbers: list[str], caller_id: str) -> str:
     _say(response, locale, text(locale, "connecting"))
     dial = response.dial(action=_url("twilio.voice_dial_result"), method="POST", timeout=DIAL_TIMEOUT,
                          caller_id=caller_id)
+    answered = _url("twilio.voice_answered")  # asked when a phone picks up: who answered, before they talk
     for number in numbers:
-        dial.number(number)
+        dial.number(number, url=answered, method="POST")
     return str(response)
 
 
-def voicemail(locale: str, *, closed: bool) -> str:
+def connect_answered() -> str:
+    """The answering phone's TwiML: nothing to play, connect it to the caller."""
+    return str(VoiceResponse())
+
+
+def voicemail(locale: str, message: str | None = None) -> str:
+    """The caller leaves a message after ``message`` (by default: nobody can take the call now)."""
     response = VoiceResponse()
-    _say(response, locale, text(locale, "closed" if closed else "voicemail"))
+    _say(response, locale, message or text(locale, "voicemail"))
     response.record(max_length=VOICEMAIL_SECONDS, play_beep=True, action=_url("twilio.voice_recorded"),
                     method="POST", recording_status_callback=_url("twilio.voice_recording"),
                     recording_status_callback_method="POST", transcribe=True,

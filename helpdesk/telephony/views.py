@@ -1,7 +1,9 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required
+from helpdesk.cases.models import Case
 from helpdesk.cases.services import assignable_users, get_case
 from helpdesk.database import lock_row, unit_of_work
 from helpdesk.errors import ValidationError
@@ -19,21 +21,20 @@ from helpdesk.telephony.calls import (
     parse_call_filters,
     take_call,
 )
-from helpdesk.telephony.conversation import case_messages, reply_number
+from helpdesk.telephony.conversation import case_messages, reply_number, send_reply
 from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
 from helpdesk.telephony.models import Call, Message
-from helpdesk.telephony.outbox import send_sms
+from helpdesk.telephony.segments import MAX_MESSAGE, MAX_REPLY
 from helpdesk.web import run_change
 
 bp = Blueprint("telephony", __name__)
 
 
 def sms_panel(case, actor):
+    """The conversation by SMS and the reply box, disabled with the reason when there is no one to text."""
     number, reason = reply_number(case)
-    messages = case_messages(case)
-    if not messages and case.channel.value != "sms" and number is None:
-        return None
-    return {"messages": messages, "number": number, "reason": reason, "form": SmsReplyForm(prefix="sms")}
+    return {"messages": case_messages(case), "number": number, "reason": reason, "form": SmsReplyForm(prefix="sms"),
+            "max_message": MAX_MESSAGE, "max_reply": MAX_REPLY}
 
 
 @bp.route("/calls/live")
@@ -53,7 +54,7 @@ def take(call_id):
     get_call(call_id, actor=current_user)
     done = run_change(lambda: take_call(lock_row(Call, Call.id == call_id), actor=current_user).case_id)
     if done.error is not None:
-        flash(f"Not taken: {done.error.message}", "error")
+        flash(_("Not taken: %(reason)s", reason=done.error.message), "error")
     return redirect(url_for("cases.case_page", case_id=done.result) if done.result else url_for("telephony.live"))
 
 
@@ -64,7 +65,7 @@ def log():
         filters = parse_call_filters(request.args, {p.code: p for p in programs})
         page = call_log(filters, actor=current_user, cursor=request.args.get("cursor"))
     except ValidationError as exc:
-        flash(f"Filter {exc.message}", "error")
+        flash(_("Filter %(reason)s", reason=exc.message), "error")
         return redirect(url_for("telephony.log"))
     agents = sorted({u.id: u for p in programs for u in assignable_users(p)}.values(), key=lambda u: u.name)
     return render_template("telephony/log.html", page=page, programs=programs, filters=filters, agents=agents)
@@ -72,20 +73,25 @@ def log():
 
 @bp.post("/cases/<int:case_id>/sms")
 def reply(case_id):
-    case = get_case(case_id, actor=current_user)
+    """The one reply to the participant: a text through the outbox, sent at once; its status shows on the
+    timeline."""
+    get_case(case_id, actor=current_user)
     form = SmsReplyForm(prefix="sms")
-    number, reason = reply_number(case)
-    if not form.validate_on_submit() or number is None:
-        flash(reason or "Type the text message first.", "error")
-        return redirect(url_for("cases.case_page", case_id=case_id))
+    if not form.validate_on_submit():
+        flash(_("Not sent: %(reason)s", reason="; ".join(form.body.errors) or _("type the reply first.")), "error")
+        return redirect(url_for("cases.case_page", case_id=case_id) + "#sms")
     # Recorded (committed) before the provider is asked: nothing sent goes unrecorded.
-    done = run_change(lambda: send_sms(case.program, number, form.body.data, actor=current_user, case=case,
-                                       participant=case.participant).id)
+    done = run_change(lambda: [m.id for m in send_reply(lock_row(Case, Case.id == case_id), form.body.data,
+                                                        actor=current_user)])
     if done.error is not None:
-        flash(f"Not sent: {done.error.message}", "error")
-        return redirect(url_for("cases.case_page", case_id=case_id))
-    if deliver_now(done.result) == "failed":
-        flash(f"The text could not be sent: {db.session.get(Message, done.result).failure_for_agents}", "error")
+        flash(_("Not sent: %(reason)s", reason=done.error.message), "error")
+        return redirect(url_for("cases.case_page", case_id=case_id) + "#sms")
+    failed = [message_id for message_id in done.result if deliver_now(message_id) == "failed"]
+    if failed:
+        flash(_("The text could not be sent: %(reason)s",
+                reason=db.session.get(Message, failed[0]).failure_for_agents), "error")
+    else:
+        flash(_("Reply sent by SMS."), "success")
     return redirect(url_for("cases.case_page", case_id=case_id) + "#sms")
 
 
@@ -117,5 +123,5 @@ def needs_attention():
 def retry_text(message_id):
     with unit_of_work():
         retry_parked_text(message_id)
-    flash("The text will be filed again at the worker's next pass.", "success")
+    flash(_("The text will be filed again at the worker's next pass."), "success")
     return redirect(url_for("telephony.needs_attention"))

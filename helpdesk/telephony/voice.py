@@ -1,14 +1,19 @@
 """Inbound calls: log each call once by its CallSid, put it on a case, and decide what the caller hears."""
 
-from helpdesk.actors import SystemActor
+from sqlalchemy import select
+
+from helpdesk.actors import SystemActor, can_access
+from helpdesk.auth.models import User
 from helpdesk.cases.models import Category, Channel
 from helpdesk.cases.services import log_activity, open_case
 from helpdesk.database import insert_or_ignore, lock_row, utcnow
 from helpdesk.extensions import db
-from helpdesk.programs.business_hours import is_open_at
+from helpdesk.programs.business_hours import is_open_at, next_opening, special_hours
+from helpdesk.signals import call_changed
 from helpdesk.telephony import twiml
 from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
 from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome, TelephonyEvent
+from helpdesk.telephony.texts import closed_message
 from helpdesk.validation import MAX_ID
 
 HOTLINE = SystemActor("Hotline")
@@ -32,10 +37,16 @@ def receive_call(form) -> str:
 
 def _log_call(form, found, number: str) -> None:
     """Write the call once: a redelivered CallSid (or a second logger of the same call) changes nothing."""
-    db.session.connection().execute(insert_or_ignore(Call, Call.call_sid), {
+    logged = db.session.connection().execute(insert_or_ignore(Call, Call.call_sid).returning(Call.id), {
         "call_sid": form["CallSid"][:64], "program_id": found.program_id, "participant_id": found.participant_id,
         "from_number": number, "to_number": found.hotline_number,
-        "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()})
+        "status": (form.get("CallStatus") or "ringing")[:16], "started_at": utcnow()}).scalar_one_or_none()
+    if logged is not None:
+        call_changed.send(found.program_id, call_id=logged)
+
+
+def _changed(call: Call) -> None:
+    call_changed.send(call.program_id, call_id=call.id)
 
 
 def find_call(form) -> Call | None:
@@ -71,11 +82,14 @@ def choose_from_menu(form) -> str:
             call.status = "in-progress"
         if call.case is None:  # else its hang-up, reported first, has put it on a case already
             attach_to_case(call)
-    program, locale = call.program, caller_locale(call)
-    if not is_open_at(utcnow(), program.business_hours or {}, program.timezone):
-        return twiml.voicemail(locale, closed=True)
+        _changed(call)
+    program, locale, now = call.program, caller_locale(call), utcnow()
+    hours, special = program.business_hours or {}, special_hours(program.special_days)
+    if not is_open_at(now, hours, program.timezone, special):
+        opens_at = next_opening(now, hours, program.timezone, special)
+        return twiml.voicemail(locale, closed_message(locale, opens_at, now))
     if not program.on_duty_numbers:
-        return twiml.voicemail(locale, closed=False)
+        return twiml.voicemail(locale)
     return twiml.connect_to_agents(locale, program.on_duty_numbers, caller_id=program.hotline_number)
 
 
@@ -91,19 +105,46 @@ def attach_to_case(call: Call) -> None:
                  menu_choice=call.menu_choice)
 
 
+def agent_answered(form) -> str:
+    """``/voice/answered`` (the dialled numbers' ``url``): an on-duty phone picked the call up. Twilio asks this
+    about the new leg (``ParentCallSid`` names the caller's call, ``To`` the phone) before connecting them, so
+    agents see who answered while the call goes on. The first phone to answer has it."""
+    parent = (form.get("ParentCallSid") or "")[:64]
+    call = lock_row(Call, Call.call_sid == parent) if parent else None
+    if call is not None and call.outcome is None:
+        number = e164_or_raw(form.get("To"))[:32]
+        call.outcome, call.answered_number = CallOutcome.ANSWERED, number
+        if call.ended_at is None:
+            call.status = "in-progress"
+        call.agent = call.agent or _agent_with_phone(number, call.program_id)
+        _answered(call)
+    return twiml.connect_answered()
+
+
+def _agent_with_phone(number: str, program_id: int) -> User | None:
+    users = db.session.scalars(select(User).where(User.phone == number, User.active).order_by(User.id))
+    return next((user for user in users if can_access(user, program_id)), None)
+
+
+def _answered(call: Call) -> None:
+    if call.case is None:  # its menu choice never reached us
+        attach_to_case(call)
+    log_activity(call.case, TelephonyEvent.CALL_ANSWERED, actor=HOTLINE, responds=True, call_id=call.id,
+                 agent_name=call.agent.name if call.agent else None)
+    _changed(call)
+
+
 def dial_result(form) -> str:
     """``/voice/dial-result``: an agent answered (the call is done) or nobody did (voicemail)."""
     call = find_call(form)
     if call is None:
         return twiml.goodbye("en", "not_in_service")
     if form.get("DialCallStatus") == "completed":
-        if call.outcome is None:
+        if call.outcome is None:  # answered, but who did was never said (the answering phone's request is lost)
             call.outcome = CallOutcome.ANSWERED
-            if call.case is None:  # its menu choice never reached us
-                attach_to_case(call)
-            log_activity(call.case, TelephonyEvent.CALL_ANSWERED, actor=HOTLINE, responds=True, call_id=call.id)
+            _answered(call)
         return twiml.goodbye(caller_locale(call))
-    return twiml.voicemail(caller_locale(call), closed=False)
+    return twiml.voicemail(caller_locale(call))
 
 
 def voicemail_left(form) -> str:
@@ -111,6 +152,7 @@ def voicemail_left(form) -> str:
     call = find_call(form)
     if call is not None and call.outcome is None:
         call.outcome = CallOutcome.VOICEMAIL
+        _changed(call)
     return twiml.goodbye(caller_locale(call) if call else "en")
 
 
@@ -124,6 +166,7 @@ def recording_ready(form) -> None:
     call.recording_sid, call.recording_url = sid, url[:500] if url.startswith(RECORDINGS_AT) else None
     call.recording_duration = _int(form.get("RecordingDuration"))
     call.outcome = CallOutcome.VOICEMAIL
+    _changed(call)
     if call.case is not None:
         log_activity(call.case, TelephonyEvent.VOICEMAIL, actor=HOTLINE, call_id=call.id,
                      recording_url=call.recording_url, duration=call.recording_duration)
@@ -146,6 +189,7 @@ def call_status(form) -> None:
     if call is None or not status or call.ended_at is not None:
         return
     call.status = status
+    _changed(call)
     if status not in FINAL_CALL_STATUSES:
         return
     call.ended_at, call.duration = utcnow(), _int(form.get("CallDuration"))

@@ -31,6 +31,7 @@ def _receive_sms(form) -> str:
 WEBHOOKS = [
     ("voice_incoming", "/voice/incoming", voice.receive_call),
     ("voice_menu", "/voice/menu", voice.choose_from_menu),
+    ("voice_answered", "/voice/answered", voice.agent_answered),
     ("voice_dial_result", "/voice/dial-result", voice.dial_result),
     ("voice_recorded", "/voice/recorded", voice.voicemail_left),
     ("voice_recording", "/voice/recording", voice.recording_ready),

@@ -1,5 +1,6 @@
-// The app's only script (the Content-Security-Policy allows no inline script): behaviour is declared in the
-// markup with data- attributes, and the server escapes everything it renders.
+// The script of every page (the Content-Security-Policy allows no inline script): behaviour is declared in the
+// markup with data- attributes, and the server escapes everything it renders. A page that needs more loads
+// its own file in its template's scripts block (surveys/settings.html: segments.js).
 
 // "/" jumps to the search box, as in most helpdesks; Escape leaves it.
 document.addEventListener("keydown", (event) => {
@@ -14,15 +15,18 @@ document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
   select.addEventListener("change", () => select.form.submit());
 });
 
-// <div data-refresh-url="..." data-refresh-seconds="3">: its content is the server-rendered panel at that URL,
-// fetched again every few seconds; a failed poll keeps the last content and the next one tries again.
-document.querySelectorAll("[data-refresh-url]").forEach((panel) => {
-  const refresh = async () => {
-    try {
-      const response = await fetch(panel.dataset.refreshUrl, {headers: {"Accept": "text/html"}});
-      if (response.ok) { panel.innerHTML = await response.text(); }
-    } catch (error) { /* keep the last content */ }
-  };
-  refresh();
-  setInterval(refresh, 1000 * Number(panel.dataset.refreshSeconds || 3));
+// "?" opens the list of keyboard shortcuts (templates/shortcuts.html); "?" again or Escape closes it.
+document.addEventListener("keydown", (event) => {
+  const help = document.getElementById("shortcuts");
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+  if (!help || event.key !== "?" || typing) { return; }
+  event.preventDefault();
+  if (help.open) { help.close(); } else { help.showModal(); }
+});
+
+// <form data-confirm="Question?">: submitted only once the question is answered OK (an irreversible change).
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  });
 });

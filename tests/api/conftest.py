@@ -39,9 +39,12 @@ class ApiClient:
         credentials = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         headers = credentials | (headers or {})
         sent = {"path": PREFIX + path, "method": method, "headers": headers, **kwargs}
-        response = contextvars.Context().run(self.client.open, **sent)
-        # The served request's body has been read; an identical one describes the request to the validator.
-        self.check(EnvironBuilder(**sent).get_request(), response)
+        # buffered: a streamed body (an export) is read within the request's own context
+        response = contextvars.Context().run(self.client.open, **sent, buffered=True)
+        # The served request's body has been read; an identical one describes the request to the validator. A
+        # percent-encoded "/" inside a path parameter stays encoded for it: it matches templates by segment.
+        described = {**sent, "path": sent["path"].replace("%2F", "%252F")}
+        self.check(EnvironBuilder(**described).get_request(), response)
         return response
 
     def check(self, request, response) -> None:

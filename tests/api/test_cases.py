@@ -187,14 +187,15 @@ def test_the_assignee_error_does_not_tell_whether_the_address_belongs_to_staff(a
                                                                           "program"}}} for body in answers.values())
 
 
-def test_a_note_is_internal_unless_marked_public(api, make, program):
+def test_a_note_is_internal_and_a_public_one_is_refused_with_the_reply_path(api, make, program):
     case = make.case(program)
-    api.patch(f"/cases/{case.id}", json={"note": "Called the courier."})
-    response = api.patch(f"/cases/{case.id}", json={"note": "We are on it.", "note_public": True})
-    assert response.get_json()["first_response_at"] is not None
+    response = api.patch(f"/cases/{case.id}", json={"note": "Called the courier.", "note_public": False})
+    assert response.status_code == 200 and response.get_json()["first_response_at"] is None
+    refused = api.patch(f"/cases/{case.id}", json={"note": "We are on it.", "note_public": True})
+    assert refused.status_code == 422 and "/messages" in refused.get_json()["error"]["fields"]["note_public"]
     notes = db.session.query(CaseEvent).filter_by(case_id=case.id, kind="note").order_by(CaseEvent.id).all()
-    assert [(n.body, n.is_public) for n in notes] == [("Called the courier.", False), ("We are on it.", True)]
-    assert notes[0].author_name == "API: loyalty-platform"
+    assert [(n.body, n.is_public, n.author_name) for n in notes] == [
+        ("Called the courier.", False, "API: loyalty-platform")]
 
 
 @pytest.mark.parametrize("status", ["new", "open"])

@@ -1,3 +1,5 @@
+import pytest
+
 from helpdesk.auth.models import User
 from helpdesk.auth.passwords import check_password
 from helpdesk.extensions import db
@@ -29,9 +31,8 @@ def test_signing_out_ends_the_session(agent_client):
     assert agent_client.get("/cases").status_code == 302
 
 
-def test_only_admins_manage_users(client, make, program):
-    login(client, make.user("manager", programs=[program]))
-    assert client.get("/users").status_code == 403
+def test_agents_cannot_manage_users(agent_client):
+    assert agent_client.get("/users").status_code == 403
 
 
 def test_an_admin_creates_a_user_serving_a_program(client, make, program):
@@ -64,3 +65,35 @@ def test_users_create_cli_refuses_a_short_password(runner):
     result = runner.invoke(args=["users", "create", "x@example.com", "--role", "agent", "--password-stdin"],
                            input="short\n")
     assert result.exit_code != 0 and "password" in result.output
+
+
+def test_a_user_chooses_the_ui_language_which_then_wins_over_the_browser(client, make):
+    user = make.user()
+    login(client, user)
+    page = client.get("/cases", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert '<html lang="ru">' in page
+    response = client.post("/language", data={"language": "pl", "next": "/cases?queue=open",
+                                              "csrf_token": csrf_token(client, "/cases")})
+    assert response.status_code == 302 and response.location.endswith("/cases?queue=open")
+    page = client.get("/cases", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert '<html lang="pl">' in page and user.language == "pl"
+
+
+@pytest.mark.parametrize("language", ["de", "", "pl'><script>"])
+def test_an_unsupported_language_is_refused(client, make, language):
+    login(client, make.user())
+    response = client.post("/language", data={"language": language, "csrf_token": csrf_token(client, "/cases")})
+    assert response.status_code == 400
+def test_an_admin_gives_an_agent_the_phone_they_answer_hotline_calls_on(client, make, program):
+    agent = make.user(programs=[program])
+    login(client, make.user("admin"))
+    form = {"email": agent.email, "name": agent.name, "role": "agent", "programs": [program.id], "active": "y",
+            "csrf_token": csrf_token(client, "/users")}
+    refused = client.post(f"/users/{agent.id}", data={**form, "phone": "601 000 002"})
+    assert refused.status_code == 422 and "needs an international prefix" in refused.get_data(as_text=True)
+    assert client.post(f"/users/{agent.id}", data={**form, "phone": "+48 601 000 002"}).status_code == 302
+    db.session.refresh(agent)
+    assert agent.phone == "+48601000002"
+    assert client.post(f"/users/{agent.id}", data={**form, "phone": ""}).status_code == 302
+    db.session.refresh(agent)
+    assert agent.phone is None

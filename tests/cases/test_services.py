@@ -45,7 +45,7 @@ def test_no_case_goes_back_to_new(make):
 def test_each_change_writes_one_timeline_event(make, program, agent):
     case = make.case(program)
     update_case(case, actor=agent, status="pending_participant", priority="high", assignee=agent,
-                note="Called back, left a message", note_public=False)
+                note="Called back, left a message")
     assert events_of(case) == ["created", "note", "priority", "assignee", "status"]
     assert case.priority == Priority.HIGH and case.assignee == agent
 
@@ -76,11 +76,12 @@ def test_resolving_records_the_time_and_clears_the_sla_clock(make):
     assert case.resolved_at is None and case.sla_due_at is not None
 
 
-def test_a_public_note_is_the_first_response(make):
+def test_a_note_is_internal_and_no_response_to_the_participant(make):
     case = make.case(channel="sms")
+    update_case(case, actor=make.SYSTEM, note="We are on it")
     assert case.first_response_at is None and case.sla_due_at == case.first_response_due_at
-    update_case(case, actor=make.SYSTEM, note="We are on it", note_public=True)
-    assert case.first_response_at is not None and case.sla_due_at == case.resolution_due_at
+    (note,) = db.session.query(CaseEvent).filter_by(case_id=case.id, kind="note").all()
+    assert not note.is_public
 
 
 def test_sla_deadlines_count_only_business_hours(make):

@@ -76,6 +76,7 @@ def live_server(fresh_database):
     try:
         yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
     finally:
+        app.extensions["live_hub"].close()  # the pages' streams end, and the feed's thread
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()

@@ -26,14 +26,14 @@ def test_agent_takes_an_unassigned_case_adds_a_note_resolves_it_and_signs_out(li
     page.get_by_role("button", name="Take case").click()
     expect(page.get_by_role("button", name="Take case")).to_have_count(0)
 
-    page.get_by_label("Note", exact=True).fill("Courier confirms the parcel was lost; reshipping.")
+    page.get_by_label("Internal note", exact=True).fill("Courier confirms the parcel was lost; reshipping.")
     page.get_by_role("button", name="Add note").click()
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Courier confirms the parcel was lost; reshipping.")
 
     page.get_by_label("Status").select_option(label="Resolved")
     page.get_by_role("button", name="Update case").click()
-    expect(timeline).to_contain_text(re.compile(r"Changed status from\s+open\s+to\s+resolved"))
+    expect(timeline).to_contain_text(re.compile(r"Status changed from\s+Open\s+to\s+Resolved"))
     expect(page.get_by_label("Status")).to_have_value("resolved")
 
     page.get_by_role("button", name="Sign out").click()

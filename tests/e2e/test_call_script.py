@@ -57,13 +57,13 @@ def test_agent_runs_a_branching_script_on_a_case_and_applies_its_action(live_ser
     runner.get_by_role("button", name="Next").click()
 
     expect(runner).to_contain_text(f"Your case number is {reference}")
-    runner.get_by_role("button", name=re.compile(r"^Finish and set the status to pending vendor")).click()
+    runner.get_by_role("button", name=re.compile(r"^Finish and set the status to waiting for vendor")).click()
 
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Ran the script Reward not delivered")
     expect(timeline).to_contain_text("greet → order-date → shipping-email → check-address → resend")
     expect(timeline).to_contain_text("ul. Prosta 1, 00-001 Warszawa")
-    expect(timeline).to_contain_text(re.compile(r"Changed status from\s+new\s+to\s+pending_vendor"))
+    expect(timeline).to_contain_text(re.compile(r"Status changed from\s+New\s+to\s+Waiting for vendor"))
     expect(runner).to_contain_text("Suggested: Reward not delivered")  # ready for the next run
 
     with live_server.app.app_context():

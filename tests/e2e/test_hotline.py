@@ -82,8 +82,8 @@ def test_an_agent_answers_an_sms_thread_from_the_case_page(live_server, page, si
     thread = page.locator("#sms")
     expect(thread).to_contain_text("Where is my blender? <b>Ordered</b> in May")
 
-    thread.get_by_label("Text message").fill("It ships tomorrow with DPD.")
-    thread.get_by_role("button", name="Send SMS").click()
+    thread.get_by_label("Reply to the participant (SMS)").fill("It ships tomorrow with DPD.")
+    thread.get_by_role("button", name="Send reply").click()
     expect(page.locator("#sms")).to_contain_text("It ships tomorrow with DPD.")
     expect(page.locator("#sms .sms-status").last).to_have_text("sent")
     expect(page.locator("#timeline")).to_contain_text("Text to the participant: It ships tomorrow with DPD.")

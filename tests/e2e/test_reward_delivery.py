@@ -56,8 +56,8 @@ def test_agent_opens_a_delivery_case_from_an_order_escalates_it_and_resolves_it_
     resolution.get_by_label("Resolution").select_option(label="Reshipped")
     resolution.get_by_label("New tracking number").fill("DPD0002")
     resolution.get_by_role("button", name="Resolve delivery case").click()
-    expect(timeline).to_contain_text(re.compile(r"Delivery resolved: reshipped, new tracking DPD DPD0002"))
-    expect(timeline).to_contain_text(re.compile(r"Changed status from\s+open\s+to\s+resolved"))
+    expect(timeline).to_contain_text(re.compile(r"Delivery resolved: Reshipped, new tracking number DPD DPD0002"))
+    expect(timeline).to_contain_text(re.compile(r"Status changed from\s+Open\s+to\s+Resolved"))
     expect(page.locator("#resolution")).to_contain_text("Reshipped")
 
     with live_server.app.app_context():

@@ -52,8 +52,8 @@ def test_a_resolved_case_is_surveyed_and_the_answer_reaches_the_dashboard(live_s
     replies = page.locator("#simulator-replies")
     page.get_by_label("Text message").fill("5")
     page.get_by_role("button", name="Send the text").click()
-    expect(replies).to_contain_text(f"How happy are you with our help on case {surveyed['number']}?")
-    expect(replies).to_contain_text("Thank you for your rating!")
+    expect(replies).to_contain_text(f"Aurora Rewards: how happy are you with our help on case {surveyed['number']}?")
+    expect(replies).to_contain_text("thank you for your rating!")
 
     page.get_by_role("link", name="Satisfaction", exact=True).click()
     expect(headline(page, "response-rate")).to_have_text("100 %")

@@ -7,24 +7,28 @@ import pytest
 from helpdesk.extensions import db
 from helpdesk.reports.periods import Period
 from helpdesk.surveys.dispatch import mark_sent
-from helpdesk.surveys.models import FollowUp, Survey, SurveyStatus
-from helpdesk.surveys.stats import count_answer
+from helpdesk.surveys.models import SCALES, FollowUp, Survey, SurveyStatus
+from helpdesk.surveys.stats import count_answer, count_unclear
 from tests.api.conftest import api, issue_token, openapi  # noqa: F401  (the contract-checking API client)
 from tests.mail.conftest import smtp_server  # noqa: F401  (a loopback SMTP server)
 
 PERIOD = Period(date(2026, 3, 2), date(2026, 3, 15))  # two weeks, Monday to Sunday
 
 
-def add_survey(case, *, sent_at: datetime, score=None, comment=None, agent=None, script=None) -> Survey:
+def add_survey(case, *, sent_at: datetime, score=None, comment=None, agent=None, script=None, scale=5,
+               unclear=0) -> Survey:
     survey = Survey(case=case, program_id=case.program_id, participant=case.participant, agent=agent,
                     category=case.category.value, script_version=script, locale="pl",
-                    status=SurveyStatus.SCHEDULED, due_at=sent_at)
+                    status=SurveyStatus.SCHEDULED, due_at=sent_at, scale=scale)
     db.session.add(survey)
     db.session.flush()
     mark_sent(survey, sent_at, case.program.timezone)
+    for _ in range(unclear):
+        survey.unclear_replies += 1
+        count_unclear(survey)
     if score is not None:
         survey.status, survey.score, survey.answered_at = SurveyStatus.ANSWERED, score, sent_at
-        survey.follow_up = FollowUp.OPEN if score <= 2 else None
+        survey.follow_up = FollowUp.OPEN if score <= SCALES[scale].recovery_at else None
         if comment:
             survey.comment, survey.comment_at = comment, sent_at
         db.session.flush()

@@ -16,8 +16,8 @@ def query(program, start=START, end=END):
 def test_the_summary_gives_the_dashboards_headline(api, known_data, dashboard_program):
     response = api.get(PATH, query_string=query(dashboard_program))
     assert response.status_code == 200
-    assert response.get_json() == {"surveys_sent": 10, "responses": 7, "response_rate": 0.7, "average": 3.57,
-                                   "csat_percent": 57.1,
+    assert response.get_json() == {"scale": "1-5", "surveys_sent": 10, "responses": 7, "response_rate": 0.7,
+                                   "average": 3.57, "csat_percent": 57.1, "nps": None,
                                    "distribution": {"1": 1, "2": 1, "3": 1, "4": 1, "5": 3}}
 
 

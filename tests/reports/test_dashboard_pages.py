@@ -4,9 +4,10 @@ CSV's raw reply, all my programs, and the target in the survey settings."""
 import csv
 import io
 
-from helpdesk.cases.services import log_activity
-from helpdesk.surveys.models import SurveyEvent
-from helpdesk.surveys.scheduling import SURVEYS
+from sqlalchemy import select
+
+from helpdesk.extensions import db
+from helpdesk.surveys.models import Survey
 from tests.conftest import csrf_token, login
 from tests.reports.test_views import QUERY, manager_of
 
@@ -25,7 +26,7 @@ def test_the_headline_shows_the_change_and_the_target(make, client, known_data, 
     assert "▼ 1.43" in average_card and "text-danger" in average_card  # 3.57 against the 5.00 before
     assert 'data-figure="target">target 4.80</div>' in html
     assert "Target 4.80" in html.split('id="chart-trend"')[1].split("</figure>")[0]  # the target on the trend
-    assert "2026-02-16 to 2026-03-01" in html
+    assert "2/16/2026 to 3/1/2026" in html
 
 
 def test_the_tables_by_reward_and_vendor_and_a_filter(make, client, ordered, dashboard_program):
@@ -38,12 +39,12 @@ def test_the_tables_by_reward_and_vendor_and_a_filter(make, client, ordered, das
     assert 'name="vendor" value="GadgetHub"' in filtered and "vendor=GadgetHub" in filtered  # kept for the CSV
     refused = client.get("/reports/satisfaction", query_string={"program": dashboard_program.code,
                                                                 "category": "nonsense"}, follow_redirects=True)
-    assert "Category: is not a category" in refused.get_data(as_text=True)
+    assert "Filters: category: is not a category" in refused.get_data(as_text=True)
 
 
 def test_the_csv_has_the_raw_reply_beside_the_score_and_the_cases_reward(make, client, ordered, dashboard_program):
     first = ordered[0]
-    log_activity(first, SurveyEvent.SURVEY_ANSWERED, actor=SURVEYS, body="1 bo nikt nie oddzwonił", score=1)
+    db.session.scalar(select(Survey).where(Survey.case_id == first.id)).raw_reply = "1 bo nikt nie oddzwonił"
     manager_of(make, client, dashboard_program)
     body = client.get("/reports/satisfaction.csv", query_string={"program": dashboard_program.code, **QUERY,
                                                                  "reward": "Coffee maker"}).get_data(as_text=True)
@@ -53,6 +54,7 @@ def test_the_csv_has_the_raw_reply_beside_the_score_and_the_cases_reward(make, c
     assert (row["score"], row["raw_reply"], row["reward"], row["vendor"]) == (
         "1", "1 bo nikt nie oddzwonił", "Wireless headphones", "GadgetHub")  # the first linked order
     assert rows[ordered[2].reference]["raw_reply"] == ""  # answered without the webhook: no reply on record
+    assert row["scale"] == "1-5"
 
 
 def test_all_my_programs_lists_only_the_managers_programs(make, client, known_data, dashboard_program):
@@ -63,7 +65,7 @@ def test_all_my_programs_lists_only_the_managers_programs(make, client, known_da
     assert "Second &lt;club&gt;" in html and "Not mine" not in html and hidden.code not in html
     row = html.split(f'data-program="{dashboard_program.code}"')[1].split("</tr>")[0]
     assert 'data-figure="average">3.57' in row and "text-danger" in row  # under the 4.80 target
-    assert 'data-figure="csat">57.1 %' in html.split('id="all-programs-total"')[1]
+    assert 'data-figure="csat">57.1 %' in html.split('id="all-programs-total-5"')[1]
 
 
 def test_the_manager_sets_the_target_in_the_survey_settings(make, client, dashboard_program):

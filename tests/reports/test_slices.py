@@ -63,9 +63,9 @@ def test_the_headline_compares_with_the_period_of_equal_length_before(known_data
 
 
 def test_the_target_is_the_programs_or_the_default(make, dashboard_program):
-    assert dashboard(dashboard_program, PERIOD).target == DEFAULT_TARGET == 4.8
+    assert dashboard(dashboard_program, PERIOD).target == DEFAULT_TARGET[5] == 4.8
     update_survey_settings(dashboard_program, enabled=True, delay_minutes=None, quiet_hours=None, fatigue_days=None,
-                           questions={}, target="4,5", actor=SYSTEM)
+                           texts={}, target="4,5", actor=SYSTEM)
     assert dashboard(dashboard_program, PERIOD).target == 4.5
 
 
@@ -73,7 +73,7 @@ def test_the_target_is_the_programs_or_the_default(make, dashboard_program):
 def test_a_target_outside_the_scale_is_refused(dashboard_program, target):
     with pytest.raises(ValidationError) as error:
         update_survey_settings(dashboard_program, enabled=True, delay_minutes=None, quiet_hours=None,
-                               fatigue_days=None, questions={}, target=target, actor=SYSTEM)
+                               fatigue_days=None, texts={}, target=target, actor=SYSTEM)
     assert error.value.fields == {"target": "must be an average score from 1 to 5, such as 4.8"}
 
 
@@ -82,7 +82,8 @@ def test_all_my_programs_gives_each_programs_figures_and_the_totals(make, known_
 
     other = make.program(country="RU")
     add_survey(make.case(other), sent_at=utc(2026, 3, 4, 9), score=4)
-    lines, totals, before = all_programs([dashboard_program, other], PERIOD)
+    lines, totals = all_programs([dashboard_program, other], PERIOD)
     assert [(line.program, line.totals.sent, line.previous.sent) for line in lines] == [
         (dashboard_program, 10, 1), (other, 1, 0)]
-    assert (totals.sent, totals.responses, totals.score_sum, before.sent) == (11, 8, 29, 1)
+    [total] = totals
+    assert (total.totals.sent, total.totals.responses, total.totals.score_sum, total.previous.sent) == (11, 8, 29, 1)

@@ -16,6 +16,7 @@ from tests.reports.test_weekly_mail import build_week
 def test_the_preview_shows_the_last_full_week_as_the_mail_would_be_sent(client, make):
     program = make.program(name="Bonus <Club>")
     manager = make.user(role="manager", programs=[program])
+    manager.language = "en"  # the preview is in the viewer's language
     build_week(make, program, None)
     login(client, manager)
     page = client.get(f"/reports/weekly-mail?program={program.code}").get_data(as_text=True)
@@ -35,11 +36,12 @@ def test_send_weekly_sends_the_last_full_week_to_the_managers_and_lists_the_skip
     assert f"BONUS: skipped {managers[1].name}: no e-mail address" in result.output
     (message,) = smtp_server.messages
     monday = last_full_week(today_in(program))
-    assert message["Subject"] == f"Weekly report: {program.name}, {monday} to {monday + timedelta(days=6)}"
+    # in the program's language (Polish), the managers having chosen none
+    assert message["Subject"] == f"Raport tygodniowy: {program.name}, od {monday} do {monday + timedelta(days=6)}"
 
 
 def test_send_weekly_to_an_address_and_a_failure_exits_non_zero(app, runner, make, smtp_server, monkeypatch):
-    make.program(code="BONUS")
+    make.program(code="BONUS", locale="en")
     db.session.commit()
     result = runner.invoke(args=["reports", "send-weekly", "--program", "BONUS", "--to", "boss@example.com"])
     assert result.exit_code == 0 and [m["To"] for m in smtp_server.messages] == ["boss@example.com"]
@@ -53,7 +55,7 @@ def test_send_weekly_to_an_address_and_a_failure_exits_non_zero(app, runner, mak
 def test_in_development_the_mails_are_listed_and_shown_to_admins(app, client, make, runner, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "DEVELOPMENT", True)
     monkeypatch.setitem(app.config, "MAIL_FOLDER", str(tmp_path))
-    make.program(code="BONUS", name="Bonus <Club>")
+    make.program(code="BONUS", name="Bonus <Club>", locale="en")
     db.session.commit()
     assert runner.invoke(args=["reports", "send-weekly", "--to", "boss@example.com"]).exit_code == 0
     (written,) = tmp_path.glob("*.eml")

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from helpdesk.rewards.importer import COLUMNS
+from helpdesk.imports.kinds import ORDERS
 from helpdesk.rewards.orders import upsert_order
 from tests.factories import SYSTEM
 
@@ -31,7 +31,7 @@ def make_order():
     return make
 
 
-def csv_bytes(rows: list[dict], columns=COLUMNS, encoding: str = "utf-8") -> bytes:
+def csv_bytes(rows: list[dict], columns=ORDERS.fields, encoding: str = "utf-8") -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()

@@ -113,3 +113,28 @@ def test_resolving_a_delivery_case_through_the_api_needs_a_resolution(api, progr
     db.session.commit()
     response = api.patch(f"/cases/{case.id}", json={"status": "resolved"})
     assert response.status_code == 409 and "needs a resolution first" in error_of(response)["message"]
+
+
+def test_patch_changes_only_the_fields_sent_of_an_order_whose_reference_holds_slashes(api, program, participant):
+    body = order_fields(participant)
+    assert put_order(api, program, "ZAM%2F2026%2F00133", body).status_code == 201
+    assert api.get(f"/programs/{program.code}/reward-orders/ZAM%2F2026%2F00133").get_json()["order_ref"] == (
+        "ZAM/2026/00133")
+    changed = api.patch(f"/programs/{program.code}/reward-orders/ZAM%2F2026%2F00133",
+                        json={"status": "delivered", "tracking_number": None})
+    order = changed.get_json()
+    assert changed.status_code == 200
+    assert (order["status"], order["tracking_number"], order["carrier"], order["reward_name"]) == (
+        "delivered", None, "DPD", body["reward_name"])
+    assert [(s["old_status"], s["status"]) for s in order["status_history"]] == [(None, "shipped"),
+                                                                                ("shipped", "delivered")]
+
+
+def test_patch_refuses_an_unknown_order_and_bad_values_naming_the_field(api, program, participant):
+    put_order(api, program, "P-1", order_fields(participant))
+    unknown = api.patch(f"/programs/{program.code}/reward-orders/NOPE", json={"status": "delivered"})
+    assert unknown.status_code == 404
+    bad = api.patch(f"/programs/{program.code}/reward-orders/P-1", json={"status": "beamed", "points_spent": -1})
+    assert bad.status_code == 422 and set(field_errors(bad)) == {"status", "points_spent"}
+    assert api.patch(f"/programs/{program.code}/reward-orders/P-1", json={"colour": "red"}).status_code == 422
+    assert api.get(f"/programs/{program.code}/reward-orders/P-1").get_json()["status"] == "shipped"

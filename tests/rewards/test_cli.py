@@ -50,10 +50,10 @@ def test_the_progress_bar_goes_to_stderr(runner, make, program, tmp_path):
     assert result.exit_code == 0 and "Importing" in result.stderr and "Importing" not in result.stdout
 
 
-def test_an_unknown_program_or_a_file_without_the_columns_stops_with_the_reason(runner, program, tmp_path):
+def test_an_unknown_program_or_a_file_without_the_reference_column_stops_with_the_reason(runner, program, tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("order_ref,status\nA,shipped\n")
+    path.write_text("reference,status\nA,shipped\n")
     unknown = run(runner, path, "--program", "NOPE")
     assert unknown.exit_code != 0 and "no program 'NOPE'" in unknown.output
     refused = run(runner, path, "--program", program.code)
-    assert refused.exit_code != 0 and "misses the column(s) participant_external_id" in refused.output
+    assert refused.exit_code != 0 and "bad.csv: file has no column for order_ref" in refused.output

@@ -74,7 +74,7 @@ def test_the_whole_lifecycle_writes_each_step_to_the_timeline(case, agent):
     assert (delivery.resolution, delivery.resolution_tracking_number, delivery.resolution_carrier) == (
         Resolution.RESHIPPED, "DPD-NEW-1", "DPD")
     assert kinds(case) == ["created", "delivery_opened", "issue_type", "vendor_escalated", "status",
-                           "vendor_answered", "status", "delivery_resolved", "status"]
+                           "vendor_answered", "status", "delivery_resolved", "sms_out", "status"]
 
 
 def test_a_delivery_case_cannot_be_resolved_or_closed_without_a_resolution_on_any_path(case, agent):

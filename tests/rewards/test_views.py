@@ -1,6 +1,5 @@
-"""Reward pages: orders beside the participant, one-click delivery cases, the case panel, upload and reports."""
+"""Reward pages: orders beside the participant, one-click delivery cases, the case panel, and reports."""
 
-import io
 import re
 
 import pytest
@@ -9,10 +8,8 @@ from sqlalchemy import select
 from helpdesk.cases.models import Case, Status
 from helpdesk.extensions import db
 from helpdesk.rewards.delivery import delivery_of, escalate_to_vendor, open_delivery_case
-from helpdesk.rewards.importer import COLUMNS
-from helpdesk.rewards.models import Resolution, RewardOrder
+from helpdesk.rewards.models import Resolution
 from tests.conftest import csrf_token, login
-from tests.rewards.conftest import csv_bytes, csv_row
 
 
 def post(client, url, data, **kwargs):
@@ -22,11 +19,6 @@ def post(client, url, data, **kwargs):
 @pytest.fixture
 def participant(make, program):
     return make.participant(program)
-
-
-@pytest.fixture(autouse=True)
-def _imports_dir(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "REWARD_IMPORTS_DIR", str(tmp_path / "imports"))
 
 
 @pytest.fixture
@@ -71,7 +63,7 @@ def test_the_case_page_shows_the_linked_orders_and_the_recent_orders_of_the_part
     delivery = page[page.index('id="delivery"'):page.index('id="participant-panel"')]
     assert "ORD-LINKED" in delivery and "TRACK-1" in delivery and "Escalate to vendor" in delivery
     assert "Cinema voucher" in page[page.index('id="recent-orders"'):]
-    assert "Opened a reward-delivery case (late) about order <strong>ORD-LINKED</strong>" in page
+    assert "Opened a reward-delivery case (Late) about order <strong>ORD-LINKED</strong>" in page
 
 
 def test_escalating_answering_and_resolving_from_the_case_page(agent_client, agent, participant, make_order):
@@ -90,7 +82,7 @@ def test_escalating_answering_and_resolving_from_the_case_page(agent_client, age
     assert (delivery.resolution, delivery.resolution_tracking_number) == (Resolution.RESHIPPED, "NEW-TRACK")
     assert db.session.get(Case, case.id).status == Status.RESOLVED
     page = agent_client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "Delivery resolved: <strong>reshipped</strong>, new tracking UPS NEW-TRACK" in page
+    assert "Delivery resolved: <strong>Reshipped</strong>, new tracking number UPS NEW-TRACK" in page
 
 
 def test_a_refused_step_says_why_and_changes_nothing(agent_client, agent, participant, make_order):
@@ -126,45 +118,7 @@ def test_agents_of_another_program_cannot_act_on_its_orders_or_cases(client, mak
     assert "Not linked" not in client.get("/rewards/delivery-cases").get_data(as_text=True)
 
 
-def test_the_upload_page_imports_a_file_and_offers_the_rejected_rows(manager_client, program, participant):
-    data = csv_bytes([csv_row(participant, "UP-1"), csv_row(participant, "UP-2", points_spent="-3")])
-    token = csrf_token(manager_client, "/rewards/import")
-    response = manager_client.post("/rewards/import", data={
-        "csrf_token": token, "program": program.code, "file": (io.BytesIO(data), "orders.csv")},
-        content_type="multipart/form-data")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "1 created" in page and "1 rejected" in page
-    link = re.search(r'href="(/rewards/import/[^"]+/rejected.csv)"', page).group(1)
-    rejected = manager_client.get(link)
-    assert rejected.status_code == 200 and "points_spent: must be 0 or more" in rejected.get_data(as_text=True)
-    assert db.session.scalars(select(RewardOrder.order_ref)).all() == ["UP-1"]
-    rejected.close()
-
-
-def test_a_file_without_the_columns_is_refused_on_the_upload_page(manager_client, program):
-    token = csrf_token(manager_client, "/rewards/import")
-    response = manager_client.post("/rewards/import", data={
-        "csrf_token": token, "program": program.code, "file": (io.BytesIO(b"order_ref,status\nA,shipped\n"), "x.csv")},
-        content_type="multipart/form-data")
-    assert response.status_code == 422 and "misses the column(s)" in response.get_data(as_text=True)
-
-
-def test_a_rejected_rows_file_of_another_program_is_not_found(client, make, program, participant):
-    login(client, make.user(role="manager", programs=[program]))
-    token = csrf_token(client, "/rewards/import")
-    page = client.post("/rewards/import", data={
-        "csrf_token": token, "program": program.code,
-        "file": (io.BytesIO(csv_bytes([csv_row(participant, "X", points_spent="x")])), "o.csv")},
-        content_type="multipart/form-data").get_data(as_text=True)
-    link = re.search(r'href="(/rewards/import/[^"]+/rejected.csv)"', page).group(1)
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/cases")})
-    login(client, make.user(role="manager", programs=[make.program()]))
-    assert client.get(link).status_code == 404
-    assert client.get("/rewards/import/../../secret_key/rejected.csv").status_code == 404
-
-
 def test_agents_get_403_on_manager_pages(agent_client):
-    assert agent_client.get("/rewards/import").status_code == 403
     assert agent_client.get("/rewards/problem-rewards").status_code == 403
 
 
@@ -174,17 +128,12 @@ def test_the_problem_rewards_page_and_its_csv_export(manager_client, program, pa
     open_delivery_case(order, issue_type="damaged", actor=agent)
     query = f"program={program.code}&first=2024-03-01&last=2024-03-31&by=reward"
     page = manager_client.get(f"/rewards/problem-rewards?{query}").get_data(as_text=True)
-    assert "MUG-1" in page and "1000.0" in page
+    assert "MUG-1" in page and "1,000.0" in page
     export = manager_client.get(f"/rewards/problem-rewards?{query}&format=csv")
     assert export.mimetype == "text/csv" and "attachment" in export.headers["Content-Disposition"]
     lines = export.get_data(as_text=True).splitlines()
     assert lines == ["reward_sku,reward_name,orders,delivery_cases,cases_per_1000_orders",
                      "MUG-1,'=cmd|' /C calc'!A0,1,1,1000.0"]
-
-
-def test_the_import_columns_are_documented_on_the_upload_page(manager_client):
-    page = manager_client.get("/rewards/import").get_data(as_text=True)
-    assert ", ".join(COLUMNS[:3]) in page
 
 
 def test_the_problem_rewards_page_opens_on_the_last_90_days_of_the_first_program(manager_client, program):
@@ -198,3 +147,13 @@ def test_the_delivery_case_list_filters_by_a_cell_of_the_aging_table(agent_clien
     page = agent_client.get("/rewards/delivery-cases?vendor=&issue_type=late").get_data(as_text=True)
     listed = page[page.index('id="delivery-case-list"'):]
     assert listed.count("/cases/") == 1 and "GadgetHub" not in listed
+
+
+def test_an_exact_order_reference_in_search_opens_its_delivery_case_or_else_its_participant(
+        agent_client, agent, participant, make_order):
+    order = make_order(participant, "ZAM/2026/00133")
+    response = agent_client.get("/search", query_string={"q": "zam/2026/00133"})
+    assert response.status_code == 302 and response.location.endswith(f"/participants/{participant.id}")
+    case = open_delivery_case(order, issue_type="damaged", actor=agent)
+    response = agent_client.get("/search", query_string={"q": "ZAM/2026/00133"})
+    assert response.location.endswith(f"/cases/{case.id}")

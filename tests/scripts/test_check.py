@@ -1,9 +1,14 @@
+import re
 import textwrap
+from dataclasses import replace
 
 import pytest
 
+from helpdesk.programs.models import LOCALES
 from helpdesk.scripts import merge_fields
 from helpdesk.scripts.checker import check_directory, check_text
+from helpdesk.scripts.definition import Definition
+from helpdesk.scripts.merge_fields import merge_fields_in
 from tests.scripts.conftest import SHIPPED
 
 MINI = textwrap.dedent("""\
@@ -141,6 +146,7 @@ def test_good_files_are_returned_and_bad_ones_left_out(tmp_path):
 def test_the_check_command_prints_file_line_message_and_exits_non_zero(runner, tmp_path):
     write(tmp_path, "mini.en.yaml", MINI.replace("next: sorry", "next: x"))
     write(tmp_path, "mini.pl.yaml", MINI.replace("locale: en", "locale: pl"))
+    write(tmp_path, "mini.ru.yaml", MINI.replace("locale: en", "locale: ru"))
     result = runner.invoke(args=["scripts", "check", "--dir", str(tmp_path)])
     assert result.exit_code == 1
     assert f"{tmp_path}/mini.en.yaml:16: unknown step 'x'" in result.output
@@ -164,12 +170,65 @@ def test_deep_nesting_is_reported_at_its_line_instead_of_crashing_the_check(runn
 def test_the_shipped_scripts_pass_the_check(runner):
     result = runner.invoke(args=["scripts", "check"])  # call_scripts/ by default
     assert result.exit_code == 0, result.output
-    assert "14 script file(s) OK" in result.output
+    assert "21 script file(s) OK" in result.output
 
 
-def test_the_shipped_scripts_cover_the_hotlines_topics_in_english_and_polish():
-    good, _ = check_directory(SHIPPED, ("en", "pl"))
-    ids = {(d.id, d.locale) for d in good.values()}
-    for script_id in ("reward-not-delivered", "damaged-or-wrong-reward", "voucher-not-working", "points-missing",
-                      "how-to-redeem", "account-access", "complaint"):
-        assert {(script_id, "en"), (script_id, "pl")} <= ids
+def test_the_check_command_requires_every_participant_language(runner, tmp_path):
+    write(tmp_path, "mini.en.yaml", MINI)
+    write(tmp_path, "mini.pl.yaml", MINI.replace("locale: en", "locale: pl"))
+    result = runner.invoke(args=["scripts", "check", "--dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path}/mini.en.yaml:1: missing locale ru: no mini.ru.yaml" in result.output
+
+
+SHIPPED_IDS = {"reward-not-delivered", "damaged-or-wrong-reward", "voucher-not-working", "points-missing",
+               "how-to-redeem", "account-access", "complaint"}
+
+
+def shipped() -> dict[str, dict[str, Definition]]:
+    """The shipped definitions by script id and locale (every file must pass the check)."""
+    good, problems = check_directory(SHIPPED, LOCALES)
+    assert not problems, [str(p) for p in problems]
+    by_id = {}
+    for definition in good.values():
+        by_id.setdefault(definition.id, {})[definition.locale] = definition
+    return by_id
+
+
+def test_the_shipped_scripts_cover_the_hotlines_topics_in_english_polish_and_russian():
+    assert {script_id: set(locales) for script_id, locales in shipped().items()} == {
+        script_id: {"en", "pl", "ru"} for script_id in SHIPPED_IDS}
+
+
+def structure(definition: Definition) -> dict:
+    """Everything a translation keeps: all but the words (a reward case's subject is words too)."""
+    steps = []
+    for step in definition.steps:
+        ask = step.ask
+        texts = [step.say, *([ask.label, *(o.label for o in ask.options)] if ask else [])]
+        steps.append({
+            "id": step.id, "branches": step.branches, "next": step.next, "end": step.end,
+            "ask": ask and (ask.type, ask.required, [o.value for o in ask.options]),
+            "action": step.action and replace(step.action, reward_case=bool(step.action.reward_case)),
+            "merge_fields": sorted({(ns, name) for text in texts for ns, name, _ in merge_fields_in(text)}),
+        })
+    return {"program": definition.program, "category": definition.category, "rank": definition.rank,
+            "start": definition.start, "steps": steps}
+
+
+@pytest.mark.parametrize("script_id", sorted(SHIPPED_IDS))
+def test_each_shipped_translation_has_the_english_scripts_steps_branches_actions_and_merge_fields(script_id):
+    by_locale = shipped()[script_id]
+    english = structure(by_locale["en"])
+    for locale in ("pl", "ru"):
+        assert structure(by_locale[locale]) == english, locale
+
+
+SLASHED = re.compile(r"\w/\w|\w\(-?\w{1,3}\)|\bPan(a|i|u)?\b")  # Pan/Pani, otrzymał(a), Zanotowałem(-am), получил(а)
+
+
+@pytest.mark.parametrize("locale", ["pl", "ru"])
+def test_the_shipped_scripts_speak_to_the_caller_without_slashed_or_gendered_forms(locale):
+    said = [(definition.id, step.id, step.say) for by_locale in shipped().values()
+            for definition in [by_locale[locale]] for step in definition.steps]
+    assert [found for found in said if SLASHED.search(found[2])] == []

@@ -18,6 +18,7 @@ from helpdesk.scripts.services.runs import (
     start_run,
     stop_run,
 )
+from helpdesk.scripts.services.suggest import script_choices
 from tests.scripts.conftest import DELIVERY, save_script
 from tests.scripts.test_check import MINI
 
@@ -61,6 +62,24 @@ def test_without_a_participant_the_programs_locale_decides(make):
     polish = script(make, MINI.replace("locale: en", "locale: pl"))
     assert suggest_script(make.case(russian, category="points", participant=None)) == english
     assert suggest_script(make.case(make.program(), category="points", participant=None)) == polish
+
+
+def test_the_participants_language_comes_first_then_the_agents(make, program):
+    english, russian = script(make, MINI), script(make, MINI.replace("locale: en", "locale: ru"))
+    speaks_english = make.case(program, category="points", participant=make.participant(program, locale="en"))
+    assert suggest_script(speaks_english, agent_locale="ru") == english  # read aloud to the participant
+    speaks_polish = make.case(program, category="points", participant=make.participant(program, locale="pl"))
+    assert suggest_script(speaks_polish, agent_locale="ru") == russian  # no Polish script: the agent's language
+    assert suggest_script(speaks_polish, agent_locale="en") == english
+    assert suggest_script(speaks_polish) == english  # nor the Polish program's: English
+
+
+def test_the_agents_language_comes_before_the_programs(make, program):
+    polish, russian = (script(make, MINI.replace("locale: en", f"locale: {locale}")) for locale in ("pl", "ru"))
+    nobody = make.case(program, category="points", participant=None)
+    assert suggest_script(nobody, agent_locale="ru") == russian
+    assert suggest_script(nobody, agent_locale="en") == polish  # no English script: the program's language
+    assert [s.locale for s in script_choices(nobody, agent_locale="ru")] == ["ru", "pl"]
 
 
 def test_the_lower_rank_is_suggested_first_within_a_category(make, program):
@@ -160,13 +179,14 @@ def test_finishing_writes_one_timeline_entry_with_version_path_answers_and_durat
     assert event.author_name == agent.name
     assert {k: event.data[k] for k in ("script", "title", "version", "path", "end_step", "action")} == {
         "script": "parcel", "title": "Parcel missing", "version": 1, "path": ["greet", "status", "count", "vendor"],
-        "end_step": "vendor", "action": []}
+        "end_step": "vendor", "action": None}
     assert event.data["answers"] == [
         {"step": "greet", "question": "Shipping e-mail received", "answer": "yes"},
         {"step": "status", "question": "Tracking status", "answer": "Lost"},
         {"step": "count", "question": "Parcels missing", "answer": 3}]
     assert 95 <= event.data["duration_seconds"] < 120
-    assert event.data["action_suggested"] == ["set the category to complaint", "set the status to pending vendor"]
+    assert event.data["action_suggested"] == {  # data, shown in the viewer's language
+        "category": "complaint", "status": "pending_vendor", "reward_case": None, "callback_hours": None}
     assert case.status == Status.NEW and case.category == Category.REWARD_DELIVERY
 
 

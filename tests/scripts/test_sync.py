@@ -104,9 +104,9 @@ def test_a_program_script_belongs_to_its_program(folder, make, program):
 def test_the_sync_command_loads_the_shipped_scripts_once(runner):
     first = runner.invoke(args=["scripts", "sync", "--dir", str(SHIPPED)])
     assert first.exit_code == 0, first.output
-    assert "14 new version(s), 0 unchanged" in first.output
+    assert "21 new version(s), 0 unchanged" in first.output
     again = runner.invoke(args=["scripts", "sync", "--dir", str(SHIPPED)])
-    assert "0 new version(s), 14 unchanged" in again.output
+    assert "0 new version(s), 21 unchanged" in again.output
 
 
 def test_the_sync_command_reports_problems_and_exits_non_zero(runner, folder):

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk.cases.models import Case, CaseEvent, Category, Status
+from helpdesk.cases.services import log_activity
 from helpdesk.extensions import db
-from helpdesk.scripts.models import Script, ScriptRun
+from helpdesk.scripts.models import Script, ScriptEvent, ScriptRun
 from helpdesk.scripts.services.runs import answer_step, finish_run, start_run
 from tests.conftest import csrf_token
 from tests.scripts.conftest import DELIVERY, save_script
@@ -35,7 +36,21 @@ def run_of(case) -> ScriptRun:
 
 def test_the_case_page_suggests_the_script_for_the_cases_category(agent_client, case, delivery_script):
     page = text(agent_client.get(f"/cases/{case.id}"))
-    assert 'id="script-runner"' in page and "Suggested: <strong>Parcel missing</strong>" in page
+    assert 'id="script-runner"' in page and 'Suggested: <strong lang="en">Parcel missing</strong>' in page
+
+
+def test_the_agents_language_picks_the_script_when_none_speaks_the_participants(agent_client, make, program):
+    for locale, title in (("en", "Mini"), ("ru", "Мини")):
+        save_script(MINI.replace("locale: en", f"locale: {locale}").replace("title: Mini", f"title: {title}"),
+                    make.SYSTEM)
+    db.session.commit()
+    case = make.case(program, category="points", participant=make.participant(program, locale="pl"))
+    russian = {"Accept-Language": "ru-RU,ru;q=0.9"}
+    assert '<strong lang="ru">Мини</strong>' in text(agent_client.get(f"/cases/{case.id}", headers=russian))
+    assert 'Suggested: <strong lang="en">Mini</strong>' in text(agent_client.get(f"/cases/{case.id}"))
+    agent_client.post(f"/cases/{case.id}/script-runs", headers=russian,  # "start the suggested one"
+                      data={"csrf_token": csrf_token(agent_client, "/cases")})
+    assert run_of(case).version.script.locale == "ru"
 
 
 def test_no_runner_appears_when_there_are_no_scripts(agent_client, case):
@@ -101,7 +116,7 @@ def test_finishing_applies_the_action_with_one_click_and_shows_the_run_on_the_ti
         answer_step(run, case, step_id=run.current_step, answer=answer, actor=agent)
     db.session.commit()
     page = text(agent_client.get(f"/cases/{case.id}"))
-    assert "Finish and set the category to complaint, set the status to pending vendor" in page
+    assert "Finish and set the category to complaint, set the status to waiting for vendor" in page
     response = post(agent_client, f"/cases/{case.id}/script-runs/{run.id}/finish", {"step": "vendor", "apply": "1"})
     assert response.status_code == 302
     db.session.expire_all()
@@ -111,6 +126,16 @@ def test_finishing_applies_the_action_with_one_click_and_shows_the_run_on_the_ti
     assert "Ran the script <strong>Parcel missing</strong>" in page and "greet → status → count → vendor" in page
     assert "Applied: set the category to complaint" in page
     assert "Suggested: <strong>" not in page  # the category changed to complaint: no script for it
+
+
+def test_a_run_recorded_before_actions_were_stored_as_data_still_shows_its_action(agent_client, case, agent):
+    log_activity(case, ScriptEvent.SCRIPT_RUN, actor=agent, title="Old run", locale="en", version=1,
+                 duration_seconds=75, path=["greet", "done"], answers=[], action=["set the status to resolved"],
+                 action_suggested=["set the status to resolved"])
+    db.session.commit()
+    page = text(agent_client.get(f"/cases/{case.id}"))
+    assert "Ran the script <strong>Old run</strong>" in page and "1 min 15 s · 2 steps" in page
+    assert "Applied: set the status to resolved" in page
 
 
 def test_the_timeline_shows_a_scheduled_callback(agent_client, case, agent, delivery_script):
@@ -237,7 +262,7 @@ def test_an_editor_submission_with_problems_shows_where_and_saves_nothing(manage
     response = manager_client.post(url, data=form)
     page = text(response)
     assert response.status_code == 422
-    assert "4 problem(s); nothing was saved." in page, re.findall(r"<li>.*?</li>", page)
+    assert "4 problems; nothing was saved." in page, re.findall(r"<li>.*?</li>", page)
     assert "step 3 “count” › next: unknown step 'nowhere'" in page
     assert "step 4 “ordered” › say: unknown merge field {{ participant.shoe_size }}" in page
     assert 'class="invalid-feedback' in page

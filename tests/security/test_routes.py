@@ -10,13 +10,16 @@ with records of another program (built by the factories) answer 404, while the c
 import contextvars
 import re
 import uuid
+from datetime import date
 
 import pytest
 
 from helpdesk.api.services import create_api_token
 from helpdesk.auth.models import Role
+from helpdesk.codes.services import upsert_code
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
+from helpdesk.programs.special_days import add_special_days
 from helpdesk.rewards.orders import upsert_order
 from helpdesk.scripts.services.runs import start_run
 from helpdesk.telephony.models import Call, Message
@@ -27,24 +30,31 @@ from tests.rewards.conftest import order_fields
 from tests.scripts.conftest import DELIVERY, save_script
 
 PUBLIC, SESSION, MANAGER, ADMIN, TOKEN, TWILIO = "public", "session", "manager", "admin", "token", "twilio"
+# A page's background requests (its live updates): signed-in staff only, refused with 401 rather than sent to
+# the sign-in page.
+BACKGROUND = "background"
 
 ROUTES = {
     "static": PUBLIC, "bootstrap.static": PUBLIC, "auth.login": PUBLIC,
-    "auth.logout": SESSION,
-    "auth.users": ADMIN, "auth.new_user": ADMIN, "auth.edit_user": ADMIN, "auth.sign_out_everywhere": ADMIN,
+    "auth.logout": SESSION, "auth.set_language": SESSION,
+    "auth.users": MANAGER, "auth.new_user": MANAGER, "auth.edit_user": MANAGER, "auth.sign_out_everywhere": MANAGER,
     "cases.home": SESSION, "cases.queue": SESSION, "cases.search_page": SESSION, "cases.new_case": SESSION,
     "cases.case_page": SESSION, "cases.add_note": SESSION, "cases.change_case": SESSION, "cases.take": SESSION,
-    "cases.link_participant": SESSION,
+    "cases.link_participant": SESSION, "cases.merge": SESSION,
+    "conversations.settings": MANAGER,
     "participants.participant_page": SESSION,
     "programs.index": MANAGER, "programs.create": ADMIN, "programs.settings": MANAGER,
+    "programs.add_days": MANAGER, "programs.remove_days": MANAGER,
     "reports.satisfaction": MANAGER, "reports.satisfaction_csv": MANAGER, "reports.this_week": MANAGER,
     "reports.weekly_mail": MANAGER, "reports.all_my_programs": MANAGER, "mail.index": ADMIN, "mail.show": ADMIN,
     "rewards.delivery_cases": SESSION, "rewards.open_case_for_order": SESSION, "rewards.link_case_order": SESSION,
     "rewards.change_issue": SESSION, "rewards.escalate": SESSION, "rewards.vendor_answer": SESSION,
-    "rewards.resolve": SESSION, "rewards.upload_orders": MANAGER, "rewards.rejected_rows": MANAGER,
-    "rewards.problem_rewards_report": MANAGER,
+    "rewards.resolve": SESSION, "rewards.problem_rewards_report": MANAGER,
+    "imports.upload": MANAGER, "imports.review": MANAGER, "imports.rejected_rows": MANAGER,
+    "codes.lookup": SESSION, "codes.record": SESSION,
     "scripts.index": MANAGER, "scripts.script_page": MANAGER, "scripts.export": MANAGER, "scripts.diff": MANAGER,
     "scripts.new": MANAGER, "scripts.edit": MANAGER, "scripts.copy": MANAGER, "scripts.effectiveness": MANAGER,
+    "scripts.preview": MANAGER,
     "script_runs.start": SESSION, "script_runs.answer": SESSION, "script_runs.back": SESSION,
     "script_runs.finish": SESSION, "script_runs.restart": SESSION, "script_runs.stop": SESSION,
     "surveys.my_scores": SESSION, "surveys.recovery": MANAGER, "surveys.follow_up_done": MANAGER,
@@ -52,19 +62,28 @@ ROUTES = {
     "telephony.live": SESSION, "telephony.live_panel": SESSION, "telephony.take": SESSION, "telephony.log": SESSION,
     "telephony.reply": SESSION, "telephony.phone_simulator": ADMIN, "telephony.needs_attention": ADMIN,
     "telephony.retry_text": ADMIN,
+    # The probes check their callers themselves: /metrics answers 401 without its token, as the API does.
+    "operations.healthz": PUBLIC, "operations.readyz": PUBLIC, "operations.metrics": TOKEN,
+    "operations.system": ADMIN,
+    "live.events": BACKGROUND, "live.call_bar": BACKGROUND, "live.timeline_entries": BACKGROUND,
+    "live.queue_counts": BACKGROUND,
     "api_tokens.index": MANAGER, "api_tokens.create": MANAGER, "api_tokens.revoke": MANAGER,
     **{f"api.{name}": TOKEN for name in (
         "programs_index", "programs_create", "programs_show", "participants_show", "participants_upsert",
-        "cases_index", "cases_create", "cases_show", "cases_update")},
-    **{f"api_reward_orders.reward_orders_{name}": TOKEN for name in ("show", "upsert", "bulk")},
+        "participants_bulk", "cases_index", "cases_create", "cases_show", "cases_update")},
+    **{f"api_reward_orders.reward_orders_{name}": TOKEN for name in ("show", "upsert", "change", "bulk")},
+    **{f"api_codes.codes_{name}": TOKEN for name in ("show", "upsert", "bulk")},
     "api_satisfaction.satisfaction_summary": TOKEN, "api_satisfaction.satisfaction_responses": TOKEN,
+    "audit.index": MANAGER, "audit.export_csv": MANAGER, "privacy.export": MANAGER, "privacy.erase": MANAGER,
+    **{f"api_privacy.{name}": TOKEN for name in ("participant_export", "participant_erase", "audit_events_index")},
+    **{f"api_conversations.{name}": TOKEN for name in ("timeline_index", "messages_create", "cases_merge")},
     **{f"twilio.{name}": TWILIO for name in (
-        "voice_incoming", "voice_menu", "voice_dial_result", "voice_recorded", "voice_recording",
+        "voice_incoming", "voice_menu", "voice_answered", "voice_dial_result", "voice_recorded", "voice_recording",
         "voice_transcription", "voice_status", "sms_incoming", "sms_status")},
 }
 ROLES = {MANAGER: {Role.MANAGER, Role.ADMIN}, ADMIN: {Role.ADMIN}}
 # Admins see every program, so an admin page's arguments belong to no program another could hold.
-NOT_PROGRAM_SCOPED = {"auth.edit_user", "auth.sign_out_everywhere", "telephony.retry_text", "mail.show"}
+NOT_PROGRAM_SCOPED = {"telephony.retry_text", "mail.show"}
 ARGUMENT = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>")
 
 
@@ -88,20 +107,26 @@ class Side:
                                  comment="Nobody called back")
         self.token, _ = create_api_token(f"crm-{code}", self.program, actor=SYSTEM)
         self.user = make.user(programs=[self.program])
+        self.special_days = add_special_days(self.program, starts_on=date(2026, 12, 24), ends_on=None, hours="",
+                                             note="", actor=SYSTEM)
         self.message = Message(program=self.program, direction="inbound", from_number=self.participant.phone,
                                to_number=self.program.hotline_number, body="Hello", status="failed")
         db.session.add_all([self.call, self.message])
         db.session.flush()
-        self.import_name = f"{self.program.id}-{uuid.uuid4().hex}"
-        (imports_dir / f"{self.import_name}.csv").write_text("line,reason\n")
+        self.code, _ = upsert_code(self.program, f"CODE-{code}", {"status": "valid"}, actor=SYSTEM)
+        self.upload = f"{self.program.id}-participants-{uuid.uuid4().hex}.csv"
+        (imports_dir / self.upload).write_text("Nr uczestnika,Imię\nP-1,Ala\n")
+        (imports_dir / f"{self.upload}.rejected.csv").write_text("line,reason\n")
 
     def argument(self, name: str) -> str:
         return str({
             "case_id": self.case.id, "run_id": self.run.id, "call_id": self.call.id, "message_id": self.message.id,
             "participant_id": self.participant.id, "order_id": self.order.id, "script_id": self.script.id,
             "number": 1, "survey_id": self.survey.id, "user_id": self.user.id, "token_id": self.token.id,
+            "special_days_id": self.special_days.id,
             "code": self.program.code, "external_id": self.participant.external_id,
-            "order_ref": self.order.order_ref, "name": self.import_name, "filename": "missing.css",
+            "order_ref": self.order.order_ref, "upload": self.upload, "value": self.code.value,
+            "filename": "missing.css", "name": "missing.eml",
         }[name])
 
     def form(self) -> dict[str, str]:
@@ -115,7 +140,7 @@ class Side:
 @pytest.fixture
 def world(app, make, tmp_path, monkeypatch):
     """Program A (the caller's) and program B (another), each with one record of every kind."""
-    monkeypatch.setitem(app.config, "REWARD_IMPORTS_DIR", str(tmp_path))
+    monkeypatch.setitem(app.config, "IMPORTS_DIR", str(tmp_path))
     ours, theirs = Side(make, tmp_path), Side(make, tmp_path)
     db.session.commit()
     return ours, theirs
@@ -147,9 +172,11 @@ class Caller:
     def send(self, method: str, path: str, form: dict | None = None):
         if path.startswith("/api/"):
             headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-            return contextvars.Context().run(self.client.open, path, method=method, headers=headers, json={})
+            return contextvars.Context().run(self.client.open, path, method=method, headers=headers, json={},
+                                             buffered=True)
         data = {**(form or {}), "csrf_token": self.csrf}
-        return contextvars.Context().run(self.client.open, path, method=method, data=data)
+        # buffered: a streamed answer (an export) is read within the request's own context
+        return contextvars.Context().run(self.client.open, path, method=method, data=data, buffered=True)
 
 
 def test_every_route_is_classified(app):
@@ -170,7 +197,7 @@ def test_without_credentials_every_route_is_refused(app, client, world):
     for endpoint, access in ROUTES.items():
         if access == PUBLIC:
             continue
-        expected = {TOKEN: 401, TWILIO: 403}.get(access, 302)
+        expected = {TOKEN: 401, TWILIO: 403, BACKGROUND: 401}.get(access, 302)
         for rule, method in requests_of(app, endpoint):
             response = anonymous.send(method, ours.path(rule))
             signed_in = response.status_code != 302 or response.headers["Location"].startswith("/login")
@@ -200,6 +227,7 @@ def test_another_programs_records_answer_404_and_ones_own_do_not(app, make, worl
     token = create_api_token("walker", ours.program, actor=SYSTEM)[1]
     callers = {access: Caller(app.test_client(), user=make.user(role=role, programs=[ours.program]), token=token)
                for access, role in ((SESSION, "agent"), (MANAGER, "manager"), (TOKEN, "agent"))}
+    callers[BACKGROUND] = callers[SESSION]
     wrong, checked = [], 0
     for endpoint, access in ROUTES.items():
         if access not in callers or endpoint in NOT_PROGRAM_SCOPED:

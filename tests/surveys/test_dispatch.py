@@ -46,8 +46,8 @@ def test_a_due_survey_goes_out_from_the_hotline_number_in_the_participants_langu
     totals = dispatch_due_surveys()
     (request, _), = twilio.log
     assert (request.form["From"], request.form["To"]) == (survey_program.hotline_number, member.phone)
-    assert request.form["Body"] == (f"Na ile jesteś zadowolony/a z naszej pomocy w sprawie {open_case.number}? "
-                                    "Odpowiedz cyfrą od 1 (wcale) do 5 (bardzo).")
+    assert request.form["Body"] == (f"{survey_program.name}: prosimy o ocene naszej pomocy w sprawie "
+                                    f"{open_case.number}. Wystarczy odpisac cyfre od 1 (zle) do 5 (bardzo dobrze).")
     db.session.refresh(due_survey)
     assert due_survey.status == SurveyStatus.SENT and due_survey.sent_at is not None and totals.sent == 1
     message = db.session.get(Message, due_survey.message_id)
@@ -66,7 +66,7 @@ def test_the_programs_own_question_is_sent(twilio, due_survey, survey_program, s
     from helpdesk.surveys.settings import update_survey_settings
 
     update_survey_settings(survey_program, enabled=True, delay_minutes=0, quiet_hours="", fatigue_days=None,
-                           questions={"pl": "Jak oceniasz sprawę {case}? 1-5"}, actor=survey_agent)
+                           texts={"pl": {"question": "Jak oceniasz sprawę {case}? 1-5"}}, actor=survey_agent)
     accept_message(twilio)
     dispatch_due_surveys()
     assert twilio.log[0][0].form["Body"] == f"Jak oceniasz sprawę {open_case.number}? 1-5"

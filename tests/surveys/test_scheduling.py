@@ -9,9 +9,9 @@ from helpdesk.database import utcnow
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.scripts.services.runs import start_run
-from helpdesk.surveys.models import Survey, SurveyStatus
+from helpdesk.surveys.models import SCALES, Survey, SurveyStatus
 from helpdesk.surveys.scheduling import due_time, out_of_quiet_hours, schedule_survey
-from helpdesk.surveys.settings import SurveyRules, parse_quiet_hours, update_survey_settings
+from helpdesk.surveys.settings import SurveyRules, parse_quiet_hours, rules_for, update_survey_settings
 from tests.scripts.conftest import save_script
 from tests.scripts.test_check import MINI
 from tests.surveys.conftest import resolve, survey_of
@@ -25,7 +25,7 @@ def utc(*args) -> datetime:
 
 def rules(delay_minutes=60, quiet=QUIET, fatigue_days=30) -> SurveyRules:
     return SurveyRules(enabled=True, delay=timedelta(minutes=delay_minutes), quiet_hours=quiet,
-                       fatigue=timedelta(days=fatigue_days), questions={})
+                       fatigue=timedelta(days=fatigue_days), scale=SCALES[5], texts={})
 
 
 # Quiet hours, in the program's own time zone
@@ -114,7 +114,7 @@ def test_a_delay_of_zero_means_the_next_dispatch(app, monkeypatch, open_case, su
 def test_the_programs_own_delay_and_quiet_hours_win_over_the_configuration(open_case, survey_agent,
                                                                           survey_program):
     update_survey_settings(survey_program, enabled=True, delay_minutes=5, quiet_hours="", fatigue_days=None,
-                           questions={}, actor=survey_agent)
+                           texts={}, actor=survey_agent)
     resolve(open_case, survey_agent)
     assert survey_of(open_case).due_at == open_case.resolved_at + timedelta(minutes=5)
 
@@ -179,7 +179,7 @@ def test_a_survey_still_waiting_to_go_out_counts_for_the_fatigue_window(make, su
 
 def test_the_fatigue_window_is_configurable_per_program(make, survey_program, member, survey_agent, open_case):
     update_survey_settings(survey_program, enabled=True, delay_minutes=None, quiet_hours=None, fatigue_days=7,
-                           questions={}, actor=survey_agent)
+                           texts={}, actor=survey_agent)
     earlier = make.case(survey_program, participant=member)
     db.session.add(Survey(case=earlier, program_id=survey_program.id, participant=member, category="points",
                           locale="pl", status=SurveyStatus.ANSWERED, sent_at=utcnow() - timedelta(days=8)))
@@ -206,7 +206,7 @@ def test_a_case_without_a_participant_records_a_skipped_survey(make, survey_prog
 
 def test_a_program_with_surveys_switched_off_skips_them(open_case, survey_agent, survey_program):
     update_survey_settings(survey_program, enabled=False, delay_minutes=None, quiet_hours=None,
-                           fatigue_days=None, questions={}, actor=survey_agent)
+                           fatigue_days=None, texts={}, actor=survey_agent)
     resolve(open_case, survey_agent)
     assert survey_of(open_case).reason == "disabled"
 
@@ -220,8 +220,10 @@ def test_a_participant_without_a_known_language_gets_the_programs(open_case, mem
 def test_survey_settings_refuse_bad_values_field_by_field(survey_program, survey_agent):
     with pytest.raises(ValidationError) as caught:
         update_survey_settings(survey_program, enabled=True, delay_minutes="-5", quiet_hours="late",
-                               fatigue_days="9999", questions={"en": "Rate us 1-5"}, actor=survey_agent)
-    assert set(caught.value.fields) == {"delay_minutes", "quiet_hours", "fatigue_days", "question_en"}
+                               fatigue_days="9999", texts={"en": {"question": "Rate {name} 1-5"}}, scale="7",
+                               actor=survey_agent)
+    assert set(caught.value.fields) == {"delay_minutes", "quiet_hours", "fatigue_days", "text_en_question", "scale"}
+    assert "{name}" in caught.value.fields["text_en_question"]
 
 
 def test_the_survey_records_the_version_of_the_script_run_on_the_case(make, open_case, survey_agent):
@@ -234,3 +236,11 @@ def test_the_survey_records_the_version_of_the_script_run_on_the_case(make, open
 def test_without_a_script_run_the_survey_has_no_script_version(open_case, survey_agent):
     resolve(open_case, survey_agent)
     assert survey_of(open_case).script_version is None
+
+
+def test_saving_the_survey_rules_without_a_scale_keeps_the_programs_scale(survey_program, survey_agent):
+    update_survey_settings(survey_program, enabled=True, delay_minutes="", quiet_hours="", fatigue_days="",
+                           texts={}, scale="10", actor=survey_agent)
+    update_survey_settings(survey_program, enabled=False, delay_minutes="", quiet_hours="", fatigue_days="",
+                           texts={}, actor=survey_agent)
+    assert rules_for(survey_program).scale.top == 10

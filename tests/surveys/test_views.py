@@ -73,22 +73,49 @@ def test_a_manager_changes_the_programs_survey_settings(make, client, survey_pro
     login(client, make.user(role="manager", programs=[survey_program]))
     page = client.get(f"/surveys/settings/{survey_program.code}").get_data(as_text=True)
     assert 'value="21:00-09:00"' in page and 'value="60"' in page
+    assert "prosimy o ocene naszej pomocy" in page  # the standard Polish question, shown as the placeholder
     response = client.post(f"/surveys/settings/{survey_program.code}", data={
-        "enabled": "y", "delay_minutes": "15", "quiet_hours": "22:00-08:00", "fatigue_days": "14",
-        "question_en": "Rate case {case} from 1 to 5", "csrf_token": csrf_token(client, "/cases")})
+        "enabled": "y", "delay_minutes": "15", "quiet_hours": "22:00-08:00", "fatigue_days": "14", "scale": "10",
+        "text_en_question": "Rate case {case} from 0 to 10", "text_ru_thanks": "{program}: спасибо!",
+        "csrf_token": csrf_token(client, "/cases")})
     assert response.status_code == 302
     settings = db.session.get(SurveySettings, survey_program.id)
     assert (settings.delay_minutes, settings.quiet_hours, settings.fatigue_days) == (15, "22:00-08:00", 14)
-    assert settings.questions == {"en": "Rate case {case} from 1 to 5"}
+    assert settings.scale == 10
+    assert settings.texts == {"en": {"question": "Rate case {case} from 0 to 10"},
+                              "ru": {"thanks": "{program}: спасибо!"}}
+
+
+def post_text(client, program, field, text):
+    return client.post(f"/surveys/settings/{program.code}", data={
+        "delay_minutes": "5", "quiet_hours": "", "fatigue_days": "30", "scale": "5", field: text,
+        "csrf_token": csrf_token(client, "/cases")}, follow_redirects=True)
 
 
 def test_survey_settings_show_what_is_wrong(make, client, survey_program):
     login(client, make.user(role="manager", programs=[survey_program]))
     response = client.post(f"/surveys/settings/{survey_program.code}", data={
-        "delay_minutes": "5", "quiet_hours": "late", "fatigue_days": "30", "question_pl": "Bez numeru sprawy",
-        "csrf_token": csrf_token(client, "/cases")})
+        "delay_minutes": "5", "quiet_hours": "late", "fatigue_days": "30", "scale": "5",
+        "text_pl_re_ask": "Prosimy o ocene {sprawa}", "csrf_token": csrf_token(client, "/cases")})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and "must be HH:MM-HH:MM" in html and "must name the case" in html
+    assert response.status_code == 422 and "must be HH:MM-HH:MM" in html
+    assert "unknown placeholder {sprawa}: use {program} or {case}" in html
+
+
+def test_a_text_over_six_segments_is_refused_and_over_three_is_saved_with_a_warning(make, client, survey_program):
+    login(client, make.user(role="manager", programs=[survey_program]))
+    refused = post_text(client, survey_program, "text_ru_question", "Ж" * (67 * 6 + 1))
+    assert refused.status_code == 422 and "is 7 SMS segments long; at most 6" in refused.get_data(as_text=True)
+    saved = post_text(client, survey_program, "text_ru_question", "Ж" * (67 * 3 + 1))
+    assert "is 4 SMS segments long; every segment is billed" in saved.get_data(as_text=True)
+    assert db.session.get(SurveySettings, survey_program.id).texts["ru"]["question"] == "Ж" * 202
+
+
+def test_the_settings_page_loads_the_segment_counter_script_and_no_inline_script(make, client, survey_program):
+    login(client, make.user(role="manager", programs=[survey_program]))
+    page = client.get(f"/surveys/settings/{survey_program.code}").get_data(as_text=True)
+    assert "js/segments.js" in page and "<script>" not in page and "onclick" not in page
+    assert 'data-segments=""' in page and f'data-program-name="{survey_program.name}"' in page
 
 
 def test_agents_see_their_own_scores_and_comments_only(make, agent_client, agent, program):

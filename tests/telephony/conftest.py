@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import re
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -12,6 +13,7 @@ from werkzeug import Response
 TOKEN = "test-auth-token"
 ACCOUNT = "ACtest0000000000000000000000000000"
 MESSAGES_PATH = f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
+RECORDINGS_PATH = f"/2010-04-01/Accounts/{ACCOUNT}/Recordings/"
 _sids = itertools.count(1)
 
 
@@ -91,3 +93,23 @@ def accept_message(httpserver, status="queued"):
 def reject_message(httpserver, status: int, code: int, message: str = "refused"):
     httpserver.expect_oneshot_request(MESSAGES_PATH, method="POST").respond_with_json(
         {"code": code, "message": message, "status": status, "more_info": ""}, status=status)
+
+
+def answer_recording_deletes(httpserver, status: int = 204):
+    """Twilio's ``DELETE …/Recordings/{sid}.json`` in the fake from now on (in place of an earlier answer): 204
+    (deleted), or ``status`` with an error."""
+    def deleted(request):
+        if status == 204:
+            return Response(status=204)
+        return Response('{"code": 20500, "message": "Internal Server Error", "status": 500}', status=status,
+                        content_type="application/json")
+
+    httpserver.clear_all_handlers()
+    list_sent_messages(httpserver)
+    httpserver.expect_request(re.compile(re.escape(RECORDINGS_PATH) + r"RE\w+\.json"), method="DELETE"
+                              ).respond_with_handler(deleted)
+
+
+def recording_deletes(httpserver) -> list[str]:
+    return [request.path.rsplit("/", 1)[1].removesuffix(".json") for request, _ in httpserver.log
+            if request.method == "DELETE"]

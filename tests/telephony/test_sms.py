@@ -35,14 +35,14 @@ def test_a_redelivered_text_is_stored_once(client, hotline, caller):
     message_sid = sid("SM")
     for _ in range(3):
         assert text(client, hotline, "Hello", message_sid=message_sid).status_code == 200
-    assert db.session.query(Message).count() == 1
+    assert db.session.query(Message).filter_by(direction="inbound").count() == 1
     assert db.session.query(CaseEvent).filter_by(kind="sms_in").count() == 1
 
 
 def test_the_text_is_filed_before_the_answer(client, hotline, caller):
     response = text(client, hotline, "Hello?")
     assert response.status_code == 200
-    (message,) = db.session.query(Message).all()
+    (message,) = db.session.query(Message).filter_by(direction="inbound").all()
     assert message.case_id == sms_cases()[0].id and message.next_attempt_at is None
 
 
@@ -94,7 +94,7 @@ def test_a_text_with_nul_bytes_is_stored_without_them(client, hotline, caller, f
     params = {"MessageSid": sid("SM"), "From": caller.phone, "To": hotline.hotline_number, "Body": "Hi"}
     params[field] = params[field][:3] + "\x00" + params[field][3:]
     assert signed_post(client, "/twilio/sms/incoming", params).status_code == 200
-    (message,) = db.session.query(Message).all()
+    (message,) = db.session.query(Message).filter_by(direction="inbound").all()
     assert "\x00" not in message.body + message.from_number + message.message_sid
     assert message.case_id is not None
 
@@ -158,12 +158,12 @@ def test_an_unknown_hotline_number_or_missing_fields_answer_without_storing(clie
     assert signed_post(client, "/twilio/sms/incoming", {"From": "+48601234567", "To": "+48229999999",
                                                         "MessageSid": sid("SM"), "Body": "x"}).status_code == 200
     assert signed_post(client, "/twilio/sms/incoming", {}).status_code == 200
-    assert db.session.query(Message).count() == 1
+    assert db.session.query(Message).filter_by(direction="inbound").count() == 1
 
 
 def test_a_huge_text_is_kept_up_to_the_limit_with_a_mark(client, hotline, caller):
     text(client, hotline, "ż" * 20_000)
-    stored = db.session.query(Message).one().body
+    stored = db.session.query(Message).filter_by(direction="inbound").one().body
     assert len(stored) == MAX_BODY and stored.endswith(TRUNCATED)
 
 
@@ -173,7 +173,7 @@ def test_emoji_non_latin_and_html_are_stored_whole_and_shown_escaped(client, age
     body = "Посылка 📦 не пришла <script>alert('x')</script>"
     text(client, hotline, body)
     case = sms_cases()[0]
-    assert db.session.query(Message).one().body == body
+    assert db.session.query(Message).filter_by(direction="inbound").one().body == body
     page = agent_client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Посылка 📦 не пришла &lt;script&gt;" in page and "<script>alert" not in page
 

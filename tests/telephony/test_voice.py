@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -6,8 +6,10 @@ import pytest
 from helpdesk.cases.models import Case, CaseEvent, Category, Channel
 from helpdesk.extensions import db
 from helpdesk.programs.models import WEEKDAYS
+from helpdesk.programs.special_days import add_special_days
 from helpdesk.telephony.models import Call
 from tests.conftest import login
+from tests.factories import SYSTEM
 from tests.telephony.conftest import sid, signed_post
 
 
@@ -31,6 +33,15 @@ def test_a_known_caller_is_greeted_in_their_language_with_the_menu(client, hotli
     assert response.status_code == 200 and response.mimetype == "text/xml"
     assert '<Gather action="/twilio/voice/menu"' in body and 'language="pl-PL"' in body
     assert db.session.query(Call).one().participant == caller
+
+
+@pytest.mark.parametrize(("locale", "language", "voice"), [
+    ("pl", "pl-PL", "Polly.Ewa"), ("ru", "ru-RU", "Polly.Tatyana"), ("en", "en-US", "Polly.Joanna")])
+def test_callers_hear_a_voice_that_speaks_their_language(client, hotline, make, locale, language, voice):
+    make.participant(hotline, phone="+48601999888", locale=locale)
+    params = {"CallSid": sid("CA"), "From": "+48601999888", "To": hotline.hotline_number, "CallStatus": "ringing"}
+    body = signed_post(client, "/twilio/voice/incoming", params).get_data(as_text=True)
+    assert f'<Say language="{language}" voice="{voice}">' in body
 
 
 def test_the_call_is_logged_with_the_greeting(client, hotline, caller):
@@ -115,6 +126,31 @@ def test_outside_business_hours_the_caller_leaves_a_voicemail(client, hotline, c
     params, _ = call(client, hotline)
     body = press(client, params, "1").get_data(as_text=True)
     assert "<Record" in body and "transcribe=\"true\"" in body and "<Dial" not in body
+
+
+@pytest.mark.parametrize(("locale", "words"), [
+    ("pl", "Infolinia jest teraz nieczynna. Zapraszamy w poniedziałek od 9:00."),
+    ("ru", "Горячая линия сейчас не работает. Ждём вашего звонка в понедельник с 9:00."),
+    ("en", "Our hotline is closed now. We are open again on Monday from 9:00.")])
+def test_on_a_holiday_the_closed_message_says_when_the_line_opens_again_in_the_callers_language(
+        client, monkeypatch, make, hotline, locale, words):
+    make.participant(hotline, phone="+48601999777", locale=locale)
+    hotline.business_hours = {day: ["09:00-17:00"] for day in WEEKDAYS[:5]}
+    add_special_days(hotline, starts_on=date(2026, 12, 24), ends_on=date(2026, 12, 26), hours="", note="",
+                     actor=SYSTEM)
+    monkeypatch.setattr("helpdesk.telephony.voice.utcnow", lambda: datetime(2026, 12, 25, 11, tzinfo=UTC))  # Fri
+    params, _ = call(client, hotline, from_number="+48601999777")
+    body = press(client, params, "1").get_data(as_text=True)
+    assert words in body and "<Record" in body and "<Dial" not in body
+
+
+def test_special_hours_open_the_line_on_a_day_it_is_usually_closed(client, monkeypatch, hotline, caller):
+    hotline.business_hours = {day: ["09:00-17:00"] for day in WEEKDAYS[:5]}
+    add_special_days(hotline, starts_on=date(2026, 12, 19), ends_on=None, hours="10:00-14:00", note="",
+                     actor=SYSTEM)
+    monkeypatch.setattr("helpdesk.telephony.voice.utcnow", lambda: datetime(2026, 12, 19, 10, tzinfo=UTC))  # Sat
+    params, _ = call(client, hotline)
+    assert "<Dial" in press(client, params, "1").get_data(as_text=True)
 
 
 def test_when_nobody_answers_the_caller_is_sent_to_voicemail(client, hotline, caller):

@@ -9,6 +9,7 @@ case is resolved or it has not moved for ``STALE_AFTER`` (see effectiveness.py);
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from helpdesk.actors import Actor, can_access
@@ -51,7 +52,7 @@ def start_run(case: Case, script: Script, *, actor: Actor) -> ScriptRun:
     if script.program_id is not None and script.program_id != case.program_id:
         raise NotFound("no such script for this program")
     if case.status == Status.CLOSED:
-        raise Conflict("the case is closed; open a new case to run a script")
+        raise Conflict(_("the case is closed; open a new case to run a script"))
     _abandon_open_runs(case)
     version = latest_version(script)
     now = utcnow()
@@ -71,11 +72,19 @@ def _abandon_open_runs(case: Case) -> None:
                        .execution_options(synchronize_session="fetch"))
 
 
+def move_runs_to_merged_case(case: Case, *, into: Case) -> None:
+    """Answers ``cases_merged``: the merged case's runs go along; one left in progress there is abandoned, so
+    the case merged into keeps at most its own run going."""
+    _abandon_open_runs(case)
+    db.session.execute(update(ScriptRun).where(ScriptRun.case_id == case.id).values(case_id=into.id)
+                       .execution_options(synchronize_session="fetch"))
+
+
 def _in_progress(run: ScriptRun, step_id: str | None = None) -> tuple[Definition, Step]:
     if run.status != RunStatus.IN_PROGRESS:
-        raise Conflict("this script run has ended; start the script again")
+        raise Conflict(_("this script run has ended; start the script again"))
     if step_id is not None and step_id != run.current_step:
-        raise Conflict("the script has moved on since this page was shown; here is the current step")
+        raise Conflict(_("the script has moved on since this page was shown; here is the current step"))
     definition = definition_of(run.version)
     return definition, definition.step(run.current_step)
 
@@ -83,11 +92,11 @@ def _in_progress(run: ScriptRun, step_id: str | None = None) -> tuple[Definition
 def answer_step(run: ScriptRun, case: Case, *, step_id: str, answer, actor: Actor) -> ScriptRun:
     """Record the answer to the current step and move to the step it leads to."""
     _check(case, actor)
-    _, step = _in_progress(run, step_id)
+    step = _in_progress(run, step_id)[1]
     if step.end:
-        raise Conflict("this is the last step; finish the script")
+        raise Conflict(_("this is the last step; finish the script"))
     if len(run.path) >= MAX_PATH:
-        raise Conflict(f"this run has gone through {MAX_PATH} steps; restart the script")
+        raise Conflict(_("this run has gone through %(count)s steps; restart the script", count=MAX_PATH))
     value = None
     if step.ask is not None:
         try:
@@ -110,7 +119,7 @@ def go_back(run: ScriptRun, case: Case, *, step_id: str, actor: Actor) -> Script
     _check(case, actor)
     _in_progress(run, step_id)
     if len(run.path) < 2:
-        raise Conflict("this is the first step")
+        raise Conflict(_("this is the first step"))
     run.path = run.path[:-1]
     run.current_step = run.path[-1]
     run.updated_at = utcnow()
@@ -138,7 +147,7 @@ def finish_run(run: ScriptRun, case: Case, *, step_id: str, apply_action: bool, 
     _check(case, actor)
     definition, step = _in_progress(run, step_id)
     if not step.end:
-        raise Conflict("the script is not at its last step yet")
+        raise Conflict(_("the script is not at its last step yet"))
     action = step.action if apply_action else None
     outcome = _apply(action, case, definition, actor) if action else {}
     run.status, run.finished_at = RunStatus.COMPLETED.value, utcnow()
@@ -161,7 +170,7 @@ def _apply(action: Action, case: Case, definition: Definition, actor: Actor) -> 
     if not action.reward_case:
         return {}
     if case.participant is None:
-        raise ValidationError("participant", "link the participant before opening a reward-delivery case")
+        raise ValidationError("participant", _("link the participant before opening a reward-delivery case"))
     opened = open_case(case.program, participant=case.participant, channel=case.channel.value,
                        category=Category.REWARD_DELIVERY.value, subject=action.reward_case,
                        description=f"Opened from case {case.reference} by the script “{definition.title}”.",
@@ -181,6 +190,6 @@ def _run_record(run: ScriptRun, definition: Definition, end: Step, action: Actio
         "run_id": run.id, "script": definition.id, "title": definition.title, "locale": definition.locale,
         "version": run.version.number, "version_id": run.version_id, "path": list(run.path),
         "answers": answers, "duration_seconds": int((run.finished_at - run.started_at).total_seconds()),
-        "end_step": end.id, "action": action.describe() if action else [],
-        "action_suggested": end.action.describe() if end.action else [], **outcome,
+        "end_step": end.id, "action": action.to_json() if action else None,  # shown in the viewer's language
+        "action_suggested": end.action.to_json() if end.action else None, **outcome,
     }

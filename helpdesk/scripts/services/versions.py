@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
+from helpdesk.audit.services import record
 from helpdesk.auth.models import User
 from helpdesk.database import utcnow
 from helpdesk.errors import Forbidden, NotFound, ValidationError
@@ -128,6 +129,7 @@ def record_version(definition: Definition, *, source: str, origin: str, actor: A
     else:
         script = Script(key=definition.id, locale=definition.locale, latest_number=0, created_at=utcnow())
         db.session.add(script)
+    scope_before = (script.program.code if script.program else "all") if script.id else None
     script.title, script.category, script.rank = definition.title, definition.category, definition.rank
     script.program = program
     script.latest_number += 1
@@ -136,6 +138,10 @@ def record_version(definition: Definition, *, source: str, origin: str, actor: A
                             definition=definition.to_json(), origin=origin, created_at=now, **_author(actor))
     db.session.add(version)
     db.session.flush()
+    scope = program.code if program else "all"
+    record("script.published", actor=actor, target=script, program=program,
+           changes={"program": [scope_before, scope]} if scope_before != scope else None,
+           details={"key": script.key, "locale": script.locale, "version": version.number, "origin": origin})
     return version, True
 
 
@@ -193,6 +199,8 @@ def copy_script(script: Script, program_code: str, *, actor: Actor) -> ScriptVer
     copied = Definition.from_json({**latest_version(script).definition, "id": key, "program": program.code})
     source = fileformat.dump(fileformat.to_document(copied))
     version, _ = record_version(copied, source=source, origin=EDITOR, actor=actor)
+    record("script.copied", actor=actor, target=script, program=program,
+           details={"from": f"{script.key} ({script.locale})", "to": key, "program": program.code})
     return version
 
 

@@ -1,7 +1,7 @@
-"""weekly report e-mails (one row per program, manager and week), users' language, a satisfaction target
+"""weekly report e-mails (one row per program, manager and week), a satisfaction target
 
-Revision ID: 0010_weekly_report_mail
-Revises: 0009
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-11-29 13:00:00.000000
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0010_weekly_report_mail'
-down_revision = '0009'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
@@ -40,8 +40,6 @@ def upgrade():
     )
     with op.batch_alter_table('weekly_report_mails', schema=None) as batch_op:
         batch_op.create_index('ix_weekly_report_mails_due', ['status', 'next_attempt_at'], unique=False)
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('language', sa.String(length=5), nullable=True))
     with op.batch_alter_table('survey_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('target', sa.Double(), nullable=True))
 
@@ -49,8 +47,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('survey_settings', schema=None) as batch_op:
         batch_op.drop_column('target')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('language')
     with op.batch_alter_table('weekly_report_mails', schema=None) as batch_op:
         batch_op.drop_index('ix_weekly_report_mails_due')
     op.drop_table('weekly_report_mails')

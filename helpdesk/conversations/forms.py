@@ -1,0 +1,27 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField
+from wtforms.validators import NumberRange
+
+from helpdesk.conversations.settings import MAX_REOPEN_DAYS, MAX_SURVEY_WAIT_DAYS, NOTICES
+from helpdesk.programs.models import LOCALES
+
+
+class ConversationSettingsForm(FlaskForm):
+    reopen_days = IntegerField(_l("A text reopens a case resolved up to (days) ago"),
+                               validators=[NumberRange(0, MAX_REOPEN_DAYS)],
+                               description=_l("Later, or 0: the text opens a new case."))
+    acknowledge_en = BooleanField(_l("Acknowledge a text that opens a case, in English"))
+    acknowledge_pl = BooleanField(_l("… in Polish"))
+    acknowledge_ru = BooleanField(_l("… in Russian"))
+    notify_shipped = BooleanField(_l("Text the participant when an order ships (with the tracking link)"))
+    notify_reshipped = BooleanField(_l("Text the participant when an agent records a reshipment"))
+    notify_delivered = BooleanField(_l("Text the participant when an order is delivered"))
+    survey_wait_days = IntegerField(_l("A reward-delivery case's survey waits for the delivery at most (days)"),
+                                    validators=[NumberRange(0, MAX_SURVEY_WAIT_DAYS)])
+
+    def acknowledge(self) -> list[str]:
+        return [locale for locale in LOCALES if getattr(self, f"acknowledge_{locale}").data]
+
+    def notices(self) -> list[str]:
+        return [name for name in NOTICES if getattr(self, f"notify_{name}").data]

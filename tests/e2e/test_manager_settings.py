@@ -1,0 +1,37 @@
+"""A manager adds an agent to their program and a holiday to its calendar, in the browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_manager_invites_an_agent_and_adds_a_holiday(live_server, page, sign_in):
+    with live_server.seed():
+        program = factories.program()
+        code, label = program.code, f"{program.name} ({program.code})"
+        email = factories.user(role="manager", programs=[program]).email
+
+    sign_in(email)
+    page.get_by_role("link", name="Agents").click()
+    page.get_by_role("link", name="New user").click()
+    page.get_by_label("Email").fill("nowa.konsultantka@example.com")
+    page.get_by_label("Name").fill("Nowa Konsultantka")
+    page.get_by_label("Programs served").select_option(label=label)
+    page.get_by_label("Password").fill("long enough password")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("cell", name="nowa.konsultantka@example.com", exact=True)).to_be_visible()
+
+    page.goto(live_server.path_for("programs.settings", code=code))
+    days = page.get_by_role("form", name="Add a holiday or special hours")
+    days.get_by_label("First day").fill("2026-12-26")
+    days.get_by_label("Last day").fill("2026-12-24")
+    days.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("is before the first day")).to_be_visible()
+    days = page.get_by_role("form", name="Add a holiday or special hours")
+    days.get_by_label("Last day").fill("2026-12-27")
+    days.get_by_label("Note").fill("Boże Narodzenie")
+    days.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("cell", name="Boże Narodzenie")).to_be_visible()
