@@ -147,6 +147,12 @@ def main() -> int:
     pages = [
         ("dashboard, the year", "/reports/satisfaction", year, {}),
         ("dashboard, default 12 weeks", "/reports/satisfaction", {"program": "AURORA"}, {}),
+        ("dashboard, the year, one category", "/reports/satisfaction", {**year, "category": "points"}, {}),
+        ("dashboard, the year, one agent", "/reports/satisfaction", {**year, "agent": "2"}, {}),
+        ("all my programs, the year", "/reports/satisfaction/programs", year, {}),
+        ("API responses, first page", "/api/v1/satisfaction/responses", {**year, "limit": 200},
+         {"Authorization": f"Bearer {token}"}),
+        ("weekly e-mail preview", "/reports/weekly-mail", {"program": "AURORA"}, {}),
         ("API summary, the year", "/api/v1/satisfaction/summary", year, {"Authorization": f"Bearer {token}"}),
         ("this week", "/reports/satisfaction/this-week", {"program": "AURORA"}, {}),
         ("CSV of the last 7 days", "/reports/satisfaction.csv", week, {}),

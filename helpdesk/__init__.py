@@ -15,6 +15,7 @@ from helpdesk import (
     imports,
     jobs,
     live,
+    mail,
     operations,
     participants,
     privacy,
@@ -32,7 +33,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Each feature's init_app registers its blueprints, CLI commands, page panels and signal receivers. Operations
 # first: its request hooks (request id, timing) run before every other feature's.
 FEATURES = (operations, auth, audit, cases, participants, programs, telephony, scripts, rewards, codes, imports,
-            surveys, conversations, reports, api, privacy, jobs, backups, live)
+            surveys, conversations, reports, mail, api, privacy, jobs, backups, live)
 
 
 def create_app(config: type | dict | None = None) -> Flask:

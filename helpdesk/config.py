@@ -56,6 +56,12 @@ class Config:
     # so keep it below --threads (the Procfile's 128) to leave threads for the pages themselves; a page over
     # the limit is told to try again in a few seconds (and may reach another process).
     LIVE_MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "100"))
+    # E-mail (helpdesk.mail): without SMTP_URL, development writes mails to instance/mail/ instead.
+    SMTP_URL = os.environ.get("SMTP_URL")  # smtp://user:pass@host:port, smtp+starttls://…, smtps://…
+    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "20"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Hotline helpdesk <helpdesk@localhost>")
+    MAIL_MAX_ATTEMPTS = 8  # then the mail is given up and listed on the admins' Mail page
+    WEEKLY_REPORT_HOUR = 8  # Monday, in each program's timezone
 
 
 class TestConfig(Config):
@@ -63,6 +69,7 @@ class TestConfig(Config):
     TWILIO_ACCOUNT_SID = None
     TWILIO_AUTH_TOKEN = "test-auth-token"
     PUBLIC_BASE_URL = None
+    SMTP_URL = None
     SECRET_KEY = "test-secret-key-not-for-production"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # cheap: sign-ins stay fast in tests
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")

@@ -14,6 +14,7 @@ from helpdesk.operations.models import WorkerHeartbeat
 from helpdesk.participants.models import Participant
 from helpdesk.privacy.models import ErasedPhone, RecordingDeletion
 from helpdesk.programs.models import Program
+from helpdesk.reports.models import WeeklyReportMail
 from helpdesk.rewards.models import DeliveryCase, OrderStatusChange, RewardOrder
 from helpdesk.scripts.models import Script, ScriptRun, ScriptVersion
 from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings
@@ -23,7 +24,7 @@ __all__ = ["ApiToken", "AuditEvent", "Call", "Case", "CaseEvent", "Code", "Conve
            "ErasedPhone", "ImportProfile", "LiveEvent", "Message",
            "OrderStatusChange", "Participant", "Program", "RecordingDeletion", "RewardOrder", "Script", "ScriptRun",
            "ScriptVersion", "SignInEvent", "SignInThrottle", "Survey", "SurveyDay", "SurveySettings", "User",
-           "WorkerHeartbeat", "case_codes", "user_programs"]
+           "WeeklyReportMail", "WorkerHeartbeat", "case_codes", "user_programs"]
 
 
 def configure() -> None:

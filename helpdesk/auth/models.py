@@ -49,7 +49,8 @@ class User(UserMixin, db.Model):
         db.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )
     active: Mapped[bool] = mapped_column(default=True)
-    language: Mapped[str | None] = mapped_column(String(5))  # the UI's language; None: the browser's
+    # The staff UI's and e-mails' language (en, pl, ru); None: the browser's, or the program's for e-mails.
+    language: Mapped[str | None] = mapped_column(String(5))
     # The phone the agent answers hotline calls on (one of the programs' on-duty numbers), E.164: a call picked
     # up on it is "answered by" them.
     phone: Mapped[str | None] = mapped_column(String(32), index=True)

@@ -2,10 +2,11 @@
 
 Each pass delivers the SMS outbox (new texts, retries, texts whose worker died: :mod:`helpdesk.jobs.outbox`),
 files the incoming texts whose filing failed (:func:`helpdesk.telephony.sms.file_due_messages`) and
-dispatches due surveys (:mod:`helpdesk.jobs.surveys`) and deletes at Twilio the recordings an erasure or the
-retention purge left to retry (:mod:`helpdesk.privacy.recordings`), then sleeps ``WORKER_INTERVAL_SECONDS``. On
-starting and then daily it runs the retention purge (:mod:`helpdesk.privacy.retention`) and refreshes SQLite's
-query statistics (:func:`helpdesk.database.refresh_query_statistics`).
+dispatches due surveys (:mod:`helpdesk.jobs.surveys`), deletes at Twilio the recordings an erasure or the
+retention purge left to retry (:mod:`helpdesk.privacy.recordings`) and sends the weekly report e-mails due
+(:mod:`helpdesk.jobs.weekly_reports`), then sleeps ``WORKER_INTERVAL_SECONDS``. On starting and then daily it runs
+the retention purge (:mod:`helpdesk.privacy.retention`) and refreshes SQLite's query statistics
+(:func:`helpdesk.database.refresh_query_statistics`).
 SIGTERM or Ctrl-C stops it after the message in hand; ``--once`` runs one pass and nothing else. A pass that
 fails (a lost database connection) is logged, and the next one tries again.
 
@@ -27,6 +28,7 @@ from helpdesk.database import refresh_query_statistics, unit_of_work, utcnow
 from helpdesk.extensions import db
 from helpdesk.jobs.outbox import deliver_outbox
 from helpdesk.jobs.surveys import dispatch_due_surveys
+from helpdesk.jobs.weekly_reports import send_weekly_reports
 from helpdesk.operations.health import database_problem
 from helpdesk.operations.heartbeats import beat, start_heartbeat
 from helpdesk.privacy.recordings import delete_due_recordings
@@ -60,12 +62,15 @@ def run_pass(should_stop=lambda: False) -> tuple[int, str | None]:
     filed = file_due_messages()
     surveys = dispatch_due_surveys(should_stop=should_stop)
     recordings = delete_due_recordings(should_stop=should_stop)
-    jobs = sum(sms.values()) + filed + surveys.sent + surveys.retry + surveys.failed + sum(recordings.values())
-    if not any(sms.values()) and not filed and not surveys.did_anything and not any(recordings.values()):
+    mails = send_weekly_reports(should_stop=should_stop)
+    jobs = (sum(sms.values()) + filed + surveys.sent + surveys.retry + surveys.failed + sum(recordings.values())
+            + sum(mails.values()))
+    if (not any(sms.values()) and not filed and not surveys.did_anything and not any(recordings.values())
+            and not any(mails.values())):
         return jobs, None
     return jobs, (f"SMS: {sms['sent']} sent, {sms['retry']} to retry, {sms['failed']} failed, {filed} texts filed. "
                   f"Surveys: {surveys.summary()}. Recordings deleted at Twilio: {recordings['deleted']}, "
-                  f"to retry: {recordings['failed']}")
+                  f"to retry: {recordings['failed']}. Weekly reports: {mails['sent']} sent, {mails['retry']} to retry.")
 
 
 def _purge() -> None:
@@ -88,7 +93,8 @@ def _refresh_statistics(heart: Heart) -> None:
 @click.option("--interval", type=click.FloatRange(0.1, 3600), default=None,
               help="Seconds between passes (default WORKER_INTERVAL_SECONDS).")
 def worker_command(once, interval):
-    """Deliver due SMS, file texts left unfiled and send due surveys, in a loop until SIGTERM or Ctrl-C."""
+    """Deliver due SMS, file texts left unfiled, send due surveys and weekly reports, in a loop until SIGTERM or
+    Ctrl-C."""
     interval = interval or current_app.config["WORKER_INTERVAL_SECONDS"]
     if problem := database_problem():
         raise click.ClickException(problem)

@@ -6,16 +6,13 @@ scale, before the program switched, are not mixed in. Every figure is one GROUP 
 :class:`SurveyDay` rows per key; the lists of surveys (comments, CSV) are bounded or streamed.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from helpdesk.auth.models import User
-from helpdesk.cases.models import Case
 from helpdesk.extensions import db
 from helpdesk.labels import label_for
 from helpdesk.programs.models import Program
@@ -118,16 +115,22 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weekly(program: Program, period: Period) -> list[tuple[date, Figures]]:
-    """Figures per week (by its Monday) across the period, empty weeks included."""
+def weekly(program: Program, period: Period, days: dict | None = None) -> list[tuple[date, Figures]]:
+    """Figures per week (by its Monday) across the period, empty weeks included, folded from ``days`` (default
+    :func:`daily`)."""
     weeks: dict[date, Figures] = {}
     monday, scale = week_of(period.start), scale_of(program)
     while monday <= period.end:
         weeks[monday] = Figures(scale)
         monday += timedelta(days=7)
-    for (day, _key), figures in daily(program, period).items():
+    for (day, _key), figures in (daily(program, period) if days is None else days).items():
         weeks[week_of(day)] += figures
     return list(weeks.items())
+
+
+def previous_period(period: Period) -> Period:
+    """The period of equal length just before ``period``."""
+    return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
 
 
 def agent_names(keys) -> dict[str, str]:
@@ -136,23 +139,14 @@ def agent_names(keys) -> dict[str, str]:
     return {str(user_id): name for user_id, name in names.items()}
 
 
-def latest_comments(program: Program, period: Period, limit: int = COMMENTS_SHOWN) -> list[Survey]:
-    """Comments on surveys sent in the period, lowest scores first, the latest first within a score."""
+def latest_comments(program: Program, period: Period, limit: int = COMMENTS_SHOWN, where=()) -> list[Survey]:
+    """Comments on surveys sent in the period (and matching ``where``), lowest scores first, the latest first
+    within a score."""
     return list(db.session.scalars(
         select(Survey).where(Survey.program_id == program.id, Survey.score.is_not(None),
                              Survey.comment_at.is_not(None), Survey.sent_day >= period.start,
-                             Survey.sent_day <= period.end)
+                             Survey.sent_day <= period.end, *where)
         .options(joinedload(Survey.case)).order_by(Survey.score, Survey.comment_at.desc()).limit(limit)))
-
-
-def responses(program: Program, period: Period, chunk: int = 2000) -> Iterator:
-    """Every survey sent in the period, oldest first, as plain rows read in chunks (for the CSV export)."""
-    query = (select(Case.number, Survey.sent_at, Survey.status, Survey.score, Survey.answered_at, Survey.comment,
-                    Survey.comment_at, User.name, Survey.category, Survey.script_version, Survey.follow_up)
-             .join(Case, Case.id == Survey.case_id).outerjoin(User, User.id == Survey.agent_id)
-             .where(Survey.program_id == program.id, Survey.sent_day >= period.start, Survey.sent_day <= period.end)
-             .order_by(Survey.sent_day, Survey.id).execution_options(yield_per=chunk))
-    yield from db.session.execute(query)
 
 
 def agent_figures(user: User, period: Period) -> list[Figures]:
@@ -176,30 +170,5 @@ def agent_answers(user: User, limit: int = COMMENTS_SHOWN) -> list[Survey]:
                                    .limit(limit)))
 
 
-@dataclass
-class Dashboard:
-    program: Program
-    period: Period
-    totals: Figures
-    weeks: list[tuple[date, Figures]]
-    agents: list[tuple[str, Figures]]
-    categories: list[tuple[str, Figures]]
-    scripts: list[tuple[str, Figures]]
-    comments: list[Survey]
-
-
-def dashboard(program: Program, period: Period) -> Dashboard:
-    """Everything the manager's dashboard shows: six aggregate queries and one bounded list."""
-    agents = by_key(program, "agent", period)
-    names = agent_names(agents)
-    return Dashboard(
-        program=program, period=period, totals=summary(program, period), weeks=weekly(program, period),
-        agents=[(names.get(key) or _("Unassigned"), figures) for key, figures in agents.items()],
-        categories=[(_category_label(key), figures) for key, figures in by_key(program, "category", period).items()],
-        scripts=[(key or _("No script"), figures) for key, figures in by_key(program, "script", period).items()],
-        comments=latest_comments(program, period),
-    )
-
-
-def _category_label(value: str) -> str:
+def category_label(value: str) -> str:
     return str(label_for("category", value))

@@ -24,6 +24,9 @@ class SurveySettingsForm(FlaskForm):
     scale = RadioField(_l("Rating scale"), choices=choices([("5", _l("1 to 5 (CSAT)")),
                                                             ("10", _l("0 to 10 (CSAT and NPS)"))]),
                        default="5")
+    target = StringField(_l("Target average score"), validators=[Length(max=8)],
+                         description=_l("Drawn on the dashboard's trend and used by the weekly e-mail; "
+                                        "empty: 4.8 on the 1 to 5 scale, 9.5 on 0 to 10."))
 
     def texts(self) -> dict:
         """locale -> text key -> what the manager wrote ("" for the standard text)."""

@@ -151,6 +151,7 @@ class SurveySettings(db.Model):
     fatigue_days: Mapped[int | None]
     scale: Mapped[int] = mapped_column(SmallInteger, default=5, server_default="5")
     texts: Mapped[dict] = mapped_column(JSON, default=dict)  # locale -> text key -> the program's own text
+    target: Mapped[float | None]  # the average score aimed at; None: the scale's default (DEFAULT_TARGET)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     program: Mapped[Program] = relationship()

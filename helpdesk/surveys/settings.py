@@ -19,8 +19,10 @@ from helpdesk.validation import FieldErrors
 _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 MAX_DELAY_MINUTES = 7 * 24 * 60
 MAX_FATIGUE_DAYS = 365
+# The average score a program aims at unless it sets its own, per scale (its top score).
+DEFAULT_TARGET = {5: 4.8, 10: 9.5}
 
-SURVEY_SETTINGS = ("enabled", "delay_minutes", "quiet_hours", "fatigue_days", "scale", "texts")
+SURVEY_SETTINGS = ("enabled", "delay_minutes", "quiet_hours", "fatigue_days", "scale", "texts", "target")
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,20 @@ def rules_for(program: Program) -> SurveyRules:
                        scale=SCALES.get(own.scale, SCALES[5]), texts=dict(own.texts or {}))
 
 
+def target_for(program: Program) -> float:
+    """The program's target average score on its current scale."""
+    settings = settings_of(program)
+    if settings is not None and settings.target is not None:
+        return settings.target
+    return DEFAULT_TARGET[scale_of(program).top]
+
+
 def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, quiet_hours, fatigue_days,
-                           texts: dict, actor: Actor, scale=None) -> SurveySettings:
-    """Save the program's rules; an empty number means "the configured default", an empty text the standard
-    one, no ``scale`` the program's current one. ``texts`` maps locale -> text key -> text; a text with an
-    unknown placeholder or over the segment limit is refused, naming why (field ``text_<locale>_<key>``)."""
+                           texts: dict, actor: Actor, scale=None, target=None) -> SurveySettings:
+    """Save the program's rules; an empty number means "the configured default" (for ``target``, the scale's
+    DEFAULT_TARGET), an empty text the standard one, no ``scale`` the program's current one. ``texts`` maps
+    locale -> text key -> text; a text with an unknown placeholder or over the segment limit is refused, naming
+    why (field ``text_<locale>_<key>``)."""
     if not can_access(actor, program.id):
         raise NotFound(f"no program {program.code!r}")
     errors = FieldErrors()
@@ -95,11 +106,13 @@ def update_survey_settings(program: Program, *, enabled: bool, delay_minutes, qu
                 errors.add(field, problem)
             elif text:
                 clean_texts.setdefault(locale, {})[key] = text
+    clean_target = errors.check("target", lambda: _optional_target(target, SCALES.get(top, SCALES[5])))
     errors.raise_if_any()
     settings = settings_of(program) or SurveySettings(program_id=program.id)
     before = snapshot(settings, SURVEY_SETTINGS)
     settings.enabled, settings.delay_minutes, settings.fatigue_days = bool(enabled), delay, fatigue
     settings.quiet_hours, settings.texts, settings.scale = quiet, clean_texts, top
+    settings.target = clean_target
     db.session.add(settings)
     db.session.flush()
     if changes := changes_between(before, snapshot(settings, SURVEY_SETTINGS)):
@@ -111,6 +124,21 @@ def _scale(value) -> int:
     if str(value).strip() not in ("5", "10"):
         raise ValueError(_("must be 5 (1 to 5) or 10 (0 to 10)"))
     return int(str(value).strip())
+
+
+def _optional_target(value, scale: Scale) -> float | None:
+    """An average score on ``scale``, "4.8" or "4,8", at most two decimals; empty for the scale's default."""
+    text = str(value).strip().replace(",", ".") if value is not None else ""
+    if not text:
+        return None
+    try:
+        target = round(float(text), 2) if len(text) <= 8 else None
+    except ValueError:
+        target = None
+    if target is None or not scale.low <= target <= scale.top or abs(float(text) - target) > 1e-9:
+        raise ValueError(_("must be an average score from %(low)d to %(top)d, such as %(example)s",
+                           low=scale.low, top=scale.top, example=f"{DEFAULT_TARGET[scale.top]:g}"))
+    return target
 
 
 def _optional_int(value, maximum: int) -> int | None:

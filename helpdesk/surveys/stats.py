@@ -53,7 +53,8 @@ def _upsert(dialect: str, incremented: tuple[str, ...]):
     )
 
 
-def _key_column(dimension: str):
+def key_column(dimension: str):
+    """The survey's key under ``dimension``, as :class:`SurveyDay` stores it."""
     return {
         "all": literal(""),
         "agent": func.coalesce(cast(Survey.agent_id, String), ""),
@@ -70,7 +71,7 @@ def rebuild_days(program_id: int | None = None) -> int:
         clear = clear.where(table.c.program_id == program_id)
     db.session.execute(clear)
     for dimension in DIMENSIONS:
-        key = _key_column(dimension)
+        key = key_column(dimension)
         query = (select(Survey.program_id, literal(dimension), Survey.sent_day, key, Survey.scale, func.count(),
                         func.count(Survey.score), func.coalesce(func.sum(Survey.score), 0),
                         func.coalesce(func.sum(Survey.unclear_replies), 0),

@@ -15,7 +15,7 @@ from helpdesk.surveys.forms import LANGUAGES, TEXT_LABELS, FollowUpForm, SurveyS
 from helpdesk.surveys.models import SCALES, Survey
 from helpdesk.surveys.recovery import complete_follow_up, get_survey, open_follow_ups, surveys_of_case
 from helpdesk.surveys.scheduling import REASONS
-from helpdesk.surveys.settings import rules_for, update_survey_settings
+from helpdesk.surveys.settings import rules_for, settings_of, update_survey_settings
 from helpdesk.surveys.texts import KEYS, MAX_SEGMENTS, SAMPLE_CASE, WARN_SEGMENTS, default_text, measure
 from helpdesk.web import run_change, save_form
 
@@ -62,16 +62,17 @@ def follow_up_done(survey_id):
 @manager_required
 def settings(code):
     program = get_program(code, actor=current_user)
-    rules = rules_for(program)
+    rules, target = rules_for(program), getattr(settings_of(program), "target", None)
     form = SurveySettingsForm(data={
         "enabled": rules.enabled, "delay_minutes": int(rules.delay.total_seconds() // 60),
         "quiet_hours": "-".join(t.strftime("%H:%M") for t in rules.quiet_hours) if rules.quiet_hours else "",
         "fatigue_days": rules.fatigue.days, "scale": str(rules.scale.top),
+        "target": f"{target:g}" if target is not None else "",
         **{f"text_{locale}_{key}": text for locale, own in rules.texts.items() for key, text in own.items()}})
     saved = save_form(form, lambda: update_survey_settings(
         program, enabled=form.enabled.data, delay_minutes=form.delay_minutes.data,
         quiet_hours=form.quiet_hours.data or "", fatigue_days=form.fatigue_days.data, scale=form.scale.data,
-        texts=form.texts(), actor=current_user))
+        texts=form.texts(), target=form.target.data, actor=current_user))
     if saved:
         flash(_("Survey settings saved."), "success")
         for locale, key, count in long_texts(program, saved.texts):

@@ -10,6 +10,7 @@ from helpdesk.surveys.dispatch import mark_sent
 from helpdesk.surveys.models import SCALES, FollowUp, Survey, SurveyStatus
 from helpdesk.surveys.stats import count_answer, count_unclear
 from tests.api.conftest import api, issue_token, openapi  # noqa: F401  (the contract-checking API client)
+from tests.mail.conftest import smtp_server  # noqa: F401  (a loopback SMTP server)
 
 PERIOD = Period(date(2026, 3, 2), date(2026, 3, 15))  # two weeks, Monday to Sunday
 
@@ -68,3 +69,28 @@ def known_data(make, dashboard_program, agents):
     add_survey(make.case(dashboard_program), sent_at=utc(2026, 3, 15, 23, 30), score=1, agent=anna)
     add_survey(make.case(dashboard_program), sent_at=utc(2026, 2, 28, 12), score=5, agent=anna)
     return points, parcels
+
+
+@pytest.fixture
+def ordered(make, known_data):
+    """Orders behind the parcel cases (scores 1, 3, 5 in week 2): the 1 is about headphones (GadgetHub) and a
+    coffee maker (HomeGoods), the 3 about headphones, the 5 about a coffee maker."""
+    from helpdesk.rewards.delivery import link_order
+    from helpdesk.rewards.orders import upsert_order
+    from tests.factories import SYSTEM
+    from tests.rewards.conftest import order_fields
+
+    _, parcels = known_data
+
+    def order(case, reward, vendor):
+        made, _ = upsert_order(case.program, f"O-{case.number}-{vendor}", order_fields(
+            case.participant, reward_name=reward, reward_sku=reward[:8].upper(), vendor=vendor), actor=SYSTEM,
+            source="test")
+        link_order(case, made, actor=SYSTEM, issue_type="not_delivered")
+
+    order(parcels[0], "Wireless headphones", "GadgetHub")
+    order(parcels[0], "Coffee maker", "HomeGoods")
+    order(parcels[1], "Wireless headphones", "GadgetHub")
+    order(parcels[2], "Coffee maker", "HomeGoods")
+    db.session.flush()
+    return parcels

@@ -54,3 +54,35 @@ def test_the_program_is_required(api):
 
 def test_the_summary_needs_a_token(api, dashboard_program):
     assert api.as_token(None).get(PATH, query_string=query(dashboard_program)).status_code == 401
+
+
+RESPONSES = "/satisfaction/responses"
+
+
+def test_the_responses_are_the_answered_surveys_page_by_page(api, ordered, dashboard_program, agents):
+    first = api.get(RESPONSES, query_string={**query(dashboard_program), "limit": 4})
+    assert first.status_code == 200
+    body = first.get_json()
+    assert [item["score"] for item in body["items"]] == [5, 5, 4, 2] and body["next"]
+    assert body["items"][3] == {
+        "case": body["items"][3]["case"], "score": 2, "scale": "1-5", "comment": "Too slow, I waited two weeks",
+        "raw_reply": None, "answered_at": "2026-03-03T10:00:00.000Z", "agent": "Anna Points", "category": "points",
+        "reward": None, "vendor": None}
+    second = api.get(RESPONSES, query_string={**query(dashboard_program), "limit": 4, "cursor": body["next"]})
+    rest = second.get_json()
+    assert [item["score"] for item in rest["items"]] == [1, 3, 5] and rest["next"] is None
+    assert (rest["items"][0]["reward"], rest["items"][0]["vendor"]) == ("Wireless headphones", "GadgetHub")
+    references = [item["case"] for item in body["items"] + rest["items"]]
+    assert len(set(references)) == 7 and all(ref.startswith(f"{dashboard_program.code}-") for ref in references)
+
+
+def test_the_responses_refuse_what_the_summary_refuses_and_a_forged_cursor(api, issue_token, make,
+                                                                           dashboard_program):
+    assert api.get(RESPONSES, query_string={**query(dashboard_program), "program": "NOPE"}).status_code == 404
+    scoped = api.as_token(issue_token(make.program()))
+    assert scoped.get(RESPONSES, query_string=query(dashboard_program)).status_code == 404
+    assert "from" in field_errors(api.get(RESPONSES, query_string=query(dashboard_program, start="2026-02-30")))
+    for cursor in ("nonsense", "WyJuZXh0IiwgWzk5OTk5OTk5OTk5OTk5OTk5OTk5OTldXQ"):
+        response = api.get(RESPONSES, query_string={**query(dashboard_program), "cursor": cursor})
+        assert response.status_code == 422 and "cursor" in field_errors(response)
+    assert "limit" in field_errors(api.get(RESPONSES, query_string={**query(dashboard_program), "limit": 0}))

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from helpdesk.extensions import db
+from helpdesk.reports.dashboard import dashboard
 from helpdesk.reports.periods import Period
-from helpdesk.reports.queries import dashboard, summary, weekly
+from helpdesk.reports.queries import summary, weekly
 from helpdesk.surveys.models import SurveyDay
 from helpdesk.surveys.stats import rebuild_days
 from tests.reports.conftest import PERIOD

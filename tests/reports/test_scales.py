@@ -76,3 +76,59 @@ def test_rebuilt_totals_keep_the_scales_and_the_replies_not_understood_apart(ten
     counted = rows()
     rebuild_days(ten_point_program.id)
     assert rows() == counted and any(row.scale == 5 for row in counted)
+
+
+def test_the_target_defaults_to_the_scales_own_and_must_lie_on_it(ten_point_program, ten_point_data):
+    from helpdesk.errors import ValidationError
+    from helpdesk.reports.dashboard import dashboard
+    from helpdesk.surveys.settings import update_survey_settings
+    from tests.factories import SYSTEM
+
+    assert dashboard(ten_point_program, PERIOD).target == 9.5
+    with pytest.raises(ValidationError) as error:
+        update_survey_settings(ten_point_program, enabled=True, delay_minutes=None, quiet_hours=None,
+                               fatigue_days=None, texts={}, target="10.5", actor=SYSTEM)
+    assert error.value.fields == {"target": "must be an average score from 0 to 10, such as 9.5"}
+    update_survey_settings(ten_point_program, enabled=True, delay_minutes=None, quiet_hours=None,
+                           fatigue_days=None, texts={}, target="8,5", actor=SYSTEM)
+    assert dashboard(ten_point_program, PERIOD).target == 8.5
+
+
+def test_a_filtered_dashboard_counts_only_the_surveys_of_the_programs_scale(ten_point_program, ten_point_data):
+    from helpdesk.reports.dashboard import dashboard
+    from helpdesk.reports.slices import Filters
+
+    figures = dashboard(ten_point_program, PERIOD, Filters(category="reward_delivery")).totals
+    assert figures.scale.top == 10 and (figures.sent, figures.responses) == (11, 8)  # not the 1-5 survey
+    assert (figures.nps, figures.csat_percent, figures.unclear_percent) == (25.0, 50.0, 20.0)
+
+
+def test_the_responses_api_and_the_csv_name_each_surveys_scale(make, client, api, ten_point_program, ten_point_data):
+    import csv
+    import io
+
+    body = api.get("/satisfaction/responses", query_string={"program": ten_point_program.code,
+                                                             "from": "2026-03-02", "to": "2026-03-15"}).get_json()
+    assert sorted((item["scale"], item["score"]) for item in body["items"]) == sorted(
+        [("0-10", score) for score in SCORES_0_10] + [("1-5", 1)])
+    login(client, make.user(role="manager", programs=[ten_point_program]))
+    export = client.get("/reports/satisfaction.csv", query_string={"program": ten_point_program.code,
+                                                                   "from": "2026-03-02", "to": "2026-03-15"})
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert sorted(row["score"] for row in rows if row["scale"] == "0-10" and row["score"]) == sorted(
+        str(score) for score in SCORES_0_10)
+    assert [row["score"] for row in rows if row["scale"] == "1-5"] == ["1"]
+
+
+def test_the_weekly_mail_of_a_0_to_10_program_gives_its_nps(ten_point_program, ten_point_data):
+    from datetime import date
+
+    from helpdesk.reports.mailing import render_weekly_mail
+    from helpdesk.reports.weekly_report import weekly_report
+
+    report = weekly_report(ten_point_program, date(2026, 3, 2), now=utc(2026, 3, 9, 8))
+    mail = render_weekly_mail(report, "manager@example.com", "en")
+    lines = mail.text.splitlines()
+    assert "- Average score (0–10): 7.62 (target 9.50, last week —) BELOW TARGET" in lines
+    assert "- CSAT (9–10): 50 % (last week —)" in lines and "- NPS: +25 (last week —)" in lines
+    assert 'data-figure="nps">+25<' in mail.html

@@ -46,6 +46,7 @@ ROUTES = {
     "programs.index": MANAGER, "programs.create": ADMIN, "programs.settings": MANAGER,
     "programs.add_days": MANAGER, "programs.remove_days": MANAGER,
     "reports.satisfaction": MANAGER, "reports.satisfaction_csv": MANAGER, "reports.this_week": MANAGER,
+    "reports.weekly_mail": MANAGER, "reports.all_my_programs": MANAGER, "mail.index": ADMIN, "mail.show": ADMIN,
     "rewards.delivery_cases": SESSION, "rewards.open_case_for_order": SESSION, "rewards.link_case_order": SESSION,
     "rewards.change_issue": SESSION, "rewards.escalate": SESSION, "rewards.vendor_answer": SESSION,
     "rewards.resolve": SESSION, "rewards.problem_rewards_report": MANAGER,
@@ -72,7 +73,7 @@ ROUTES = {
         "participants_bulk", "cases_index", "cases_create", "cases_show", "cases_update")},
     **{f"api_reward_orders.reward_orders_{name}": TOKEN for name in ("show", "upsert", "change", "bulk")},
     **{f"api_codes.codes_{name}": TOKEN for name in ("show", "upsert", "bulk")},
-    "api_satisfaction.satisfaction_summary": TOKEN,
+    "api_satisfaction.satisfaction_summary": TOKEN, "api_satisfaction.satisfaction_responses": TOKEN,
     "audit.index": MANAGER, "audit.export_csv": MANAGER, "privacy.export": MANAGER, "privacy.erase": MANAGER,
     **{f"api_privacy.{name}": TOKEN for name in ("participant_export", "participant_erase", "audit_events_index")},
     **{f"api_conversations.{name}": TOKEN for name in ("timeline_index", "messages_create", "cases_merge")},
@@ -82,7 +83,7 @@ ROUTES = {
 }
 ROLES = {MANAGER: {Role.MANAGER, Role.ADMIN}, ADMIN: {Role.ADMIN}}
 # Admins see every program, so an admin page's arguments belong to no program another could hold.
-NOT_PROGRAM_SCOPED = {"telephony.retry_text"}
+NOT_PROGRAM_SCOPED = {"telephony.retry_text", "mail.show"}
 ARGUMENT = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>")
 
 
@@ -125,7 +126,7 @@ class Side:
             "special_days_id": self.special_days.id,
             "code": self.program.code, "external_id": self.participant.external_id,
             "order_ref": self.order.order_ref, "upload": self.upload, "value": self.code.value,
-            "filename": "missing.css",
+            "filename": "missing.css", "name": "missing.eml",
         }[name])
 
     def form(self) -> dict[str, str]:

@@ -1,0 +1,159 @@
+"""Satisfaction figures for a slice of a program's surveys: filtered by category, agent, reward or vendor, and
+grouped by reward or by vendor (through the reward orders linked to the surveyed case).
+
+The unfiltered dashboard sums :class:`SurveyDay` rows; a slice has no running totals, so its figures are
+aggregates over the surveys of the period themselves (index ``ix_surveys_program_sent_day``). As on the
+unfiltered dashboard, only the surveys asked on the program's current scale count.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import date
+
+from sqlalchemy import case, false, func, select
+
+from helpdesk.auth.models import User
+from helpdesk.cases.models import Case, Category
+from helpdesk.extensions import db
+from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
+from helpdesk.programs.models import Program
+from helpdesk.reports.periods import Period
+from helpdesk.reports.queries import Figures
+from helpdesk.reports.reward_link import case_orders, first_order_field
+from helpdesk.surveys.models import ALL_SCORES, Survey
+from helpdesk.surveys.settings import scale_of
+from helpdesk.surveys.stats import key_column
+from helpdesk.validation import FieldErrors
+
+MAX_FILTER = 200
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str | None = None
+    agent: int | None = None
+    reward: str | None = None  # a reward name
+    vendor: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) is not None for f in fields(self))
+
+    def args(self) -> dict[str, str]:
+        """As query arguments, for links that keep the filters."""
+        return {f.name: str(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+def parse_filters(args) -> Filters:
+    """The filters of a request's query arguments; a bad one is a ValidationError naming it."""
+    errors = FieldErrors()
+    category = errors.text("category", args.get("category"), max_length=24, required=False) or None
+    if category is not None and category not in Category._value2member_map_:
+        errors.add("category", "is not a category")
+    agent = (args.get("agent") or "").strip() or None
+    if agent is not None and not (agent.isascii() and agent.isdigit() and len(agent) <= 18):
+        errors.add("agent", "is not a user id")
+    reward = errors.text("reward", args.get("reward"), max_length=MAX_FILTER, required=False) or None
+    vendor = errors.text("vendor", args.get("vendor"), max_length=MAX_FILTER, required=False) or None
+    errors.raise_if_any()
+    return Filters(category, int(agent) if agent else None, reward, vendor)
+
+
+def conditions(program: Program, period: Period, filters: Filters) -> list:
+    """Where-clauses on :class:`Survey`: the program's surveys on its scale sent in the period, within the
+    filters."""
+    return [*any_scale(program, period, filters), Survey.scale == scale_of(program).top]
+
+
+def any_scale(program: Program, period: Period, filters: Filters) -> list:
+    """As :func:`conditions`, whatever scale the survey was asked on (the lists of surveys, which name it)."""
+    return [Survey.program_id == program.id, Survey.sent_day >= period.start, Survey.sent_day <= period.end,
+            *filter_conditions(program, filters)]
+
+
+def filter_conditions(program: Program, filters: Filters) -> list:
+    where = []
+    if filters.category is not None:
+        where.append(Survey.category == filters.category)
+    if filters.agent is not None:
+        where.append(Survey.agent_id == filters.agent)
+    for field in ("reward", "vendor"):
+        value = getattr(filters, field)
+        if value is not None:
+            orders = case_orders(program, field)
+            where.append(Survey.case_id.in_(select(orders.c.case_id).where(orders.c.key == value))
+                         if orders is not None else false())
+    return where
+
+
+def _sums():
+    return [func.count(), func.count(Survey.score), func.coalesce(func.sum(Survey.score), 0),
+            func.coalesce(func.sum(Survey.unclear_replies), 0),
+            *(func.sum(case((Survey.score == n, 1), else_=0)) for n in ALL_SCORES)]
+
+
+def summary(program: Program, period: Period, filters: Filters) -> Figures:
+    row = db.session.execute(select(*_sums()).where(*conditions(program, period, filters))).one()
+    return Figures.from_row(row, scale_of(program))
+
+
+def by_key(program: Program, period: Period, filters: Filters, dimension: str) -> dict[str, Figures]:
+    """As :func:`helpdesk.reports.queries.by_key`, over the slice."""
+    key = key_column(dimension)
+    rows = db.session.execute(select(key, *_sums()).where(*conditions(program, period, filters))
+                              .group_by(key).order_by(func.count().desc()))
+    scale = scale_of(program)
+    return {str(k): Figures.from_row(sums, scale) for k, *sums in rows}
+
+
+def daily(program: Program, period: Period, filters: Filters) -> dict[tuple[date, str], Figures]:
+    rows = db.session.execute(select(Survey.sent_day, *_sums()).where(*conditions(program, period, filters))
+                              .group_by(Survey.sent_day))
+    scale = scale_of(program)
+    return {(day, ""): Figures.from_row(sums, scale) for day, *sums in rows}
+
+
+def by_order(program: Program, period: Period, filters: Filters, field: str) -> list[tuple[str, Figures]]:
+    """Figures per reward name (``field`` "reward") or vendor of the surveyed cases' orders, most surveys first.
+    A case about two rewards counts for each; surveys of cases without an order are not in any row."""
+    orders = case_orders(program, field)
+    if orders is None:
+        return []
+    rows = db.session.execute(
+        select(orders.c.key, *_sums()).join(orders, orders.c.case_id == Survey.case_id)
+        .where(*conditions(program, period, filters)).group_by(orders.c.key)
+        .order_by(func.count().desc(), orders.c.key))
+    scale = scale_of(program)
+    return [(key, Figures.from_row(sums, scale)) for key, *sums in rows]
+
+
+def responses(program: Program, period: Period, filters: Filters, chunk: int = 2000) -> Iterator:
+    """Every survey sent in the period within the filters, oldest first, as plain rows read in chunks (the CSV)."""
+    query = (select(Case.number, Survey.sent_at, Survey.status, Survey.scale, Survey.score, Survey.raw_reply,
+                    Survey.answered_at, Survey.comment, Survey.comment_at, User.name, Survey.category,
+                    Survey.script_version, Survey.follow_up, first_order_field("reward", Survey.case_id),
+                    first_order_field("vendor", Survey.case_id))
+             .join(Case, Case.id == Survey.case_id).outerjoin(User, User.id == Survey.agent_id)
+             .where(*any_scale(program, period, filters))
+             .order_by(Survey.sent_day, Survey.id).execution_options(yield_per=chunk))
+    yield from db.session.execute(query)
+
+
+RESPONSE_ORDER = SortKey(((Survey.id, False),))
+
+
+def answered_page(program: Program, period: Period, *, cursor: str | None, limit: int) -> Page:
+    """One page of the answered surveys sent in the period, oldest first (the API's responses); each item a row
+    of reference number, score, scale, comment, raw reply, answered at, agent name, category, reward and vendor."""
+    query = (select(Survey.id, Case.number, Survey.score, Survey.scale, Survey.comment, Survey.raw_reply,
+                    Survey.answered_at, User.name, Survey.category,
+                    first_order_field("reward", Survey.case_id).label("reward"),
+                    first_order_field("vendor", Survey.case_id).label("vendor"))
+             .join(Case, Case.id == Survey.case_id).outerjoin(User, User.id == Survey.agent_id)
+             .where(*any_scale(program, period, Filters()), Survey.score.is_not(None)))
+    if cursor:
+        query = query.where(RESPONSE_ORDER.after(decode_cursor(cursor, [int])[1]))
+    rows = db.session.execute(query.order_by(*RESPONSE_ORDER.order_by()).limit(limit + 1)).all()
+    page = Page(items=rows[:limit])
+    if len(rows) > limit:
+        page.next_cursor = encode_cursor([rows[limit - 1].id])
+    return page

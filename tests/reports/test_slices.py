@@ -1,0 +1,89 @@
+"""The dashboard's slices on known data: by reward and vendor, filters, the previous period, the target, and all
+of a manager's programs."""
+
+from datetime import date
+
+import pytest
+
+from helpdesk.errors import ValidationError
+from helpdesk.reports.dashboard import all_programs, dashboard
+from helpdesk.reports.periods import Period
+from helpdesk.reports.queries import previous_period
+from helpdesk.reports.slices import Filters, parse_filters
+from helpdesk.surveys.settings import DEFAULT_TARGET, update_survey_settings
+from tests.factories import SYSTEM
+from tests.reports.conftest import PERIOD
+
+
+def figures(rows):
+    return {label: (f.sent, f.responses, f.average) for label, f in rows}
+
+
+def test_satisfaction_by_reward_and_by_vendor_goes_through_the_cases_orders(ordered, dashboard_program):
+    board = dashboard(dashboard_program, PERIOD)
+    assert figures(board.rewards) == {"Wireless headphones": (2, 2, 2.0), "Coffee maker": (2, 2, 3.0)}
+    assert figures(board.vendors) == {"GadgetHub": (2, 2, 2.0), "HomeGoods": (2, 2, 3.0)}
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ({"category": "points"}, (5, 4, 4.0)),
+    ({"reward": "Wireless headphones"}, (2, 2, 2.0)),
+    ({"vendor": "HomeGoods"}, (2, 2, 3.0)),
+    ({"vendor": "HomeGoods", "category": "points"}, (0, 0, None)),
+    ({"reward": "Nothing of the kind"}, (0, 0, None)),
+])
+def test_filters_narrow_every_figure_of_the_dashboard(ordered, dashboard_program, filters, expected):
+    board = dashboard(dashboard_program, PERIOD, parse_filters(filters))
+    assert (board.totals.sent, board.totals.responses, board.totals.average) == expected
+    assert sum(f.sent for _, f in board.weeks) == expected[0]
+    assert sum(f.sent for _, f in board.categories) == expected[0]
+    assert all(s.case.category.value == filters.get("category", s.case.category.value) for s in board.comments)
+
+
+def test_an_agent_filter_keeps_every_agent_to_choose_from(ordered, dashboard_program, agents):
+    anna, borys = agents
+    board = dashboard(dashboard_program, PERIOD, Filters(agent=anna.id))
+    assert figures(board.agents) == {"Anna Points": (5, 4, 4.0)}
+    assert set(board.agent_choices.values()) == {"Anna Points", "Borys Parcels"}
+    assert [s.comment for s in board.comments] == ["Too slow, I waited two weeks"]
+
+
+@pytest.mark.parametrize(("args", "field"), [({"category": "billing"}, "category"), ({"agent": "12a"}, "agent"),
+                                             ({"reward": "x" * 201}, "reward"), ({"vendor": "a\x00b"}, "vendor")])
+def test_a_bad_filter_names_itself(args, field):
+    with pytest.raises(ValidationError) as error:
+        parse_filters(args)
+    assert field in error.value.fields
+
+
+def test_the_headline_compares_with_the_period_of_equal_length_before(known_data, dashboard_program):
+    assert previous_period(PERIOD) == Period(date(2026, 2, 16), date(2026, 3, 1))
+    board = dashboard(dashboard_program, PERIOD)
+    assert (board.previous.sent, board.previous.average) == (1, 5.0)  # the 5 of 28 February
+
+
+def test_the_target_is_the_programs_or_the_default(make, dashboard_program):
+    assert dashboard(dashboard_program, PERIOD).target == DEFAULT_TARGET[5] == 4.8
+    update_survey_settings(dashboard_program, enabled=True, delay_minutes=None, quiet_hours=None, fatigue_days=None,
+                           texts={}, target="4,5", actor=SYSTEM)
+    assert dashboard(dashboard_program, PERIOD).target == 4.5
+
+
+@pytest.mark.parametrize("target", ["0.9", "5.01", "4.855", "high", "nan", "inf", "1e1"])
+def test_a_target_outside_the_scale_is_refused(dashboard_program, target):
+    with pytest.raises(ValidationError) as error:
+        update_survey_settings(dashboard_program, enabled=True, delay_minutes=None, quiet_hours=None,
+                               fatigue_days=None, texts={}, target=target, actor=SYSTEM)
+    assert error.value.fields == {"target": "must be an average score from 1 to 5, such as 4.8"}
+
+
+def test_all_my_programs_gives_each_programs_figures_and_the_totals(make, known_data, dashboard_program):
+    from tests.reports.conftest import add_survey, utc
+
+    other = make.program(country="RU")
+    add_survey(make.case(other), sent_at=utc(2026, 3, 4, 9), score=4)
+    lines, totals = all_programs([dashboard_program, other], PERIOD)
+    assert [(line.program, line.totals.sent, line.previous.sent) for line in lines] == [
+        (dashboard_program, 10, 1), (other, 1, 0)]
+    [total] = totals
+    assert (total.totals.sent, total.totals.responses, total.totals.score_sum, total.previous.sent) == (11, 8, 29, 1)
