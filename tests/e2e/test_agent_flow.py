@@ -61,17 +61,21 @@ def test_an_agent_opens_the_first_of_my_cases_and_resolves_it_with_a_note_in_a_f
         nonlocal presses
         presses += 1
         page.keyboard.press(keys)
+        page.wait_for_load_state()  # a key that loaded a page: its shortcuts (helpdesk.js) are listening
 
     page.goto("/search")  # anywhere: My cases is one chord away
     press("Alt+Shift+M")
     expect(page).to_have_url(re.compile(r"queue=mine"))
+    page.wait_for_load_state()
     press("j")
     press("Enter")
     expect(page).to_have_url(re.compile(rf"/cases/{case_id}$"))
+    page.wait_for_load_state()
     press("Alt+Shift+A")
     page.keyboard.type("Reissued the voucher; the participant confirmed it works.")
     press("Control+Enter")
     expect(page.get_by_role("status").filter(has_text="Note added.")).to_be_visible()
+    page.wait_for_load_state()
     expect(page.locator("#note-form textarea")).to_be_focused()  # back on the form used
     press("Alt+Shift+R")
     press("r")  # the status list's first choice starting with R: Resolved
