@@ -2,6 +2,7 @@
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, or_
 
 from helpdesk.errors import ValidationError
+from helpdesk.extensions import db
 from helpdesk.validation import MAX_ID
 
 
@@ -59,3 +61,24 @@ def decode_cursor(cursor: str, types: list[type]) -> tuple[str, list[Any]]:
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError("cursor", "is not a valid page cursor") from exc
     return direction, values
+
+
+def keyset_page(query, key: SortKey, types: list[type], values_of: Callable[[Any], list], *, cursor: str | None,
+                limit: int) -> Page:
+    """One page of ``query`` ordered by ``key``, read forwards or (a "prev" cursor) backwards from the cursor's
+    row: ``limit + 1`` rows at most, an index range, never an OFFSET. ``values_of(row)`` is a row's key values."""
+    direction = "next"
+    if cursor:
+        direction, values = decode_cursor(cursor, types)
+        query = query.where(key.after(values, reverse=direction == "prev"))
+    rows = list(db.session.scalars(query.order_by(*key.order_by(reverse=direction == "prev")).limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    if direction == "prev":
+        rows.reverse()
+    page = Page(items=rows)
+    if rows:
+        if more or direction == "prev":
+            page.next_cursor = encode_cursor(values_of(rows[-1]), "next")
+        if cursor and (direction == "next" or more):
+            page.prev_cursor = encode_cursor(values_of(rows[0]), "prev")
+    return page

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from helpdesk.actors import Actor
 from helpdesk.audit.models import AuditEvent
 from helpdesk.extensions import db
-from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
+from helpdesk.pagination import Page, SortKey, keyset_page
 
 NEWEST_FIRST = SortKey(((AuditEvent.occurred_at, True), (AuditEvent.id, True)))
 CURSOR_TYPES = [datetime, int]
@@ -52,22 +52,8 @@ def audit_query(filters: AuditFilters, *, actor: Actor):
 
 def list_audit_events(filters: AuditFilters, *, actor: Actor, cursor: str | None = None, limit: int = 50) -> Page:
     """One page, newest first; a bad cursor is a ValidationError("cursor")."""
-    query, direction = audit_query(filters, actor=actor), "next"
-    if cursor:
-        direction, values = decode_cursor(cursor, CURSOR_TYPES)
-        query = query.where(NEWEST_FIRST.after(values, reverse=direction == "prev"))
-    rows = list(db.session.scalars(query.order_by(*NEWEST_FIRST.order_by(reverse=direction == "prev"))
-                                   .limit(limit + 1)))
-    more, rows = len(rows) > limit, rows[:limit]
-    if direction == "prev":
-        rows.reverse()
-    page = Page(items=rows)
-    if rows:
-        if more or direction == "prev":
-            page.next_cursor = encode_cursor(_edge(rows[-1]), "next")
-        if cursor and (direction == "next" or more):
-            page.prev_cursor = encode_cursor(_edge(rows[0]), "prev")
-    return page
+    return keyset_page(audit_query(filters, actor=actor), NEWEST_FIRST, CURSOR_TYPES, _edge, cursor=cursor,
+                       limit=limit)
 
 
 def iter_audit_events(filters: AuditFilters, *, actor: Actor, chunk: int = 1000) -> Iterator[AuditEvent]:

@@ -12,7 +12,7 @@ from helpdesk.cases.models import CASE_PAGE_LOADS, Case, Category, Priority, Sta
 from helpdesk.database import utcnow
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
-from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
+from helpdesk.pagination import Page, SortKey, keyset_page
 from helpdesk.validation import parse_id
 
 QUEUES = {
@@ -122,23 +122,7 @@ def list_cases(queue: str, filters: CaseFilters, *, actor: Actor, sort: str | No
     query = queue_query(queue, filters, actor=actor)
     if sort == "due":
         query = query.where(Case.sla_due_at.is_not(None))
-    direction = "next"
-    if cursor:
-        direction, values = decode_cursor(cursor, types)
-        query = query.where(key.after(values, reverse=direction == "prev"))
-    query = query.options(*CASE_PAGE_LOADS).order_by(*key.order_by(reverse=direction == "prev"))
-    rows = list(db.session.scalars(query.limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if direction == "prev":
-        rows.reverse()
-    page = Page(items=rows)
-    if rows:
-        if more or direction == "prev":
-            page.next_cursor = encode_cursor(values_of(rows[-1]), "next")
-        if cursor and (direction == "next" or more):
-            page.prev_cursor = encode_cursor(values_of(rows[0]), "prev")
-    return page
+    return keyset_page(query.options(*CASE_PAGE_LOADS), key, types, values_of, cursor=cursor, limit=limit)
 
 
 def count_capped(queue: str, filters: CaseFilters, *, actor: Actor, cap: int = COUNT_CAP) -> int:
