@@ -24,14 +24,14 @@ def create_user(*, email, name, role, password, programs: list[Program] = (), ac
                 phone: str | None = None) -> User:
     errors = FieldErrors()
     email = errors.text("email", email, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                        pattern_message="is not an email address")
+                        pattern_message=_("is not an email address"))
     name = errors.text("name", name, max_length=120)
     role = errors.choice("role", role, Role)
     if problem := password_problem(password):
         errors.add("password", problem)
     phone = _phone(phone, errors)
     if email and db.session.scalar(select(User.id).where(User.email == email.lower())):
-        errors.add("email", "is already used by another user")
+        errors.add("email", _("is already used by another user"))
     _check_assignment(errors, role, programs, actor)
     errors.raise_if_any()
     user = User(email=email.lower(), name=name, role=role, programs=list(programs), phone=phone,
@@ -54,7 +54,7 @@ def update_user(user: User, *, name, role, active: bool, programs: list[Program]
         errors.add("password", problem)
     phone = _phone(phone, errors)
     if user.id == actor.id and (not active or role != Role.ADMIN):
-        errors.add("role", "you cannot demote or deactivate yourself")
+        errors.add("role", _("you cannot demote or deactivate yourself"))
     _check_assignment(errors, role, programs, actor)
     errors.raise_if_any()
     before = _audited(user)

@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from helpdesk.actors import Actor, SystemActor, can_access
@@ -79,7 +80,7 @@ def open_case(program: Program, *, participant: Participant | None, channel, cat
     description = errors.text("description", description, max_length=MAX_DESCRIPTION, required=False)
     priority = _priority(priority, errors)
     if participant is not None and participant.program_id != program.id:
-        errors.add("participant_external_id", "belongs to another program")
+        errors.add("participant_external_id", _("belongs to another program"))
     if assignee is not None:
         _check_assignee(assignee, program, errors)
     errors.raise_if_any()
@@ -113,7 +114,7 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
     if assignee not in (UNCHANGED, None):
         _check_assignee(assignee, case.program, errors)
     if participant not in (UNCHANGED, None) and participant.program_id != case.program_id:
-        errors.add("participant", "belongs to another program")
+        errors.add("participant", _("belongs to another program"))
     if note is not None:
         note = errors.text("note", note, max_length=MAX_NOTE)
     errors.raise_if_any()

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select, update
 
 from helpdesk.actors import Actor, can_access
@@ -55,7 +56,7 @@ def clean_code(data: dict, errors: FieldErrors, *, given: set[str] | None = None
 def clean_value(value, errors: FieldErrors) -> str | None:
     value = errors.text("value", value, max_length=MAX_VALUE)
     if value is not None and not code_key(value):
-        errors.add("value", "is required")
+        errors.add("value", _("is required"))
         return None
     return value
 

@@ -77,9 +77,9 @@ def create_participant(program: Program, external_id, data: dict, *, actor: Acto
     """A new participant entered by an agent; an external id that exists already is an error, not an update."""
     if external_id and find_by_external_id(program, str(external_id).strip()):
         errors = FieldErrors()
-        errors.add("external_id", "belongs to another participant of this program")
+        errors.add("external_id", _("belongs to another participant of this program"))
         errors.raise_if_any()
-    participant, _ = upsert_participant(program, external_id, data, actor=actor, by_hand=True)
+    participant, _outcome = upsert_participant(program, external_id, data, actor=actor, by_hand=True)
     return participant
 
 
@@ -114,7 +114,7 @@ def clean_participant_fields(program: Program, data: dict, errors: FieldErrors, 
         if isinstance(points, str) and points.strip().lstrip("-").isdigit():
             points = int(points)
         if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= MAX_POINTS:
-            errors.add("points_balance", "must be a whole number of points, 0 or more")
+            errors.add("points_balance", _("must be a whole number of points, 0 or more"))
         clean["points_balance"] = points
     return clean
 

@@ -48,15 +48,15 @@ def create_program(*, code, name, hotline_number, timezone, locale, actor: Actor
     _check_admin(actor)
     errors = FieldErrors()
     code = errors.text("code", code, max_length=32, pattern=r"^[A-Z0-9][A-Z0-9_]*$",
-                       pattern_message="use capital letters, digits and _ (e.g. AURORA)")
+                       pattern_message=_("use capital letters, digits and _ (e.g. AURORA)"))
     name = errors.text("name", name, max_length=120)
     hotline = errors.check("hotline_number", lambda: normalize_phone(hotline_number))
     timezone = errors.check("timezone", lambda: _timezone(timezone))
     locale = errors.check("locale", lambda: _locale(locale))
     if code and db.session.scalar(select(Program.id).where(Program.code == code)):
-        errors.add("code", "is already used by another program")
+        errors.add("code", _("is already used by another program"))
     if hotline and db.session.scalar(select(Program.id).where(Program.hotline_number == hotline)):
-        errors.add("hotline_number", "is already the hotline of another program")
+        errors.add("hotline_number", _("is already the hotline of another program"))
     errors.raise_if_any()
     program = Program(code=code, name=name, hotline_number=hotline, timezone=timezone, locale=locale)
     db.session.add(program)
@@ -83,11 +83,11 @@ def update_program_settings(program: Program, *, name, hotline_number, timezone,
     on_duty = errors.check("on_duty_numbers", lambda: _phone_list(on_duty_numbers or []))
     retention = errors.check("retention_months", lambda: _retention(retention_months, program.retention_months))
     if hours and targets and not _hours_fit_targets(hours, targets):
-        errors.add("business_hours", "leave too little time in a year for the SLA targets")
+        errors.add("business_hours", _("leave too little time in a year for the SLA targets"))
     if hotline and db.session.scalar(
         select(Program.id).where(Program.hotline_number == hotline, Program.id != program.id)
     ):
-        errors.add("hotline_number", "is already the hotline of another program")
+        errors.add("hotline_number", _("is already the hotline of another program"))
     errors.raise_if_any()
     before = snapshot(program, SETTINGS)
     program.name, program.hotline_number, program.timezone, program.locale = name, hotline, timezone, locale

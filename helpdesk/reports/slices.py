@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import case, false, func, select
 
 from helpdesk.auth.models import User
@@ -48,10 +49,10 @@ def parse_filters(args) -> Filters:
     errors = FieldErrors()
     category = errors.text("category", args.get("category"), max_length=24, required=False) or None
     if category is not None and category not in Category._value2member_map_:
-        errors.add("category", "is not a category")
+        errors.add("category", _("is not a category"))
     agent = (args.get("agent") or "").strip() or None
     if agent is not None and not (agent.isascii() and agent.isdigit() and len(agent) <= 18):
-        errors.add("agent", "is not a user id")
+        errors.add("agent", _("is not a user id"))
     reward = errors.text("reward", args.get("reward"), max_length=MAX_FILTER, required=False) or None
     vendor = errors.text("vendor", args.get("vendor"), max_length=MAX_FILTER, required=False) or None
     errors.raise_if_any()

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from helpdesk.cases.models import Category, Status
 from helpdesk.programs.models import LOCALES
 from helpdesk.scripts.definition import QUESTION_TYPES, Action, Branch, Definition, Option, Question, Step, condition
@@ -122,7 +124,7 @@ def read_definition(document) -> Reading:
     if data is None:
         return Reading(None, reader.problems, {}, set())
     script_id = reader.text(data, "id", (), max_length=64, pattern=SCRIPT_ID,
-                            pattern_message="uses lower-case letters, digits and - (e.g. voucher-not-working)")
+                            pattern_message=_("uses lower-case letters, digits and - (e.g. voucher-not-working)"))
     title = reader.text(data, "title", ())
     program = as_word(data.get("program", "all"))
     if not isinstance(program, str) or not PROGRAM.match(program):
@@ -170,7 +172,7 @@ def _read_step(reader: _Reader, raw, path: tuple) -> Step | None:
     if data is None:
         return None
     step_id = reader.text(data, "id", path, max_length=64, pattern=STEP_ID,
-                          pattern_message="uses lower-case letters, digits, - and _ (e.g. ask-order-date)")
+                          pattern_message=_("uses lower-case letters, digits, - and _ (e.g. ask-order-date)"))
     if step_id is None:
         return None
     say = reader.text(data, "say", path, required=False, max_length=MAX_SAY) or ""
