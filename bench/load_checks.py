@@ -55,9 +55,17 @@ def check_calls(sent: list[Sent]) -> list[str]:
     return problems
 
 
+def _one_filing(entries) -> bool:
+    """One entry, or a survey's answer or comment with the sms_in of the question it also held."""
+    kinds = sorted(e.kind for e in entries)
+    return len(kinds) == 1 or (len(kinds) == 2 and "sms_in" in kinds and len(set(kinds)) == 2)
+
+
 def check_texts(sent: list[Sent]) -> list[str]:
     """Every MessageSid answered 2xx stored once and filed: on a case with one timeline entry (sms_in, or a
-    survey's answer or comment), or none for an opt-out or opt-in word."""
+    survey's answer or comment; a survey entry plus sms_in when the reply also asks something an agent must
+    see), or none for an opt-out word, or for an opt-in word from an opted-out participant (from anyone else it
+    is an ordinary text)."""
     accepted = {}
     for s in sent:
         if s.kind == "sms_incoming" and s.ok:
@@ -67,13 +75,14 @@ def check_texts(sent: list[Sent]) -> list[str]:
     problems = [f"text {sid}: lost (accepted, not stored)" for sid in sorted(accepted.keys() - messages.keys())]
     for sid in sorted(accepted.keys() & messages.keys()):
         message = messages[sid]
-        word = message.body.strip().upper() in (OPT_OUT, OPT_IN)
+        body = message.body.strip().upper()
         entries = events.get(message.id, [])
+        word = body == OPT_OUT or (body == OPT_IN and not entries)
         if message.status == "failed":
             problems.append(f"text {sid}: parked as failed ({message.error_message})")
         elif message.next_attempt_at is not None:
             problems.append(f"text {sid}: not filed yet (attempts {message.attempts}: {message.error_message})")
-        elif not word and (message.case_id is None or len(entries) != 1):
+        elif not word and (message.case_id is None or not _one_filing(entries)):
             problems.append(f"text {sid}: case {message.case_id}, {len(entries)} timeline entries "
                             f"({', '.join(e.kind for e in entries) or 'none'})")
         elif word and entries:
