@@ -2,6 +2,7 @@
 the bounds every id and date keeps, so that no value a column cannot hold reaches a query."""
 
 import re
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -62,6 +63,27 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         if self.fields:
             raise ValidationError(dict(self.fields))
+
+
+class FirstSeen:
+    """Where each key of a batch (a file's rows, an API call's items) was first given, so a key given again is
+    refused naming the first place.
+
+    Kept in a private temporary SQLite database (SQLite deletes it when the connection closes) rather than a
+    dict: a million-row file's keys take about 120 MB as Python strings and ints, here a page cache of 16 MB.
+    """
+
+    def __init__(self):
+        self._db = sqlite3.connect("", isolation_level=None)
+        self._db.execute("PRAGMA cache_size = -16000")
+        self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, first) WITHOUT ROWID")
+        self._db.execute("BEGIN")  # never committed: one transaction until the batch is done
+
+    def first(self, key: str, where):
+        """None the first time ``key`` is given (recording ``where``), else the ``where`` of that first time."""
+        if self._db.execute("INSERT INTO seen VALUES (?, ?) ON CONFLICT DO NOTHING", (key, where)).rowcount:
+            return None
+        return self._db.execute("SELECT first FROM seen WHERE key = ?", (key,)).fetchone()[0]
 
 
 MAX_ID = 2**31 - 1  # the largest value an integer column holds on every database

@@ -21,7 +21,7 @@ from helpdesk.imports import values
 from helpdesk.participants.services import PARTICIPANT_FIELDS, apply_participants, clean_participant_fields
 from helpdesk.rewards.models import OrderStatus, RewardType
 from helpdesk.rewards.orders import BatchCheck, apply_orders
-from helpdesk.validation import FieldErrors
+from helpdesk.validation import FieldErrors, FirstSeen
 
 _NOT_LETTERS = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -83,17 +83,17 @@ class Kind:
 
 
 class _Duplicates:
-    """The key each row of a file gave, and where: a key given twice is rejected the second time. One int per key
-    (its line and status packed), as a million-row file keeps a million of them."""
+    """The key each row of a file gave, and where: a key given twice is rejected the second time, and a code given
+    again with another status says so."""
 
     def __init__(self, statuses=()):
-        self.first: dict[str, int] = {}
+        self.first = FirstSeen()
         self.statuses = list(statuses)
 
     def seen(self, key: str, line: int, status=None) -> str | None:
         code = self.statuses.index(status) + 1 if status is not None else 0
-        earlier = self.first.setdefault(key, line << 3 | code)
-        if earlier == line << 3 | code:
+        earlier = self.first.first(key, line << 3 | code)  # its line and status packed in one int
+        if earlier is None:
             return None
         earlier_line, earlier_code = earlier >> 3, earlier & 7
         if code and earlier_code and code != earlier_code:

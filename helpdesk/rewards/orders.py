@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +22,7 @@ from helpdesk.programs.models import Program
 from helpdesk.rewards.models import OrderStatus, OrderStatusChange, RewardOrder, RewardType, delivery_case_orders
 from helpdesk.signals import order_status_changed
 from helpdesk.upserts import Outcome, Result
-from helpdesk.validation import FieldErrors, within_years
+from helpdesk.validation import FieldErrors, FirstSeen, within_years
 
 MAX_POINTS = 2_000_000_000
 TEXT_FIELDS = {  # name: (max length, required)
@@ -51,7 +52,7 @@ class BatchCheck:
     items): its fields cleaned, and an ``order_ref`` given earlier in the same batch refused."""
 
     def __init__(self, given=FIELDS):
-        self._first: dict[str, str] = {}  # order_ref -> where it was first given ("line 2", "item 0")
+        self._first = FirstSeen()  # order_ref -> where it was first given ("line 2", "item 0")
         self.given = given
 
     def check(self, data: dict, position: str, errors: FieldErrors) -> dict | None:
@@ -60,10 +61,9 @@ class BatchCheck:
         clean = clean_order(data, errors, given=self.given)
         if errors.fields:
             return None
-        if order_ref in self._first:
-            errors.add("order_ref", f"duplicate of {self._first[order_ref]}")
+        if (first := self._first.first(order_ref, position)) is not None:
+            errors.add("order_ref", _("duplicate of %(where)s", where=first))
             return None
-        self._first[order_ref] = position
         return {**clean, "order_ref": order_ref}
 
 
