@@ -15,6 +15,7 @@ from helpdesk.actors import SystemActor
 from helpdesk.auth.services import create_user
 from helpdesk.cases.services import open_case, take_case, timeline, update_case
 from helpdesk.cases.sla import set_due_times
+from helpdesk.conversations.canned import save_canned_reply
 from helpdesk.extensions import db
 from helpdesk.jobs.surveys import dispatch_due_surveys
 from helpdesk.participants.services import upsert_participant
@@ -70,6 +71,14 @@ SUBJECTS = {
     "complaint": ["Rude shop staff", "Waited too long on the hotline"],
     "other": ["Question about the program rules", "How to join the program"],
 }
+CANNED_REPLIES = [  # title, language, body
+    ("Parcel on its way", "en", "Hello {{ participant.first_name }}, your parcel is on its way. We keep case "
+                                "{{ case.number }} open until it arrives."),
+    ("Paczka w drodze", "pl", "Dzień dobry {{ participant.first_name }}, paczka jest w drodze. Sprawa "
+                              "{{ case.number }} zostaje otwarta do jej doręczenia."),
+    ("Посылка в пути", "ru", "Здравствуйте, {{ participant.first_name }}! Посылка в пути. Обращение "
+                             "{{ case.number }} остаётся открытым до её доставки."),
+]
 STATUS_MIX = (["new"] * 3 + ["open"] * 4 + ["pending_participant"] * 2 + ["pending_vendor"] * 2
               + ["resolved"] * 5 + ["closed"] * 4)
 
@@ -82,6 +91,8 @@ def _program(spec: dict) -> Program:
     # Surveys go out at once in the demo, so that loading it fills the dashboard.
     update_survey_settings(program, enabled=True, delay_minutes=0, quiet_hours="", fatigue_days=0, texts={},
                            actor=SYSTEM)
+    for title, language, body in CANNED_REPLIES:
+        save_canned_reply(program, None, title=title, language=language, body=body, actor=SYSTEM)
     return program
 
 

@@ -7,7 +7,7 @@ from helpdesk.audit.models import AuditEvent
 from helpdesk.auth.models import SignInEvent, SignInThrottle, User, user_programs
 from helpdesk.cases.models import Case, CaseEvent
 from helpdesk.codes.models import Code, case_codes
-from helpdesk.conversations.models import ConversationSettings
+from helpdesk.conversations.models import CannedReply, ConversationSettings
 from helpdesk.imports.models import ImportProfile
 from helpdesk.live.models import LiveEvent
 from helpdesk.operations.models import WorkerHeartbeat
@@ -20,8 +20,8 @@ from helpdesk.scripts.models import Script, ScriptRun, ScriptVersion
 from helpdesk.surveys.models import Survey, SurveyDay, SurveySettings
 from helpdesk.telephony.models import Call, Message
 
-__all__ = ["ApiToken", "AuditEvent", "Call", "Case", "CaseEvent", "Code", "ConversationSettings", "DeliveryCase",
-           "ErasedPhone", "ImportProfile", "LiveEvent", "Message",
+__all__ = ["ApiToken", "AuditEvent", "Call", "CannedReply", "Case", "CaseEvent", "Code", "ConversationSettings",
+           "DeliveryCase", "ErasedPhone", "ImportProfile", "LiveEvent", "Message",
            "OrderStatusChange", "Participant", "Program", "RecordingDeletion", "RewardOrder", "Script", "ScriptRun",
            "ScriptVersion", "SignInEvent", "SignInThrottle", "Survey", "SurveyDay", "SurveySettings", "User",
            "WeeklyReportMail", "WorkerHeartbeat", "case_codes", "user_programs"]

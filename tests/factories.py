@@ -5,6 +5,7 @@ import itertools
 from helpdesk.actors import SystemActor
 from helpdesk.auth.services import create_user
 from helpdesk.cases.services import open_case
+from helpdesk.conversations.canned import save_canned_reply
 from helpdesk.extensions import db
 from helpdesk.participants.services import upsert_participant
 from helpdesk.programs.services import create_program
@@ -54,3 +55,8 @@ def case(prog=None, *, participant=..., actor=SYSTEM, **fields):
     data = {"channel": "phone", "category": "reward_delivery", "subject": "Reward not delivered",
             "description": "Ordered headphones a month ago.", "priority": "normal", **fields}
     return open_case(prog, participant=participant, actor=actor, **data)
+
+
+def canned_reply(prog, *, title=None, language="pl", body="Dzień dobry {{ participant.first_name }}!"):
+    return save_canned_reply(prog, None, title=title or f"Powitanie {next(_seq)}", language=language, body=body,
+                             actor=SYSTEM)

@@ -36,6 +36,7 @@ def test_a_second_app_connects_no_receiver_twice_and_registers_its_own_panels_an
 
 
 def test_the_case_page_panels_come_in_their_declared_order(app):
-    assert panels_of(app)["case_main"] == ["telephony/_sms_panel.html"]  # the conversation column: the reply
+    assert panels_of(app)["case_main"] == [  # the conversation column: the reply box, its canned replies below
+        "telephony/_sms_panel.html", "conversations/_canned_picker.html"]
     assert panels_of(app)["case_side"] == ["scripts/_runner.html", "rewards/panel_case.html", "codes/panel_case.html",
                                            "surveys/_case_panel.html"]

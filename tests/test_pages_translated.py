@@ -24,7 +24,7 @@ from tests.security.test_routes import ADMIN, MANAGER, ROUTES, SESSION
 from tests.test_translations import catalogue
 
 WORD = re.compile(r"[A-Za-z]{3,}")
-NOT_UI = {"script", "style", "code", "kbd", "pre"}
+NOT_UI = {"script", "style", "code", "kbd", "pre", "textarea"}
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
 
@@ -84,10 +84,11 @@ def polish_world(make):
              started_at=utcnow()),
         Message(program=program, direction="inbound", from_number=participant.phone,
                 to_number=program.hotline_number, body="Dzień dobry", status="received", case_id=case.id)])
+    canned = make.canned_reply(program, title="Powitanie", body="Dzień dobry {{ participant.first_name }}!")
     admin = make.user(role="admin", name="Zofia Nowak", email="zofia.nowak@pomoc.pl")
     db.session.flush()
     return {"case_id": case.id, "participant_id": participant.id, "code": program.code, "order_id": order.id,
-            "admin": admin}
+            "canned_id": canned.id, "admin": admin}
 
 
 def page_paths(app, world) -> list[str]:

@@ -1,10 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField
-from wtforms.validators import NumberRange
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
 
+from helpdesk.conversations.canned import MAX_TITLE
 from helpdesk.conversations.settings import MAX_REOPEN_DAYS, MAX_SURVEY_WAIT_DAYS, NOTICES
+from helpdesk.forms import choices
 from helpdesk.programs.models import LOCALES
+from helpdesk.surveys.forms import LANGUAGES
+from helpdesk.telephony.segments import MAX_MESSAGE
 
 
 class ConversationSettingsForm(FlaskForm):
@@ -25,3 +29,10 @@ class ConversationSettingsForm(FlaskForm):
 
     def notices(self) -> list[str]:
         return [name for name in NOTICES if getattr(self, f"notify_{name}").data]
+
+
+class CannedReplyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)],
+                        description=_l("What agents pick it by; unique per language."))
+    language = SelectField(_l("Language"), choices=choices(LANGUAGES.items()))
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=MAX_MESSAGE)], render_kw={"rows": 4})

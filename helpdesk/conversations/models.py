@@ -1,9 +1,9 @@
 """A program's conversation settings: how long a resolved case takes texts back, and which automatic texts the
-participants get."""
+participants get; and its canned replies, the ready-made texts agents insert into a reply."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from helpdesk.database import UTCDateTime, utcnow
@@ -29,4 +29,19 @@ class ConversationSettings(db.Model):
     notify_delivered: Mapped[bool] = mapped_column(default=True)
     # A reward-delivery case's survey waits for the order to be delivered, at most this many days.
     survey_wait_days: Mapped[int] = mapped_column(default=DEFAULT_SURVEY_WAIT_DAYS)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CannedReply(db.Model):
+    """A ready-made SMS reply of a program in one language; its body may hold merge fields
+    (``{{ participant.first_name }}``), filled in for the case when an agent picks it."""
+
+    __tablename__ = "canned_replies"
+    __table_args__ = (UniqueConstraint("program_id", "language", "title"),)  # also the index of a program's
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(5))  # of LOCALES
+    title: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -11,6 +11,9 @@ Script text is untrusted: it is data, never markup. Four locks keep it inert:
    and attribute look-up limited to the registered namespaces' values.
 4. A missing value renders as a visible placeholder such as ``[participant.first_name]``, never an error.
 
+``render_plain`` fills the same fields into text that is not HTML (a canned SMS reply), under the same locks
+but without escaping: whoever shows that text escapes it.
+
 There is no markup in scripts: line breaks are kept as written (the pages show them with ``pre-wrap``).
 
 Features add namespaces to the app with ``register_merge_namespace`` in their ``init_app``: the call-scripts
@@ -18,6 +21,7 @@ feature its own four (``participant``, ``case``, ``program``, ``agent``), the re
 """
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -110,13 +114,14 @@ class _ScriptSandbox(SandboxedEnvironment):
     getitem = getattr
 
 
-def _sandbox() -> SandboxedEnvironment:
-    env = _ScriptSandbox(autoescape=True, undefined=Placeholder)
+def _sandbox(*, autoescape: bool) -> SandboxedEnvironment:
+    env = _ScriptSandbox(autoescape=autoescape, undefined=Placeholder)
     env.globals.clear()
     return env
 
 
-SANDBOX = _sandbox()
+SANDBOX = _sandbox(autoescape=True)
+PLAIN_SANDBOX = _sandbox(autoescape=False)  # for text that is not HTML (an SMS): the same locks, no escaping
 
 
 @lru_cache(maxsize=8192)
@@ -157,19 +162,49 @@ def _compiled(text: str):
     return SANDBOX.from_string(tree)
 
 
-def render_text(text: str, values: dict[str, dict]) -> Markup:
-    """``text`` with its merge fields filled in from ``values``, HTML-escaped; refused text comes back as text."""
+@lru_cache(maxsize=1024)
+def _compiled_plain(text: str):
+    return PLAIN_SANDBOX.from_string(text)
+
+
+def _renderable(text: str) -> bool:
+    """Whether ``text`` holds merge fields, all of them known (else it is shown as it is)."""
     if "{" not in text:
-        return escape(text)
+        return False
     try:
         fields = _parse(text)
     except RefusedTemplate:
-        return escape(text)
+        return False
     known = namespaces()
-    if any(ns not in known or name not in known[ns].fields for ns, name, _ in fields):
+    return all(ns in known and name in known[ns].fields for ns, name, _ in fields)
+
+
+def _context(values: dict[str, dict]) -> dict[str, _Values]:
+    return {name: _Values(name, values.get(name) or {}) for name in namespaces()}
+
+
+def render_text(text: str, values: dict[str, dict]) -> Markup:
+    """``text`` with its merge fields filled in from ``values``, HTML-escaped; refused text comes back as text."""
+    if not _renderable(text):
         return escape(text)
-    context = {name: _Values(name, values.get(name) or {}) for name in known}
-    return Markup(_compiled(text).render(context))
+    return Markup(_compiled(text).render(_context(values)))
+
+
+def render_plain(text: str, values: dict[str, dict]) -> str:
+    """``text`` with its merge fields filled in, as plain text (an SMS; a page escapes it where it shows it).
+    A missing value is its placeholder's words, ``[participant.first_name]``; refused text comes back as it is."""
+    if not _renderable(text):
+        return text
+    return _compiled_plain(text).render(_context(values))
+
+
+_FIELD = re.compile(r"(\{\{\s*[A-Za-z_]\w*\.[A-Za-z_]\w*\s*\}\})")
+
+
+def show_merge_fields(text: str) -> Markup:
+    """``text`` as written, escaped, each ``{{ namespace.field }}`` in ``<code>``: a template shown, not filled in."""
+    return Markup("").join(Markup("<code>{}</code>").format(part) if index % 2 else escape(part)
+                           for index, part in enumerate(_FIELD.split(text)))
 
 
 def resolve_values(case, agent) -> dict[str, dict]:

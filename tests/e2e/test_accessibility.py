@@ -36,10 +36,11 @@ def seed_world() -> dict:
              started_at=utcnow()),
         Message(program=program, direction="inbound", from_number=participant.phone,
                 to_number=program.hotline_number, body="Dzień dobry", status="received", case_id=case.id)])
+    canned = factories.canned_reply(program)  # the picker beside the reply box, and the managers' pages
     admin = factories.user(role="admin", name="Ada Admin")
     db.session.flush()
     return {"case_id": case.id, "participant_id": participant.id, "code": program.code, "order_id": order.id,
-            "email": admin.email}
+            "canned_id": canned.id, "email": admin.email}
 
 
 def sign_in(page, email: str) -> None:

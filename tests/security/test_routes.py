@@ -41,7 +41,8 @@ ROUTES = {
     "cases.home": SESSION, "cases.queue": SESSION, "cases.search_page": SESSION, "cases.new_case": SESSION,
     "cases.case_page": SESSION, "cases.add_note": SESSION, "cases.change_case": SESSION, "cases.take": SESSION,
     "cases.link_participant": SESSION, "cases.merge": SESSION,
-    "conversations.settings": MANAGER,
+    "conversations.settings": MANAGER, "conversations.canned": MANAGER, "conversations.edit_canned": MANAGER,
+    "conversations.delete_canned": MANAGER,
     "participants.participant_page": SESSION,
     "programs.index": MANAGER, "programs.create": ADMIN, "programs.settings": MANAGER,
     "programs.add_days": MANAGER, "programs.remove_days": MANAGER,
@@ -107,6 +108,7 @@ class Side:
                                  comment="Nobody called back")
         self.token, _ = create_api_token(f"crm-{code}", self.program, actor=SYSTEM)
         self.user = make.user(programs=[self.program])
+        self.canned_reply = make.canned_reply(self.program)
         self.special_days = add_special_days(self.program, starts_on=date(2026, 12, 24), ends_on=None, hours="",
                                              note="", actor=SYSTEM)
         self.message = Message(program=self.program, direction="inbound", from_number=self.participant.phone,
@@ -123,7 +125,7 @@ class Side:
             "case_id": self.case.id, "run_id": self.run.id, "call_id": self.call.id, "message_id": self.message.id,
             "participant_id": self.participant.id, "order_id": self.order.id, "script_id": self.script.id,
             "number": 1, "survey_id": self.survey.id, "user_id": self.user.id, "token_id": self.token.id,
-            "special_days_id": self.special_days.id,
+            "special_days_id": self.special_days.id, "canned_id": self.canned_reply.id,
             "code": self.program.code, "external_id": self.participant.external_id,
             "order_ref": self.order.order_ref, "upload": self.upload, "value": self.code.value,
             "filename": "missing.css", "name": "missing.eml",
