@@ -3,11 +3,11 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from helpdesk.auth.models import User
-from helpdesk.cases.models import Case
+from helpdesk.cases.models import Case, Category
 from helpdesk.database import UTCDateTime, utcnow
 from helpdesk.extensions import db
 from helpdesk.labels import Labelled, set_labels, set_value_labels
@@ -47,6 +47,37 @@ class TelephonyEvent(enum.StrEnum):
     SMS_IN = "sms_in"
     SMS_OUT = "sms_out"
     REOPENED_BY_TEXT = "reopened_by_text"
+
+
+class MenuAction(Labelled, enum.StrEnum):
+    """What pressing a phone menu key does. Each files the call on a case of the option's category."""
+
+    CASE_CATEGORY = "case_category"  # then the on-duty agents' phones ring
+    AGENT = "agent"  # category Other, then the agents
+    VOICEMAIL = "voicemail"  # straight to recording a message
+
+
+set_labels(MenuAction, {MenuAction.CASE_CATEGORY: _l("Set the case category and connect to an agent"),
+                        MenuAction.AGENT: _l("Talk to an agent"), MenuAction.VOICEMAIL: _l("Leave a voicemail")})
+
+
+class PhoneMenuOption(db.Model):
+    """One key of a program's phone menu (helpdesk.telephony.menu). A program without any has the standard menu."""
+
+    __tablename__ = "phone_menu_options"
+    __table_args__ = (UniqueConstraint("program_id", "digit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    digit: Mapped[str] = mapped_column(String(1))
+    action: Mapped[MenuAction] = mapped_column(
+        db.Enum(MenuAction, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]))
+    category: Mapped[Category] = mapped_column(  # as cases.category
+        db.Enum(Category, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e]))
+    # What callers hear for it, per locale ({"en": ..., "pl": ...}); a missing locale falls back (menu.spoken).
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)
+    position: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Call(db.Model):

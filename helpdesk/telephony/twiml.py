@@ -4,7 +4,7 @@ from flask import url_for
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from helpdesk.telephony.texts import VOICE, VOICE_LANGUAGE, text
+from helpdesk.telephony.texts import VOICE, VOICE_LANGUAGE, greeting, text
 
 MENU_TIMEOUT = 6
 DIAL_TIMEOUT = 20
@@ -20,14 +20,14 @@ def _url(endpoint: str) -> str:
     return url_for(endpoint)
 
 
-def greeting_and_menu(program_name: str, greetings: dict | None, locale: str) -> str:
-    greeting = (greetings or {}).get(locale) or text(locale, "greeting", program=program_name)
+def greeting_and_menu(program_name: str, greetings: dict | None, locale: str, menu: str) -> str:
+    """The greeting, then ``menu`` (the options' words), while one key is awaited."""
     menu_url = _url("twilio.voice_menu")
     response = VoiceResponse()
     with response.gather(num_digits=1, action=menu_url, method="POST", timeout=MENU_TIMEOUT) as gather:
-        _say(gather, locale, greeting)
-        _say(gather, locale, text(locale, "menu"))
-    response.redirect(menu_url, method="POST")  # no key pressed: treated as 0
+        _say(gather, locale, greeting(program_name, greetings, locale))
+        _say(gather, locale, menu)
+    response.redirect(menu_url, method="POST")  # no key pressed: to an agent
     return str(response)
 
 

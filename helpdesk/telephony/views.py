@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from helpdesk.auth.access import admin_required
+from helpdesk.auth.access import admin_required, manager_required
 from helpdesk.cases.models import Case
 from helpdesk.cases.services import assignable_users, get_case
 from helpdesk.database import lock_row, unit_of_work
@@ -10,7 +10,8 @@ from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
 from helpdesk.jobs.outbox import deliver_now
-from helpdesk.programs.services import visible_programs
+from helpdesk.programs.models import LOCALES
+from helpdesk.programs.services import get_program, visible_programs
 from helpdesk.telephony import simulator
 from helpdesk.telephony.attention import parked_texts, retry_parked_text
 from helpdesk.telephony.calls import (
@@ -22,10 +23,18 @@ from helpdesk.telephony.calls import (
     take_call,
 )
 from helpdesk.telephony.conversation import case_messages, reply_number, send_reply
-from helpdesk.telephony.forms import SimulatorForm, SmsReplyForm
+from helpdesk.telephony.forms import PhoneMenuOptionForm, SimulatorForm, SmsReplyForm
+from helpdesk.telephony.menu import (
+    phone_menu,
+    remove_menu_option,
+    save_menu_option,
+    spoken,
+    unwritten,
+    what_callers_hear,
+)
 from helpdesk.telephony.models import Call, Message
 from helpdesk.telephony.segments import MAX_MESSAGE, MAX_REPLY
-from helpdesk.web import run_change
+from helpdesk.web import run_change, save_form
 
 bp = Blueprint("telephony", __name__)
 
@@ -125,3 +134,48 @@ def retry_text(message_id):
         retry_parked_text(message_id)
     flash(_("The text will be filed again at the worker's next pass."), "success")
     return redirect(url_for("telephony.needs_attention"))
+
+
+@bp.route("/programs/<code>/phone-menu", methods=["GET", "POST"])
+@manager_required
+def phone_menu_page(code):
+    """The program's phone menu as callers hear it, and a new option (POST)."""
+    program = get_program(code, actor=current_user)
+    form = PhoneMenuOptionForm()
+    if save_form(form, lambda: save_menu_option(program, None, **form.fields(), actor=current_user).digit):
+        flash(_("Option added. Callers hear it from their next call."), "success")
+        return redirect(url_for("telephony.phone_menu_page", code=code))
+    options = phone_menu(program.id)
+    return render_template("telephony/phone_menu.html", program=program, options=options, form=form,
+                           heard=what_callers_hear(program, options), spoken=spoken,
+                           locales=LOCALES), 422 if request.method == "POST" else 200
+
+
+@bp.route("/programs/<code>/phone-menu/<digit>", methods=["GET", "POST"])
+@manager_required
+def phone_menu_option(code, digit):
+    """One option of the menu (by its key; the standard menu's too), changed on POST."""
+    program = get_program(code, actor=current_user)
+    option = next((option for option in phone_menu(program.id) if option.digit == digit), None)
+    if option is None:
+        abort(404)
+    form = PhoneMenuOptionForm(data={
+        "digit": option.digit, "action": option.action.value, "category": option.category.value,
+        "position": option.position, **{f"text_{locale}": (option.texts or {}).get(locale, "") for locale in LOCALES},
+        "text_en": spoken(option, "en")})
+    if save_form(form, lambda: save_menu_option(program, digit, **form.fields(), actor=current_user).digit):
+        flash(_("Option saved. Callers hear it from their next call."), "success")
+        return redirect(url_for("telephony.phone_menu_page", code=code))
+    placeholders = {locale: unwritten(option, locale) for locale in LOCALES if locale != "en"}
+    return render_template("telephony/phone_menu_option.html", program=program, option=option, form=form,
+                           placeholders=placeholders), 422 if request.method == "POST" else 200
+
+
+@bp.post("/programs/<code>/phone-menu/<digit>/remove")
+@manager_required
+def remove_phone_menu_option(code, digit):
+    program = get_program(code, actor=current_user)
+    with unit_of_work():
+        remove_menu_option(program, digit, actor=current_user)
+    flash(_("Option removed. Callers no longer hear it."), "success")
+    return redirect(url_for("telephony.phone_menu_page", code=code))

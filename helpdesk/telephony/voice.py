@@ -12,15 +12,17 @@ from helpdesk.programs.business_hours import is_open_at, next_opening, special_h
 from helpdesk.signals import call_changed
 from helpdesk.telephony import twiml
 from helpdesk.telephony.lookup import e164_or_raw, hotline_and_caller, latest_open_case
-from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome, TelephonyEvent
-from helpdesk.telephony.texts import closed_message
+from helpdesk.telephony.menu import KEY_ORDER, menu_option, menu_words, phone_menu
+from helpdesk.telephony.models import FINAL_CALL_STATUSES, Call, CallOutcome, MenuAction, TelephonyEvent
+from helpdesk.telephony.texts import closed_message, text
 from helpdesk.validation import MAX_ID
 
 HOTLINE = SystemActor("Hotline")
 RECORDINGS_AT = "https://api.twilio.com/"  # a recording's address comes from Twilio's API, or is not kept
 MAX_TRANSCRIPTION = 10_000  # characters; a two-minute voicemail's words are far fewer
-MENU = {"1": Category.REWARD_DELIVERY, "2": Category.POINTS, "0": Category.OTHER}
 SUBJECTS = {Category.REWARD_DELIVERY: "Phone call: reward delivery", Category.POINTS: "Phone call: points and account",
+            Category.REDEMPTION: "Phone call: redemption", Category.ACCOUNT: "Phone call: account",
+            Category.COMPLAINT: "Phone call: complaint", Category.CODE_NOT_ACCEPTED: "Phone call: code not accepted",
             Category.OTHER: "Phone call"}
 
 
@@ -32,7 +34,9 @@ def receive_call(form) -> str:
     if found is None or not form.get("CallSid"):
         return twiml.goodbye("en", "not_in_service")
     _log_call(form, found, number)
-    return twiml.greeting_and_menu(found.name, found.greetings, found.participant_locale or found.locale)
+    locale = found.participant_locale or found.locale
+    menu = menu_words(phone_menu(found.program_id), locale)
+    return twiml.greeting_and_menu(found.name, found.greetings, locale, menu)
 
 
 def _log_call(form, found, number: str) -> None:
@@ -71,19 +75,26 @@ def caller_locale(call: Call) -> str:
 
 
 def choose_from_menu(form) -> str:
-    """``/voice/menu``: the key pressed (none or unknown: 0) picks the case; then agents or voicemail."""
+    """``/voice/menu``: the key pressed picks the program's menu option (another key or none: an agent, Other), which
+    files the call on a case of its category; then agents, or voicemail (chosen, or the line is closed or unstaffed).
+    A redelivered choice is answered the same way."""
     call = find_call(form)
     if call is None:
         return twiml.goodbye("en", "not_in_service")
-    if call.menu_choice is None:
-        digit = (form.get("Digits") or "0")[:1]
-        call.menu_choice = digit if digit in MENU else "0"
+    first = call.menu_choice is None
+    if first:
+        key = (form.get("Digits") or "")[:1]
+        call.menu_choice = key if key in KEY_ORDER else ""  # as pressed, known to the menu or not
         if call.ended_at is None:
             call.status = "in-progress"
+    option = menu_option(call.program_id, call.menu_choice)
+    if first:
         if call.case is None:  # else its hang-up, reported first, has put it on a case already
-            attach_to_case(call)
+            attach_to_case(call, option.category)
         _changed(call)
     program, locale, now = call.program, caller_locale(call), utcnow()
+    if option.action == MenuAction.VOICEMAIL:
+        return twiml.voicemail(locale, text(locale, "leave_message"))
     hours, special = program.business_hours or {}, special_hours(program.special_days)
     if not is_open_at(now, hours, program.timezone, special):
         opens_at = next_opening(now, hours, program.timezone, special)
@@ -93,9 +104,8 @@ def choose_from_menu(form) -> str:
     return twiml.connect_to_agents(locale, program.on_duty_numbers, caller_id=program.hotline_number)
 
 
-def attach_to_case(call: Call) -> None:
-    """The participant's open case of the chosen category, or a new phone case (also for unknown callers)."""
-    category = MENU.get(call.menu_choice or "0", Category.OTHER)
+def attach_to_case(call: Call, category: Category = Category.OTHER) -> None:
+    """The participant's open case of ``category``, or a new phone case (also for unknown callers)."""
     case = latest_open_case(call.participant_id, category=category) if call.participant_id else None
     if case is None:
         case = open_case(call.program, participant=call.participant, channel=Channel.PHONE, category=category,

@@ -1,6 +1,6 @@
 """canned_replies: each program's ready-made SMS replies per language, with merge fields
 
-Revision ID: 0020_cr
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-11-29 14:00:00.000000
 
@@ -8,7 +8,7 @@ Create Date: 2026-11-29 14:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0020_cr'
+revision = '0020'
 down_revision = '0019'
 branch_labels = None
 depends_on = None

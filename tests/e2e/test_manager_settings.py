@@ -1,4 +1,4 @@
-"""A manager adds an agent to their program and a holiday to its calendar, in the browser."""
+"""A manager adds an agent to their program, a holiday to its calendar and a key to its phone menu, in the browser."""
 
 import pytest
 from playwright.sync_api import expect
@@ -35,3 +35,28 @@ def test_a_manager_invites_an_agent_and_adds_a_holiday(live_server, page, sign_i
     days.get_by_label("Note").fill("Boże Narodzenie")
     days.get_by_role("button", name="Add").click()
     expect(page.get_by_role("cell", name="Boże Narodzenie")).to_be_visible()
+
+
+def test_a_manager_adds_a_phone_menu_option_with_polish_words(live_server, page, sign_in):
+    with live_server.seed():
+        program = factories.program()
+        code = program.code
+        email = factories.user(role="manager", programs=[program]).email
+
+    sign_in(email)
+    page.goto(live_server.path_for("programs.settings", code=code))
+    page.get_by_role("link", name="Phone menu").click()
+    option = page.get_by_role("form", name="Add a phone menu option")
+    option.get_by_label("Phone key").fill("1")
+    option.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("is already an option of this menu")).to_be_visible()
+    option = page.get_by_role("form", name="Add a phone menu option")
+    option.get_by_label("Phone key").fill("3")
+    option.get_by_label("Case category").select_option(label="Redemption")
+    option.get_by_label("What callers hear (English)").fill("For gift cards, press 3.")
+    option.get_by_label("What callers hear (Polish)").fill("W sprawie kart podarunkowych prosimy wybrać 3.")
+    option.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("Option added.")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="W sprawie kart podarunkowych prosimy wybrać 3.")
+    expect(row.get_by_role("cell").first).to_have_text("3")
+    expect(page.get_by_role("button", name="Remove option 0")).to_be_visible()  # the standard options stay

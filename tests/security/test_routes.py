@@ -63,6 +63,9 @@ ROUTES = {
     "telephony.live": SESSION, "telephony.live_panel": SESSION, "telephony.take": SESSION, "telephony.log": SESSION,
     "telephony.reply": SESSION, "telephony.phone_simulator": ADMIN, "telephony.needs_attention": ADMIN,
     "telephony.retry_text": ADMIN,
+    # the option page before its removal: the walk removes its own program's option 1
+    "telephony.phone_menu_page": MANAGER, "telephony.phone_menu_option": MANAGER,
+    "telephony.remove_phone_menu_option": MANAGER,
     # The probes check their callers themselves: /metrics answers 401 without its token, as the API does.
     "operations.healthz": PUBLIC, "operations.readyz": PUBLIC, "operations.metrics": TOKEN,
     "operations.system": ADMIN,
@@ -125,7 +128,7 @@ class Side:
             "case_id": self.case.id, "run_id": self.run.id, "call_id": self.call.id, "message_id": self.message.id,
             "participant_id": self.participant.id, "order_id": self.order.id, "script_id": self.script.id,
             "number": 1, "survey_id": self.survey.id, "user_id": self.user.id, "token_id": self.token.id,
-            "special_days_id": self.special_days.id, "canned_id": self.canned_reply.id,
+            "special_days_id": self.special_days.id, "canned_id": self.canned_reply.id, "digit": "1",
             "code": self.program.code, "external_id": self.participant.external_id,
             "order_ref": self.order.order_ref, "upload": self.upload, "value": self.code.value,
             "filename": "missing.css", "name": "missing.eml",

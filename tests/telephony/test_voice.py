@@ -2,11 +2,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 
 from helpdesk.cases.models import Case, CaseEvent, Category, Channel
 from helpdesk.extensions import db
 from helpdesk.programs.models import WEEKDAYS
 from helpdesk.programs.special_days import add_special_days
+from helpdesk.telephony.menu import remove_menu_option, save_menu_option
 from helpdesk.telephony.models import Call
 from tests.conftest import login
 from tests.factories import SYSTEM
@@ -42,6 +44,21 @@ def test_callers_hear_a_voice_that_speaks_their_language(client, hotline, make, 
     params = {"CallSid": sid("CA"), "From": "+48601999888", "To": hotline.hotline_number, "CallStatus": "ringing"}
     body = signed_post(client, "/twilio/voice/incoming", params).get_data(as_text=True)
     assert f'<Say language="{language}" voice="{voice}">' in body
+
+
+def test_an_incoming_call_reads_its_program_caller_and_menu_in_two_queries(client, hotline, caller):
+    selects = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().startswith("SELECT") and "FROM" in statement.split():  # not PostgreSQL's NOTIFY
+            selects.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        call(client, hotline)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(selects) == 2 and "phone_menu_options" in selects[1]
 
 
 def test_the_call_is_logged_with_the_greeting(client, hotline, caller):
@@ -223,3 +240,60 @@ def test_a_caller_who_hangs_up_in_the_menu_is_a_missed_call_on_a_case(client, ho
     phone_call = db.session.query(Call).one()
     assert (phone_call.outcome, phone_call.duration) == ("missed", 7)
     assert kinds(phone_call.case).count("call_ended") == 1
+
+
+def test_an_english_caller_hears_the_standard_menu_when_the_program_has_none(client, make, hotline):
+    make.participant(hotline, phone="+48601999666", locale="en")
+    body = call(client, hotline, from_number="+48601999666")[1].get_data(as_text=True)
+    assert "For a reward delivery, press 1. For points and your account, press 2. For anything else, press 0." in body
+
+
+@pytest.mark.parametrize(("locale", "words"), [
+    ("pl", "W sprawie kart podarunkowych prosimy wybrać 3."),
+    ("ru", "По обмену баллов на награду нажмите 3."),  # none written in Russian: the category's standard words
+    ("en", "For gift cards, press 3.")])
+def test_a_configured_option_is_said_in_the_callers_language(client, make, hotline, locale, words):
+    save_menu_option(hotline, None, new_digit="3", action="case_category", category="redemption",
+                     texts={"en": "For gift cards, press 3.", "pl": "W sprawie kart podarunkowych prosimy wybrać 3."},
+                     actor=SYSTEM)
+    make.participant(hotline, phone="+48601999555", locale=locale)
+    body = call(client, hotline, from_number="+48601999555")[1].get_data(as_text=True)
+    assert words in body and body.index(words) < body.index("</Gather>")
+
+
+def test_pressing_a_configured_key_files_the_call_under_its_category_and_rings_the_agents(client, hotline, caller):
+    save_menu_option(hotline, None, new_digit="3", action="case_category", category="redemption",
+                     texts={"en": "For gift cards, press 3."}, actor=SYSTEM)
+    params, _ = call(client, hotline)
+    assert "<Dial" in press(client, params, "3").get_data(as_text=True)
+    phone_call = db.session.query(Call).one()
+    assert (phone_call.menu_choice, phone_call.case.category) == ("3", Category.REDEMPTION)
+
+
+def test_a_voicemail_option_records_a_message_at_once_and_still_files_the_case(client, hotline, caller):
+    save_menu_option(hotline, None, new_digit="5", action="voicemail", category="complaint",
+                     texts={"en": "To leave a complaint, press 5."}, actor=SYSTEM)
+    params, _ = call(client, hotline)
+    for _ in range(2):  # a redelivered choice is answered the same
+        body = press(client, params, "5").get_data(as_text=True)
+        assert "Prosimy zostawić wiadomość po sygnale, oddzwonimy." in body
+        assert "<Record" in body and "<Dial" not in body
+    case = db.session.query(Case).one()
+    assert (case.category, case.participant) == (Category.COMPLAINT, caller)
+
+
+@pytest.mark.parametrize(("digits", "stored"), [("7", "7"), ("", ""), ("*", "")])
+def test_a_key_not_in_the_menu_or_none_goes_to_an_agent_under_other(client, hotline, caller, digits, stored):
+    remove_menu_option(hotline, "0", actor=SYSTEM)
+    params, _ = call(client, hotline)
+    assert "<Dial" in press(client, params, digits).get_data(as_text=True)
+    phone_call = db.session.query(Call).one()
+    assert (phone_call.menu_choice, phone_call.case.category) == (stored, Category.OTHER)
+
+
+def test_the_case_timeline_says_when_the_caller_pressed_no_key(client, make, hotline, caller):
+    params, _ = call(client, hotline)
+    press(client, params, "")
+    login(client, make.user(role="admin"))
+    page = client.get(f"/cases/{db.session.query(Call).one().case_id}").get_data(as_text=True)
+    assert "no key pressed" in page and "pressed None" not in page
