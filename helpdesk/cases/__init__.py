@@ -5,7 +5,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from helpdesk.cases import views
+    from helpdesk.cases.categories import category_name
     from helpdesk.cases.search import case_reference_url, register_reference
 
     app.register_blueprint(views.bp)
     register_reference(app, case_reference_url)
+    app.add_template_global(category_name)  # the timeline's category entries

@@ -29,6 +29,8 @@ class MergeForm(FlaskForm):
 class CaseUpdateForm(FlaskForm):
     status = SelectField(_l("Status"), choices=STATUS_CHOICES)
     priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES)
+    # Left out: unchanged. The service checks the value: a retired category is only no longer offered.
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
     assignee = SelectField(_l("Assignee"), choices=[])
 
 
@@ -45,7 +47,7 @@ class NewCaseForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     channel = SelectField(_l("Channel"), choices=CHANNEL_CHOICES, default="phone")
-    category = SelectField(_l("Category"), choices=CATEGORY_CHOICES, default="other")
+    category = SelectField(_l("Category"), choices=[], default="other")
     priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES, default="normal")
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=MAX_DESCRIPTION)], render_kw={"rows": 4})

@@ -1,13 +1,15 @@
 import enum
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, and_, text
+from sqlalchemy.orm import Mapped, foreign, joinedload, mapped_column, relationship, validates
 
 from helpdesk.auth.models import User
 from helpdesk.database import IntEnumType, UTCDateTime, utcnow
 from helpdesk.extensions import db
+from helpdesk.i18n import current_language
 from helpdesk.labels import Labelled, set_labels
 from helpdesk.participants.models import Participant
 from helpdesk.programs.models import Program
@@ -82,6 +84,47 @@ set_labels(Category, {Category.REWARD_DELIVERY: _l("Reward delivery"), Category.
                       Category.OTHER: _l("Other")}, stored_as="category")
 
 
+class CaseCategory(db.Model):
+    """A program's own case category (``builtin`` false), or its customisation of a built-in one (``builtin``:
+    new names, or retired; at most one per built-in). Reports and call scripts go by ``reported_as``."""
+
+    __tablename__ = "case_categories"
+    __table_args__ = (
+        Index("uq_case_categories_builtin", "program_id", "reported_as", unique=True,
+              sqlite_where=text("builtin"), postgresql_where=text("builtin")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    reported_as: Mapped[Category] = mapped_column(_string_enum(Category))
+    builtin: Mapped[bool] = mapped_column(default=False)
+    name_en: Mapped[str] = mapped_column(String(60), default="")  # empty only on a built-in's row: its label then
+    name_pl: Mapped[str] = mapped_column(String(60), default="")
+    name_ru: Mapped[str] = mapped_column(String(60), default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def value(self) -> str:
+        """What forms offer and :func:`helpdesk.cases.categories.resolve_category` takes: the built-in's value, or
+        ``custom:<id>``."""
+        return self.reported_as.value if self.builtin else f"custom:{self.id}"
+
+    def name_in(self, language: str | None = None) -> str:
+        """The name in ``language`` (default: the viewer's), else the English one, else the built-in's label."""
+        language = language or current_language()
+        name = getattr(self, f"name_{language}", "") or self.name_en
+        if name:
+            return name
+        with force_locale(language):
+            return str(self.reported_as.label)
+
+    @property
+    def name(self) -> str:
+        return self.name_in()
+
+
 class Case(db.Model):
     """A participant contact that someone owns until it is resolved.
 
@@ -126,15 +169,32 @@ class Case(db.Model):
     participant_texted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the case was merged into another: it is closed, and points there.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # One of the program's own categories (its ``reported_as`` is ``category``); None: the built-in one.
+    custom_category_id: Mapped[int | None] = mapped_column(ForeignKey("case_categories.id"))
 
     program: Mapped[Program] = relationship()
     participant: Mapped[Participant | None] = relationship()
     assignee: Mapped[User | None] = relationship()
+    custom_category: Mapped[CaseCategory | None] = relationship()
+    # The program's new name for the built-in category, if it gave one.
+    builtin_category: Mapped[CaseCategory | None] = relationship(viewonly=True, primaryjoin=lambda: and_(
+        foreign(CaseCategory.program_id) == Case.program_id, foreign(CaseCategory.reported_as) == Case.category,
+        CaseCategory.builtin.is_(True)))
 
     @validates("status")
     def _mirror_open(self, key, status):
         self.is_open = Status(status).is_open
         return status
+
+    @property
+    def category_name(self) -> str:
+        """The category as staff see it, in the viewer's language."""
+        row = self.custom_category or self.builtin_category
+        return row.name if row else str(self.category.label)
+
+    @property
+    def category_value(self) -> str:
+        return f"custom:{self.custom_category_id}" if self.custom_category_id else self.category.value
 
     @property
     def reference(self) -> str:
@@ -145,7 +205,8 @@ class Case(db.Model):
 
 
 # What a page showing cases reads with them, in the same statement: lists and the case page pass these.
-CASE_PAGE_LOADS = (joinedload(Case.program, innerjoin=True), joinedload(Case.participant), joinedload(Case.assignee))
+CASE_PAGE_LOADS = (joinedload(Case.program, innerjoin=True), joinedload(Case.participant), joinedload(Case.assignee),
+                   joinedload(Case.custom_category), joinedload(Case.builtin_category))
 
 # Highest priority first, oldest first within a priority: one index walk for the "priority" sort.
 Index("ix_cases_open_priority", Case.is_open, Case.priority.desc(), Case.id)

@@ -7,7 +7,8 @@ from sqlalchemy import select, update
 
 from helpdesk.actors import Actor, SystemActor, can_access
 from helpdesk.auth.models import Role, User, user_programs
-from helpdesk.cases.models import CASE_PAGE_LOADS, Case, CaseEvent, Category, Channel, EventKind, Priority, Status
+from helpdesk.cases.categories import resolve_category
+from helpdesk.cases.models import CASE_PAGE_LOADS, Case, CaseEvent, Channel, EventKind, Priority, Status
 from helpdesk.cases.sla import refresh_next_deadline, set_due_times
 from helpdesk.database import utcnow
 from helpdesk.errors import Conflict, NotFound, ValidationError
@@ -75,7 +76,7 @@ def open_case(program: Program, *, participant: Participant | None, channel, cat
         raise NotFound(f"no program {program.code!r}")
     errors = FieldErrors()
     channel = errors.choice("channel", channel, Channel)
-    category = errors.choice("category", category, Category)
+    chosen = errors.check("category", lambda: resolve_category(program, category))
     subject = errors.text("subject", subject, max_length=200)
     description = errors.text("description", description, max_length=MAX_DESCRIPTION, required=False)
     priority = _priority(priority, errors)
@@ -85,17 +86,19 @@ def open_case(program: Program, *, participant: Participant | None, channel, cat
         _check_assignee(assignee, program, errors)
     errors.raise_if_any()
 
+    category, custom_category = chosen
     now = utcnow()
     case = Case(program=program, participant=participant, number=_next_number(program), channel=channel,
-                category=category, subject=subject, description=description, priority=priority,
-                status=Status.NEW, assignee=assignee, created_at=now, updated_at=now)
+                category=category, custom_category=custom_category, subject=subject, description=description,
+                priority=priority, status=Status.NEW, assignee=assignee, created_at=now, updated_at=now)
     if channel == Channel.PHONE and isinstance(actor, User):
         case.first_response_at = now  # the agent opening a phone case is already talking to the participant
     set_due_times(case)
     db.session.add(case)
     db.session.flush()
     _record(case, EventKind.CREATED, actor, channel=channel.value, category=category.value,
-            priority=priority.key, assignee=assignee.email if assignee else None)
+            custom_category=case.custom_category_id, priority=priority.key,
+            assignee=assignee.email if assignee else None)
     return case
 
 
@@ -103,14 +106,16 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
                 participant=UNCHANGED, note: str | None = None) -> Case:
     """Apply any of the changes at once; each one that changes something becomes a timeline event.
 
-    ``assignee`` is a User, or None to unassign; leave it out to keep the current one.
+    ``assignee`` is a User, or None to unassign; leave it out to keep the current one. ``category`` is a value
+    of :mod:`helpdesk.cases.categories` (``"points"``, ``"custom:12"``).
     """
     if not can_access(actor, case.program_id):
         raise NotFound("no such case")
     errors = FieldErrors()
     new_status = errors.choice("status", status, Status, required=False)
     new_priority = _priority(priority, errors) if priority not in (None, "") else None
-    new_category = errors.choice("category", category, Category, required=False)
+    new_category = errors.check("category", lambda: resolve_category(case.program, category)) \
+        if category not in (None, "") else None
     if assignee not in (UNCHANGED, None):
         _check_assignee(assignee, case.program, errors)
     if participant not in (UNCHANGED, None) and participant.program_id != case.program_id:
@@ -137,9 +142,11 @@ def update_case(case: Case, *, actor: Actor, status=None, priority=None, categor
         _record(case, EventKind.PRIORITY, actor, old=case.priority.key, new=new_priority.key)
         case.priority = new_priority
         set_due_times(case)
-    if new_category is not None and new_category != case.category:
-        _record(case, EventKind.CATEGORY, actor, old=case.category.value, new=new_category.value)
-        case.category = new_category
+    if new_category is not None and new_category != (case.category, case.custom_category):
+        new_custom = new_category[1].id if new_category[1] else None
+        _record(case, EventKind.CATEGORY, actor, old=case.category.value, old_custom=case.custom_category_id,
+                new=new_category[0].value, new_custom=new_custom)
+        case.category, case.custom_category = new_category
     if assignee is not UNCHANGED and assignee != case.assignee:
         _record(case, EventKind.ASSIGNEE, actor, old=case.assignee.email if case.assignee else None,
                 new=assignee.email if assignee else None)

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.audit.services import record_view
+from helpdesk.cases.categories import category_choices
 from helpdesk.cases.forms import (
     CATEGORY_CHOICES,
     PRIORITY_CHOICES,
@@ -86,9 +87,21 @@ def _assignee_choices(users):
     return choices([("", _("Unassigned"))] + [(str(u.id), u.name) for u in users])
 
 
+def _case_category_choices(case):
+    return choices(category_choices(case.program, current=case.category_value))
+
+
+def _new_case_category_choices(programs):
+    """The categories of the one program served, or of each, grouped under its name."""
+    if len(programs) == 1:
+        return choices(category_choices(programs[0]))
+    return {f"{p.name} ({p.code})": choices(category_choices(p)) for p in programs}
+
+
 def _case_forms(case):
     update_form = CaseUpdateForm(status=case.status.value, priority=case.priority.key,
-                                 assignee=str(case.assignee_id or ""))
+                                 category=case.category_value, assignee=str(case.assignee_id or ""))
+    update_form.category.choices = _case_category_choices(case)
     update_form.assignee.choices = _assignee_choices(assignable_users(case.program))
     return {"note_form": NoteForm(), "update_form": update_form, "link_form": LinkParticipantForm(),
             "merge_form": MergeForm()}
@@ -149,12 +162,13 @@ def change_case(case_id):
     case = get_case(case_id, actor=current_user)
     users = assignable_users(case.program)
     form = CaseUpdateForm()
+    form.category.choices = _case_category_choices(case)
     form.assignee.choices = _assignee_choices(users)
     if not form.validate_on_submit():
         return _render_case(case, 422, update_form=form)
     assignee = next((u for u in users if str(u.id) == form.assignee.data), None)
     return _mutate(case_id, form, lambda case: update_case(
-        case, actor=current_user, status=form.status.data, priority=form.priority.data,
+        case, actor=current_user, status=form.status.data, priority=form.priority.data, category=form.category.data,
         assignee=assignee if assignee != case.assignee else UNCHANGED), saved=_("Case updated."), anchor="update-form")
 
 
@@ -208,6 +222,7 @@ def new_case():
     programs = visible_programs(current_user)
     form = NewCaseForm()
     form.program.choices = choices((p.code, f"{p.name} ({p.code})") for p in programs)
+    form.category.choices = _new_case_category_choices(programs)
     participant = None
     participant_ref = form.participant_id.data or request.args.get("participant")
     if participant_ref:

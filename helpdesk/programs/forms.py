@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from helpdesk.cases.models import Priority
+from helpdesk.cases.models import Category, Priority
 from helpdesk.forms import choices
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, LOCALES, WEEKDAYS
 from helpdesk.programs.services import MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, SLA_KINDS
@@ -12,6 +12,7 @@ LOCALE_CHOICES = choices((code, code) for code in LOCALES)
 WEEKDAY_LABELS = {"mon": _l("Monday"), "tue": _l("Tuesday"), "wed": _l("Wednesday"), "thu": _l("Thursday"),
                   "fri": _l("Friday"), "sat": _l("Saturday"), "sun": _l("Sunday")}
 SLA_KIND_LABELS = {"first_response": _l("first response"), "resolution": _l("resolution")}
+REPORTED_AS_CHOICES = choices((c.value, c.label) for c in Category)
 
 
 class ProgramForm(FlaskForm):
@@ -67,6 +68,33 @@ class SpecialDaysForm(FlaskForm):
     hours = StringField(_l("Opening hours on these days"), validators=[Length(max=100)],
                         description=_l("e.g. 10:00-14:00; empty: closed all day"))
     note = StringField(_l("Note"), validators=[Length(max=120)], description=_l("e.g. Christmas"))
+
+
+class CategoryNamesForm(FlaskForm):
+    """A case category's names; one such form per category on the settings page, told apart by ``prefix``."""
+
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=60)])
+    name_pl = StringField(_l("Name (Polish)"), validators=[Length(max=60)])
+    name_ru = StringField(_l("Name (Russian)"), validators=[Length(max=60)])
+
+    def names(self) -> dict:
+        return {locale: getattr(self, f"name_{locale}").data or "" for locale in LOCALES}
+
+    @classmethod
+    def for_category(cls, category):
+        return cls(formdata=None, prefix=category_prefix(category.value),
+                   data={f"name_{locale}": getattr(category, f"name_{locale}") for locale in LOCALES})
+
+
+class NewCategoryForm(CategoryNamesForm):
+    # The service names a value that is not a category (no WTForms "Not a valid choice").
+    reported_as = SelectField(_l("Reported as"), choices=REPORTED_AS_CHOICES, default="other", validate_choice=False,
+                              description=_l("The built-in category that reports and call scripts count it as."))
+
+
+def category_prefix(value: str) -> str:
+    """``custom:12`` -> ``custom-12``: the field names and ids of that category's form."""
+    return value.replace(":", "-")
 
 
 for _day in WEEKDAYS:

@@ -3,12 +3,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required, manager_required
+from helpdesk.cases import categories
 from helpdesk.database import unit_of_work
-from helpdesk.programs.forms import ProgramForm, ProgramSettingsForm, SpecialDaysForm
+from helpdesk.programs.forms import (
+    CategoryNamesForm,
+    NewCategoryForm,
+    ProgramForm,
+    ProgramSettingsForm,
+    SpecialDaysForm,
+    category_prefix,
+)
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, WEEKDAYS
 from helpdesk.programs.services import SLA_KINDS, create_program, get_program, update_program_settings, visible_programs
 from helpdesk.programs.special_days import add_special_days, remove_special_days
-from helpdesk.web import save_form
+from helpdesk.web import run_change, save_form
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
 
@@ -44,7 +52,7 @@ def settings(code):
             retention_months=form.retention_months.data, actor=current_user)):
         flash(_("Settings saved. New deadlines apply to cases opened from now on."), "success")
         return redirect(url_for("programs.settings", code=code))
-    return _settings_page(program, form, SpecialDaysForm(formdata=None), 422 if request.method == "POST" else 200)
+    return _settings_page(program, 422 if request.method == "POST" else 200, form=form)
 
 
 @bp.post("/<code>/special-days")
@@ -56,7 +64,7 @@ def add_days(code):
                                                 hours=form.hours.data, note=form.note.data, actor=current_user)):
         flash(_("Holiday or special hours saved. SLA clocks and the hotline follow them."), "success")
         return redirect(url_for("programs.settings", code=code, _anchor="special-days"))
-    return _settings_page(program, ProgramSettingsForm.for_program(program), form, 422)
+    return _settings_page(program, 422, days_form=form)
 
 
 @bp.post("/<code>/special-days/<int:special_days_id>/remove")
@@ -69,6 +77,49 @@ def remove_days(code, special_days_id):
     return redirect(url_for("programs.settings", code=code, _anchor="special-days"))
 
 
-def _settings_page(program, form, days_form, status: int):
-    return render_template("programs/settings.html", program=program, form=form, days_form=days_form,
-                           weekdays=WEEKDAYS, priorities=list(DEFAULT_SLA_TARGETS), sla_kinds=SLA_KINDS), status
+@bp.post("/<code>/categories")
+@manager_required
+def add_category(code):
+    program = get_program(code, actor=current_user)
+    form = NewCategoryForm()
+    if save_form(form, lambda: categories.add_category(program, names=form.names(), reported_as=form.reported_as.data,
+                                                       actor=current_user)):
+        flash(_("Category added: agents can choose it now."), "success")
+        return redirect(url_for("programs.settings", code=code, _anchor="categories"))
+    return _settings_page(program, 422, category_form=form)
+
+
+@bp.post("/<code>/categories/<category>")
+@manager_required
+def rename_category(code, category):
+    program = get_program(code, actor=current_user)
+    form = CategoryNamesForm(prefix=category_prefix(category))
+    if save_form(form, lambda: categories.rename_category(program, category, names=form.names(),
+                                                          actor=current_user)):
+        flash(_("Category names saved."), "success")
+        return redirect(url_for("programs.settings", code=code, _anchor="categories"))
+    return _settings_page(program, 422, renamed=(category, form))
+
+
+@bp.post("/<code>/categories/<category>/retired")
+@manager_required
+def retire_category(code, category):
+    """Retire (``retired=1``) or restore the category."""
+    program = get_program(code, actor=current_user)
+    retired = request.form.get("retired") == "1"
+    run_change(lambda: categories.set_category_retired(program, category, retired=retired, actor=current_user))
+    flash(_("Category retired: it is no longer offered, and its cases keep it.") if retired
+          else _("Category restored."), "success")
+    return redirect(url_for("programs.settings", code=code, _anchor="categories"))
+
+
+def _settings_page(program, status: int, *, form=None, days_form=None, category_form=None, renamed=(None, None)):
+    """The settings page; the form that was just refused (``renamed``: a category's value and its names form)
+    in place of its empty one."""
+    rows = [(row, renamed[1] if row.value == renamed[0] else CategoryNamesForm.for_category(row))
+            for row in categories.program_categories(program)]
+    return render_template(
+        "programs/settings.html", program=program, form=form or ProgramSettingsForm.for_program(program),
+        days_form=days_form or SpecialDaysForm(formdata=None), categories=rows,
+        category_form=category_form or NewCategoryForm(formdata=None), weekdays=WEEKDAYS,
+        priorities=list(DEFAULT_SLA_TARGETS), sla_kinds=SLA_KINDS), status

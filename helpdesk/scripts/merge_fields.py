@@ -242,7 +242,7 @@ def _participant(case, agent) -> dict:
 def _case(case, agent) -> dict:
     if case is None:
         return {}
-    return {"number": case.reference, "category": case.category.label, "subject": case.subject}
+    return {"number": case.reference, "category": case.category_name, "subject": case.subject}
 
 
 def _program(case, agent) -> dict:

@@ -1,4 +1,5 @@
-"""A manager adds an agent to their program, a holiday to its calendar and a key to its phone menu, in the browser."""
+"""A manager adds an agent to their program, a holiday to its calendar, a key to its phone menu and a case
+category, in the browser."""
 
 import pytest
 from playwright.sync_api import expect
@@ -60,3 +61,30 @@ def test_a_manager_adds_a_phone_menu_option_with_polish_words(live_server, page,
     row = page.get_by_role("row").filter(has_text="W sprawie kart podarunkowych prosimy wybrać 3.")
     expect(row.get_by_role("cell").first).to_have_text("3")
     expect(page.get_by_role("button", name="Remove option 0")).to_be_visible()  # the standard options stay
+
+
+def test_a_manager_adds_a_case_category_and_renames_a_built_in_one(live_server, page, sign_in):
+    with live_server.seed():
+        program = factories.program()
+        code, email = program.code, factories.user(role="manager", programs=[program]).email
+
+    sign_in(email)
+    page.goto(live_server.path_for("programs.settings", code=code))
+    add = page.get_by_role("form", name="Add a case category")
+    add.get_by_label("Name (Polish)").fill("Uszkodzona paczka")
+    add.get_by_label("Reported as").select_option(label="Reward delivery")
+    add.get_by_role("button", name="Add category").click()
+    expect(page.get_by_text("is required")).to_be_visible()
+    add = page.get_by_role("form", name="Add a case category")
+    add.get_by_label("Name (English)").fill("Damaged parcel")
+    add.get_by_role("button", name="Add category").click()
+    expect(page.get_by_role("form", name="Category Damaged parcel")).to_be_visible()
+
+    points = page.get_by_role("form", name="Category Points")
+    points.get_by_label("Name (English)").fill("Loyalty points")
+    points.get_by_role("button", name="Save names").click()
+    expect(page.get_by_role("form", name="Category Loyalty points")).to_be_visible()
+
+    page.goto(live_server.path_for("cases.new_case"))
+    page.get_by_label("Category").select_option(label="Damaged parcel")
+    expect(page.get_by_label("Category").locator("option", has_text="Loyalty points")).to_have_count(1)

@@ -16,6 +16,7 @@ import pytest
 
 from helpdesk.api.services import create_api_token
 from helpdesk.auth.models import Role
+from helpdesk.cases.categories import add_category
 from helpdesk.codes.services import upsert_code
 from helpdesk.database import utcnow
 from helpdesk.extensions import db
@@ -45,7 +46,8 @@ ROUTES = {
     "conversations.delete_canned": MANAGER,
     "participants.participant_page": SESSION,
     "programs.index": MANAGER, "programs.create": ADMIN, "programs.settings": MANAGER,
-    "programs.add_days": MANAGER, "programs.remove_days": MANAGER,
+    "programs.add_days": MANAGER, "programs.remove_days": MANAGER, "programs.add_category": MANAGER,
+    "programs.rename_category": MANAGER, "programs.retire_category": MANAGER,
     "reports.satisfaction": MANAGER, "reports.satisfaction_csv": MANAGER, "reports.this_week": MANAGER,
     "reports.weekly_mail": MANAGER, "reports.all_my_programs": MANAGER, "mail.index": ADMIN, "mail.show": ADMIN,
     "rewards.delivery_cases": SESSION, "rewards.open_case_for_order": SESSION, "rewards.link_case_order": SESSION,
@@ -114,6 +116,8 @@ class Side:
         self.canned_reply = make.canned_reply(self.program)
         self.special_days = add_special_days(self.program, starts_on=date(2026, 12, 24), ends_on=None, hours="",
                                              note="", actor=SYSTEM)
+        self.category = add_category(self.program, names={"en": f"Parcel {code}"}, reported_as="reward_delivery",
+                                     actor=SYSTEM)
         self.message = Message(program=self.program, direction="inbound", from_number=self.participant.phone,
                                to_number=self.program.hotline_number, body="Hello", status="failed")
         db.session.add_all([self.call, self.message])
@@ -129,6 +133,7 @@ class Side:
             "participant_id": self.participant.id, "order_id": self.order.id, "script_id": self.script.id,
             "number": 1, "survey_id": self.survey.id, "user_id": self.user.id, "token_id": self.token.id,
             "special_days_id": self.special_days.id, "canned_id": self.canned_reply.id, "digit": "1",
+            "category": f"custom:{self.category.id}",
             "code": self.program.code, "external_id": self.participant.external_id,
             "order_ref": self.order.order_ref, "upload": self.upload, "value": self.code.value,
             "filename": "missing.css", "name": "missing.eml",
