@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from helpdesk.cases.forms import CATEGORY_CHOICES
+from helpdesk.cases.categories import category_choices
 from helpdesk.forms import choices
 from helpdesk.programs.models import LOCALES
 from helpdesk.telephony.models import MenuAction
@@ -32,7 +32,7 @@ class PhoneMenuOptionForm(FlaskForm):
     digit = StringField(_l("Phone key"), description=_l("0 to 9, each key once."),
                         render_kw={"inputmode": "numeric", "autocomplete": "off", "size": 2})
     action = SelectField(_l("What it does"), choices=choices((action.value, action.label) for action in MenuAction))
-    category = SelectField(_l("Case category"), choices=CATEGORY_CHOICES, default="other",
+    category = SelectField(_l("Case category"), choices=[], default="other",
                            description=_l("Talk to an agent: always Other."))
     text_en = TextAreaField(_l("What callers hear (English)"), render_kw={"rows": 2},
                             description=_l("Name the key, e.g. \"For gift cards, press 3.\""))
@@ -42,6 +42,10 @@ class PhoneMenuOptionForm(FlaskForm):
                             description=_l("Empty: the standard words for its category, else the English ones."))
     position = IntegerField(_l("Place in the menu"), validators=[Optional()],
                             description=_l("1 is said first; empty: in the order of the keys, 0 last."))
+
+    def __init__(self, program, *args, current: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = category_choices(program, current=current)
 
     def texts(self) -> dict:
         return {locale: self[f"text_{locale}"].data or "" for locale in LOCALES}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from helpdesk.actors import Actor, can_access
 from helpdesk.audit.services import changes_between, record, snapshot
+from helpdesk.cases.categories import resolve_category
 from helpdesk.cases.models import Category
 from helpdesk.database import lock_row
 from helpdesk.errors import NotFound
@@ -26,7 +27,7 @@ KEY_ORDER = "1234567890"  # the keys, in the order new options take when given n
 STANDARD = (("1", MenuAction.CASE_CATEGORY, Category.REWARD_DELIVERY),
             ("2", MenuAction.CASE_CATEGORY, Category.POINTS),
             ("0", MenuAction.CASE_CATEGORY, Category.OTHER))
-FIELDS = ("digit", "action", "category", "texts", "position")
+FIELDS = ("digit", "action", "category", "custom_category_id", "texts", "position")
 
 
 def standard_menu() -> list[PhoneMenuOption]:
@@ -56,7 +57,9 @@ def spoken(option: PhoneMenuOption, locale: str) -> str:
 
 def unwritten(option: PhoneMenuOption, locale: str) -> str:
     """What callers of ``locale`` hear while the program wrote nothing in it: the standard words for the option's
-    category (or action), else its English ones."""
+    category (or action), else its English ones (always for a category of the program's own)."""
+    if option.custom_category_id and option.action != MenuAction.AGENT:
+        return option.texts["en"]
     key = option.category.value if option.action == MenuAction.CASE_CATEGORY else option.action.value
     return option_text(locale, key, option.digit) or option.texts["en"]
 
@@ -80,7 +83,8 @@ def save_menu_option(program: Program, digit: str | None, *, new_digit, action, 
     errors = FieldErrors()
     new_digit = errors.check("digit", lambda: _digit(new_digit))
     action = errors.choice("action", action, MenuAction)
-    category = Category.OTHER if action == MenuAction.AGENT else errors.choice("category", category, Category)
+    chosen = (Category.OTHER, None) if action == MenuAction.AGENT else errors.check(
+        "category", lambda: resolve_category(program, category))
     words = {locale: errors.text(f"text_{locale}", texts.get(locale), max_length=MAX_SPOKEN,
                                  required=locale == "en") for locale in LOCALES}
     place = errors.check("position", lambda: _position(position, len(others) + 1))
@@ -91,7 +95,8 @@ def save_menu_option(program: Program, digit: str | None, *, new_digit, action, 
     errors.raise_if_any()
     before = snapshot(current, FIELDS) if current is not None else None
     option = current or PhoneMenuOption(program_id=program.id)
-    option.digit, option.action, option.category = new_digit, action, category
+    option.digit, option.action, option.category = new_digit, action, chosen[0]
+    option.custom_category_id = chosen[1].id if chosen[1] is not None else None
     option.texts = {locale: text for locale, text in words.items() if text}
     if place is None:
         place = options.index(current) + 1 if current is not None else _place_by_key(others, new_digit)

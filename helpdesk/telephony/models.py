@@ -74,10 +74,16 @@ class PhoneMenuOption(db.Model):
         db.Enum(MenuAction, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]))
     category: Mapped[Category] = mapped_column(  # as cases.category
         db.Enum(Category, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e]))
+    custom_category_id: Mapped[int | None] = mapped_column(ForeignKey("case_categories.id"))  # as on cases
     # What callers hear for it, per locale ({"en": ..., "pl": ...}); a missing locale falls back (menu.spoken).
     texts: Mapped[dict] = mapped_column(JSON, default=dict)
     position: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def category_value(self) -> str:
+        """The category as forms name it (helpdesk.cases.categories)."""
+        return f"custom:{self.custom_category_id}" if self.custom_category_id else self.category.value
 
 
 class Call(db.Model):

@@ -141,7 +141,7 @@ def retry_text(message_id):
 def phone_menu_page(code):
     """The program's phone menu as callers hear it, and a new option (POST)."""
     program = get_program(code, actor=current_user)
-    form = PhoneMenuOptionForm()
+    form = PhoneMenuOptionForm(program)
     if save_form(form, lambda: save_menu_option(program, None, **form.fields(), actor=current_user).digit):
         flash(_("Option added. Callers hear it from their next call."), "success")
         return redirect(url_for("telephony.phone_menu_page", code=code))
@@ -159,8 +159,8 @@ def phone_menu_option(code, digit):
     option = next((option for option in phone_menu(program.id) if option.digit == digit), None)
     if option is None:
         abort(404)
-    form = PhoneMenuOptionForm(data={
-        "digit": option.digit, "action": option.action.value, "category": option.category.value,
+    form = PhoneMenuOptionForm(program, current=option.category_value, data={
+        "digit": option.digit, "action": option.action.value, "category": option.category_value,
         "position": option.position, **{f"text_{locale}": (option.texts or {}).get(locale, "") for locale in LOCALES},
         "text_en": spoken(option, "en")})
     if save_form(form, lambda: save_menu_option(program, digit, **form.fields(), actor=current_user).digit):

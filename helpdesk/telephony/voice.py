@@ -90,7 +90,7 @@ def choose_from_menu(form) -> str:
     option = menu_option(call.program_id, call.menu_choice)
     if first:
         if call.case is None:  # else its hang-up, reported first, has put it on a case already
-            attach_to_case(call, option.category)
+            attach_to_case(call, option.category, option.category_value)
         _changed(call)
     program, locale, now = call.program, caller_locale(call), utcnow()
     if option.action == MenuAction.VOICEMAIL:
@@ -104,12 +104,14 @@ def choose_from_menu(form) -> str:
     return twiml.connect_to_agents(locale, program.on_duty_numbers, caller_id=program.hotline_number)
 
 
-def attach_to_case(call: Call, category: Category = Category.OTHER) -> None:
-    """The participant's open case of ``category``, or a new phone case (also for unknown callers)."""
+def attach_to_case(call: Call, category: Category = Category.OTHER, chosen: str | None = None) -> None:
+    """The participant's open case of ``category``, or a new phone case (also for unknown callers) of the
+    category ``chosen`` in the menu (helpdesk.cases.categories: maybe the program's own, reported as ``category``)."""
     case = latest_open_case(call.participant_id, category=category) if call.participant_id else None
     if case is None:
-        case = open_case(call.program, participant=call.participant, channel=Channel.PHONE, category=category,
-                         subject=SUBJECTS[category], description=f"Call from {call.from_number}", actor=HOTLINE)
+        case = open_case(call.program, participant=call.participant, channel=Channel.PHONE,
+                         category=chosen or category, subject=SUBJECTS[category],
+                         description=f"Call from {call.from_number}", actor=HOTLINE)
     call.case = case
     log_activity(case, TelephonyEvent.CALL, actor=HOTLINE, call_id=call.id, from_number=call.from_number,
                  menu_choice=call.menu_choice)

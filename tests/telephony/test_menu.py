@@ -3,6 +3,7 @@
 import pytest
 
 from helpdesk.audit.models import AuditEvent
+from helpdesk.cases.categories import add_category
 from helpdesk.cases.models import Category
 from helpdesk.errors import NotFound, ValidationError
 from helpdesk.extensions import db
@@ -62,6 +63,18 @@ def test_the_agent_action_is_always_category_other(program):
     option = add(program, "9", action="agent", category="complaint", en="To talk to us, press 9.")
     assert (option.action, option.category) == (MenuAction.AGENT, Category.OTHER)
     assert spoken(option, "pl") == "Aby porozmawiać z konsultantem: 9."
+
+
+def test_an_option_may_set_a_category_of_the_programs_own_and_is_said_in_its_english_words(program, make):
+    parcel = add_category(program, names={"en": "Damaged parcel"}, reported_as="reward_delivery", actor=SYSTEM)
+    option = add(program, "4", category=f"custom:{parcel.id}", en="For a damaged parcel, press 4.")
+    assert (option.category, option.custom_category_id, option.category_value) == (
+        Category.REWARD_DELIVERY, parcel.id, f"custom:{parcel.id}")
+    assert spoken(option, "pl") == "For a damaged parcel, press 4."
+    other = make.program()
+    theirs = add_category(other, names={"en": "Theirs"}, reported_as="other", actor=SYSTEM)
+    assert refused(lambda: add(program, "5", category=f"custom:{theirs.id}")) == {
+        "category": "is not a category of this program"}
 
 
 def test_a_place_puts_the_option_there_and_renumbers_the_others(program):

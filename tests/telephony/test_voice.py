@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
+from helpdesk.cases.categories import add_category
 from helpdesk.cases.models import Case, CaseEvent, Category, Channel
 from helpdesk.extensions import db
 from helpdesk.programs.models import WEEKDAYS
@@ -268,6 +269,16 @@ def test_pressing_a_configured_key_files_the_call_under_its_category_and_rings_t
     assert "<Dial" in press(client, params, "3").get_data(as_text=True)
     phone_call = db.session.query(Call).one()
     assert (phone_call.menu_choice, phone_call.case.category) == ("3", Category.REDEMPTION)
+
+
+def test_a_key_for_a_category_of_the_programs_own_files_the_call_under_it(client, hotline, caller):
+    parcel = add_category(hotline, names={"en": "Damaged parcel"}, reported_as="reward_delivery", actor=SYSTEM)
+    save_menu_option(hotline, None, new_digit="4", action="case_category", category=f"custom:{parcel.id}",
+                     texts={"en": "For a damaged parcel, press 4."}, actor=SYSTEM)
+    params, _ = call(client, hotline)
+    press(client, params, "4")
+    case = db.session.query(Case).one()
+    assert (case.category, case.custom_category_id) == (Category.REWARD_DELIVERY, parcel.id)
 
 
 def test_a_voicemail_option_records_a_message_at_once_and_still_files_the_case(client, hotline, caller):

@@ -1,15 +1,15 @@
 """case_categories: each program's own case categories and its names for the built-in ones; cases.custom_category_id
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-11-29 11:00:00.000000
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0022'
-down_revision = '0021'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
