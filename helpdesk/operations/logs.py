@@ -23,8 +23,9 @@ from sqlalchemy import inspect
 
 log = logging.getLogger(__name__)
 
-# 9 to 15 digits, single separators between them, not inside a word, a time (12:30) or a longer number.
-PHONE = re.compile(r"(?<![\w+])\+?\d(?:[ ().-]{0,2}\d){8,14}(?![\w:])")
+# 9 to 15 digits, single separators between them, not inside a word, a time (12:30), an address and its port
+# (127.0.0.1:5000 (pid)) or a longer number.
+PHONE = re.compile(r"(?<![\w+])(?<!\d[:.])\+?\d(?:[ ().-]{0,2}\d){8,14}(?![\w:])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 REQUEST_ID = re.compile(r"[\w.:-]{1,128}")
 TWILIO_SIDS = ("CallSid", "MessageSid", "SmsSid", "RecordingSid", "TranscriptionSid")

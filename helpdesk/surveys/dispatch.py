@@ -50,7 +50,7 @@ class DispatchTotals:
 
     def summary(self) -> str:
         return (f"Sent {self.sent} surveys, {self.retry} to retry, {self.failed} failed, {self.cancelled} "
-                f"cancelled; {self.synced} updated from later attempts, {self.expired} expired unanswered.")
+                f"cancelled; {self.synced} updated from later attempts, {self.expired} expired unanswered")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ def assert_no_personal_data(lines, *values):
     ("from +48601234567.", "from <phone ***67>."),
     ("(555) 123-4567", "(<phone ***67>"),
     ("write to anna.kowalska+hotline@example.com", "write to <email>"),
+    ("phone:+48601234567", "phone:<phone ***67>"),
+    ("Listening at: http://127.0.0.1:5077 (15952)", "Listening at: http://127.0.0.1:5077 (15952)"),
     ("at 2026-11-29 07:28:11, case 1234567, sid SM00000000000000000000000000000042",
      "at 2026-11-29 07:28:11, case 1234567, sid SM00000000000000000000000000000042"),
 ])
