@@ -7,7 +7,9 @@ Builds a fresh database with the real migrations (replaced unless --reuse): one 
 resolved case per survey over the year before now, 65 % answered (scores averaging about 4.5), 6 % with a
 comment; the daily totals are then computed with ``flask surveys rebuild-stats``'s code. Pages are requested
 through the Flask test client after signing in through /login as the program's manager; each page's SQL
-statements are counted. Exits 1 when the dashboard's median for the year is over budget.
+statements are counted. Exits 1 when a dashboard page's median (the year, 12 weeks, the year filtered by one
+category, by one agent) is over budget; each filtered page is also given as a ratio to the unfiltered year's, which
+says more than the milliseconds on a busy machine.
 """
 
 import argparse
@@ -47,6 +49,8 @@ BATCH = 25_000
 WARMUP = 3
 SCORES = {1: 3, 2: 2, 3: 5, 4: 20, 5: 70}  # percent; mean 4.52
 CATEGORIES = [c.value for c in Category]
+DASHBOARDS = ("dashboard, the year", "dashboard, default 12 weeks", "dashboard, the year, one category",
+              "dashboard, the year, one agent")  # the pages under --budget-ms
 SCRIPTS = [None, None, None, "Reward not delivered v3", "Reward not delivered v4", "Points missing v2",
            "Damaged reward v1", "Account locked v5"]
 
@@ -157,8 +161,8 @@ def main() -> int:
         ("this week", "/reports/satisfaction/this-week", {"program": "AURORA"}, {}),
         ("CSV of the last 7 days", "/reports/satisfaction.csv", week, {}),
     ]
-    print(f"\n{'page':32} {'median':>9} {'p95':>9} {'SQL':>5}")
-    over = False
+    print(f"\n{'page':34} {'median':>9} {'p95':>9} {'SQL':>5}")
+    medians = {}
     for label, url, query, headers in pages:
         times = []
         for i in range(WARMUP + args.n):
@@ -171,10 +175,12 @@ def main() -> int:
             if i >= WARMUP:
                 times.append(elapsed)
         median, p95 = statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))]
-        print(f"{label:32} {median:8.1f}ms {p95:8.1f}ms {len(statements):5}")
-        if label == "dashboard, the year" and median > args.budget_ms:
-            over = True
-    print(f"\nBudget for the year's dashboard: {args.budget_ms:.0f} ms median -> {'OVER' if over else 'ok'}")
+        medians[label] = median
+        ratio = f" ({median / medians[DASHBOARDS[0]]:.1f}x the year's)" if label in DASHBOARDS[2:] else ""
+        print(f"{label:34} {median:8.1f}ms {p95:8.1f}ms {len(statements):5}{ratio}")
+    over = [label for label in DASHBOARDS if medians[label] > args.budget_ms]
+    verdict = f"OVER: {', '.join(over)}" if over else "ok"
+    print(f"\nBudget for the dashboard pages: {args.budget_ms:.0f} ms median -> {verdict}")
     return 1 if over else 0
 
 

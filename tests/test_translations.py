@@ -19,8 +19,9 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
 def marked_strings() -> set[str]:
     """What `make messages` extracts: every marked string of the Python sources and the templates."""
     found = set()
-    for directory, method in ((ROOT / "helpdesk", "python"), (ROOT / "templates", "jinja2")):
-        pattern = "**.py" if method == "python" else "**.html"
+    sources = ((ROOT / "helpdesk", "**.py", "python"), (ROOT / "templates", "**.html", "jinja2"),
+               (ROOT / "templates", "**.txt", "jinja2"))  # .txt: the e-mails' plain-text parts
+    for directory, pattern, method in sources:
         for _, _, message, _, _ in extract_from_dir(directory, [(pattern, method)], keywords=KEYWORDS):
             found.add(message[0] if isinstance(message, tuple) else message)
     return found

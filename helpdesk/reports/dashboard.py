@@ -12,7 +12,7 @@ from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import Figures, agent_names, category_label, latest_comments, previous_period, weekly
 from helpdesk.reports.slices import Filters
 from helpdesk.surveys.models import Survey
-from helpdesk.surveys.settings import target_for
+from helpdesk.surveys.settings import scale_of, target_for
 
 
 @dataclass
@@ -34,29 +34,28 @@ class Dashboard:
 
 
 def _source(program: Program, filters: Filters):
-    """(summary, by_key, daily) of the running totals, or over the surveys for a slice."""
+    """(daily, by_keys) of the running totals, or over the surveys for a slice."""
     if filters:
-        return (lambda period: slices.summary(program, period, filters),
-                lambda period, dimension: slices.by_key(program, period, filters, dimension),
-                lambda period: slices.daily(program, period, filters))
-    return (lambda period: queries.summary(program, period),
-            lambda period, dimension: queries.by_key(program, dimension, period),
-            lambda period: queries.daily(program, period))
+        return (lambda period: slices.daily(program, period, filters),
+                lambda period: slices.by_keys(program, period, filters))
+    return (lambda period: queries.daily(program, period),
+            lambda period: {dimension: queries.by_key(program, dimension, period) for dimension in slices.KEYED})
 
 
 def dashboard(program: Program, period: Period, filters: Filters | None = None) -> Dashboard:
     filters = filters or Filters()
-    summary, by_key, daily = _source(program, filters)
-    agents = by_key(period, "agent")
-    names = agent_names(agents)
-    everyone = agents if not filters.agent else queries.by_key(program, "agent", period)
+    daily, by_keys = _source(program, filters)
+    days, keyed = daily(period), by_keys(period)
+    names = agent_names(keyed["agent"])
+    everyone = keyed["agent"] if not filters.agent else queries.by_key(program, "agent", period)
+    scale = scale_of(program)
     return Dashboard(
-        program=program, period=period, filters=filters, totals=summary(period),
-        previous=summary(previous_period(period)), target=target_for(program),
-        weeks=weekly(program, period, daily(period)),
-        agents=[(names.get(key) or _("Unassigned"), figures) for key, figures in agents.items()],
-        categories=[(category_label(key), figures) for key, figures in by_key(period, "category").items()],
-        scripts=[(key or _("No script"), figures) for key, figures in by_key(period, "script").items()],
+        program=program, period=period, filters=filters, totals=sum(days.values(), Figures(scale)),
+        previous=sum(daily(previous_period(period)).values(), Figures(scale)), target=target_for(program),
+        weeks=weekly(program, period, days),
+        agents=[(names.get(key) or _("Unassigned"), figures) for key, figures in keyed["agent"].items()],
+        categories=[(category_label(key), figures) for key, figures in keyed["category"].items()],
+        scripts=[(key or _("No script"), figures) for key, figures in keyed["script"].items()],
         rewards=slices.by_order(program, period, filters, "reward"),
         vendors=[(key or _("No vendor"), f) for key, f in slices.by_order(program, period, filters, "vendor")],
         comments=latest_comments(program, period, where=slices.filter_conditions(program, filters)),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
@@ -146,7 +146,7 @@ def latest_comments(program: Program, period: Period, limit: int = COMMENTS_SHOW
         select(Survey).where(Survey.program_id == program.id, Survey.score.is_not(None),
                              Survey.comment_at.is_not(None), Survey.sent_day >= period.start,
                              Survey.sent_day <= period.end, *where)
-        .options(joinedload(Survey.case)).order_by(Survey.score, Survey.comment_at.desc()).limit(limit)))
+        .options(selectinload(Survey.case)).order_by(Survey.score, Survey.comment_at.desc()).limit(limit)))
 
 
 def agent_figures(user: User, period: Period) -> list[Figures]:

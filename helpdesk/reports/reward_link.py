@@ -4,13 +4,13 @@ installed; without it the view simply has no reward series. This module is the o
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import func, null, select
 
 from helpdesk.cases.models import Case
 from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
 from helpdesk.reports.series import Series, counts_per_window, local_bounds
+from helpdesk.reports.series import lazy_label as _l
 
 try:
     from helpdesk.rewards.models import DeliveryCase, RewardOrder, delivery_case_orders
@@ -29,7 +29,7 @@ def delivery_series(program: Program, windows: list[Period]) -> list[Series]:
         Case.created_at, orders.c.reward_name,
         [DeliveryCase.program_id == program.id, DeliveryCase.case_id == Case.id, orders.c.case_id == Case.id],
         local_bounds(program, windows))
-    return [Series(_("Delivery cases for %(reward)s", reward=reward), "count", [(n, 1) for n in per_window],
+    return [Series(_l("Delivery cases for %(reward)s", reward=reward), "count", [(n, 1) for n in per_window],
                    worse_when_up=True)
             for reward, per_window in counts.items()]
 

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import LazyString, gettext
+from markupsafe import escape
 from sqlalchemy import and_, case, func, select
 
 from helpdesk.extensions import db
@@ -11,11 +13,24 @@ from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
 
 
+class Label(LazyString):
+    """A series' label, translated when shown: a report is computed once and mailed to managers of different
+    languages. Escaped in HTML (Flask-Babel's lazy strings pass as markup), for it holds names."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def lazy_label(text: str, **variables) -> Label:
+    """``lazy_gettext`` for series labels; imported as ``_l``, which ``make messages`` extracts."""
+    return Label(gettext, text, **variables)
+
+
 @dataclass(frozen=True)
 class Series:
     """One measure over the windows, oldest first: (numerator, denominator) per window; counts have 1s."""
 
-    label: str
+    label: Label
     kind: str  # "rate" (a percentage of the denominator) or "count"
     windows: list[tuple[int, int]]
     worse_when_up: bool = False  # more of it is bad news (cases opened), whatever the kind

@@ -11,15 +11,14 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
-
 from helpdesk.cases.models import Case
 from helpdesk.labels import label_for
 from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import Figures, agent_names, daily
 from helpdesk.reports.reward_link import delivery_series
-from helpdesk.reports.series import Series, counts_per_window, local_bounds
+from helpdesk.reports.series import Label, Series, counts_per_window, local_bounds
+from helpdesk.reports.series import lazy_label as _l
 
 WEEKS_BEFORE = 4
 MIN_VOLUME = 5  # fewer answers or cases than this in the week (or the weeks before) say nothing yet
@@ -28,7 +27,7 @@ SHOWN = 12
 
 @dataclass(frozen=True)
 class Change:
-    label: str
+    label: Label
     kind: str
     now: float  # percent for rates, a count for counts
     before: float  # the 4 earlier weeks: the pooled percentage, or the weekly average count
@@ -85,30 +84,30 @@ def survey_series(program: Program, windows: list[Period]) -> list[Series]:
                 folded.setdefault(key, [Figures(figures.scale) for _ in windows])[index] += figures
         names = agent_names(folded) if dimension == "agent" else {}
         for key, per_window in folded.items():
-            label = _survey_label(dimension, key, names)
-            series.append(Series(_("CSAT %(which)s", which=label), "rate",
+            which = _survey_label(dimension, key, names)
+            series.append(Series(_l("CSAT %(which)s", which=which), "rate",
                                  [(f.satisfied, f.responses) for f in per_window]))
             if dimension == "all":
-                series.append(Series(_("Response rate"), "rate", [(f.responses, f.sent) for f in per_window]))
-                series.append(Series(_("Surveys sent"), "count", [(f.sent, 1) for f in per_window]))
+                series.append(Series(_l("Response rate"), "rate", [(f.responses, f.sent) for f in per_window]))
+                series.append(Series(_l("Surveys sent"), "count", [(f.sent, 1) for f in per_window]))
     return series
 
 
-def _survey_label(dimension: str, key: str, names: dict[str, str]) -> str:
+def _survey_label(dimension: str, key: str, names: dict[str, str]) -> Label:
     if dimension == "all":
-        return _("overall")
+        return _l("overall")
     if dimension == "category":
-        return _("in %(category)s", category=label_for("category", key))
+        return _l("in %(category)s", category=label_for("category", key))
     if dimension == "agent":
-        return _("for %(agent)s", agent=names.get(key) or _("unassigned cases"))
-    return _("with script %(script)s", script=key) if key else _("without a script")
+        return _l("for %(agent)s", agent=names.get(key) or _l("unassigned cases"))
+    return _l("with script %(script)s", script=key) if key else _l("without a script")
 
 
 def case_series(program: Program, windows: list[Period]) -> list[Series]:
     """Cases opened per category."""
     counts = counts_per_window(Case.created_at, Case.category, [Case.program_id == program.id],
                                local_bounds(program, windows))
-    return [Series(_("%(category)s cases opened", category=label_for("category", category)), "count",
+    return [Series(_l("%(category)s cases opened", category=label_for("category", category)), "count",
                    [(n, 1) for n in per_window], worse_when_up=True)
             for category, per_window in counts.items()]
 

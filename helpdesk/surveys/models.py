@@ -92,6 +92,12 @@ class Survey(db.Model):
         Index("ix_surveys_program_sent_day", "program_id", "sent_day"),
         Index("ix_surveys_agent_answered", "agent_id", "answered_at"),
         Index("ix_surveys_follow_up", "follow_up", "program_id", "id"),
+        # The dashboard filtered by category or by agent (helpdesk.reports.slices) reads its figures and latest
+        # comments from these alone: a year of one category is one range of the index, in the days' order.
+        Index("ix_surveys_program_category_day", "program_id", "category", "sent_day", "score", "scale", "agent_id",
+              "script_version", "unclear_replies", "comment_at"),
+        Index("ix_surveys_program_agent_day", "program_id", "agent_id", "sent_day", "score", "scale", "category",
+              "script_version", "unclear_replies", "comment_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,18 +1,21 @@
 """The dashboard's slices on known data: by reward and vendor, filters, the previous period, the target, and all
 of a manager's programs."""
 
-from datetime import date
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from helpdesk.errors import ValidationError
 from helpdesk.reports.dashboard import all_programs, dashboard
 from helpdesk.reports.periods import Period
-from helpdesk.reports.queries import previous_period
+from helpdesk.reports.queries import Figures, category_label, previous_period, week_of
 from helpdesk.reports.slices import Filters, parse_filters
+from helpdesk.surveys.models import SCALES
 from helpdesk.surveys.settings import DEFAULT_TARGET, update_survey_settings
 from tests.factories import SYSTEM
-from tests.reports.conftest import PERIOD
+from tests.reports.conftest import PERIOD, add_survey
 
 
 def figures(rows):
@@ -46,6 +49,46 @@ def test_an_agent_filter_keeps_every_agent_to_choose_from(ordered, dashboard_pro
     assert figures(board.agents) == {"Anna Points": (5, 4, 4.0)}
     assert set(board.agent_choices.values()) == {"Anna Points", "Borys Parcels"}
     assert [s.comment for s in board.comments] == ["Too slow, I waited two weeks"]
+
+
+def test_every_figure_of_a_slice_is_what_its_surveys_add_up_to(make, dashboard_program, agents):
+    """Random surveys around the period (some on another scale, some unassigned or without a script), and each
+    slice's figures against those counted here from the surveys themselves."""
+    rng, tz, scale = random.Random(16), ZoneInfo(dashboard_program.timezone), SCALES[5]
+    anna, borys = agents
+    surveys = []
+    for _ in range(120):
+        day = PERIOD.start - timedelta(days=rng.randrange(-16, 17))
+        sent_at = datetime.combine(day, time(rng.randrange(24), 30), tz)
+        top = rng.choice((5, 5, 5, 10))
+        surveys.append(add_survey(
+            make.case(dashboard_program, category=rng.choice(("points", "points", "account", "complaint"))),
+            sent_at=sent_at, score=rng.choice((None, *SCALES[top].scores)), agent=rng.choice((anna, borys, None)),
+            script=rng.choice((None, "Lost parcel v2", "Points v1")), scale=top, unclear=rng.randrange(2)))
+
+    def counted(matching):
+        total = Figures(scale)
+        for s in matching:
+            total += Figures(scale, 1, s.score is not None, s.score or 0, s.unclear_replies,
+                             {} if s.score is None else {s.score: 1})
+        return total
+
+    def by(matching, key):
+        return {k: counted([s for s in matching if key(s) == k]) for k in {key(s) for s in matching}}
+
+    for filters in (Filters(category="points"), Filters(agent=anna.id), Filters(category="points", agent=borys.id),
+                    Filters()):
+        board = dashboard(dashboard_program, PERIOD, filters)
+        sliced = [s for s in surveys if s.scale == 5 and s.category == (filters.category or s.category)
+                  and s.agent_id == (filters.agent or s.agent_id)]
+        within = [s for s in sliced if PERIOD.start <= s.sent_day <= PERIOD.end]
+        before = previous_period(PERIOD)
+        assert board.totals == counted(within) and board.totals.sent > 0
+        assert board.previous == counted([s for s in sliced if before.start <= s.sent_day <= before.end])
+        assert dict(board.weeks) == by(within, lambda s: week_of(s.sent_day))
+        assert dict(board.agents) == by(within, lambda s: s.agent.name if s.agent else "Unassigned")
+        assert dict(board.categories) == by(within, lambda s: category_label(s.category))
+        assert dict(board.scripts) == by(within, lambda s: s.script_version or "No script")
 
 
 @pytest.mark.parametrize(("args", "field"), [({"category": "billing"}, "category"), ({"agent": "12a"}, "agent"),

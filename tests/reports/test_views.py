@@ -4,9 +4,12 @@ import csv
 import io
 from datetime import timedelta
 
+from flask import render_template_string
+from flask_babel import force_locale
+
 from helpdesk.database import utcnow
 from helpdesk.reports.periods import today_in
-from helpdesk.reports.series import Series
+from helpdesk.reports.series import Series, lazy_label
 from helpdesk.reports.weekly import change_of, ranked_changes
 from tests.conftest import login
 from tests.reports.conftest import PERIOD, add_survey
@@ -79,6 +82,14 @@ def test_a_drop_in_one_category_ranks_above_steady_figures():
     assert changes["CSAT in Points"].direction == "down" and changes["CSAT in Points"].surprise < -5
     assert changes["Delivery cases for Headphones"].direction == "up"
     assert abs(changes["CSAT overall"].surprise) < 1
+
+
+def test_a_series_label_is_written_in_the_language_that_shows_it_and_escaped_in_html(app):
+    label = lazy_label("CSAT %(which)s", which=lazy_label("for %(agent)s", agent="<b>Ola</b>"))
+    with force_locale("pl"):
+        assert str(label) == "CSAT dla: <b>Ola</b>"
+        assert render_template_string("{{ label }}", label=label) == "CSAT dla: &lt;b&gt;Ola&lt;/b&gt;"
+    assert str(label) == "CSAT for <b>Ola</b>"
 
 
 def test_this_week_puts_first_what_changed_most(make, client, dashboard_program, agents):

@@ -84,7 +84,12 @@ def test_each_manager_gets_one_mail_in_their_language_with_the_weeks_figures(app
         assert mail["Subject"] == {"en": f"Weekly report: Bonus Club, {start} to {end}",
                                    "pl": f"Raport tygodniowy: Bonus Club, od {start} do {end}",
                                    "ru": f"Еженедельный отчёт: Bonus Club, с {start} по {end}"}[language]
-    assert "- Średnia ocena (1–5): 4.00 (cel 4.80" in text_of(mails[managers["pl"].email])
+    polish = text_of(mails[managers["pl"].email])
+    for line in ("- Średnia ocena (1–5): 4,00 (cel 4,80, w poprzednim tygodniu 5,00) PONIŻEJ CELU",
+                 "- Wysłane ankiety: 6 (4 tygodnie wcześniej: 0,5)",
+                 "- Nagroda: Wireless headphones: 200,0 spraw dostawy na 1000 zamówień (1 z 5)"):
+        assert line in polish.splitlines(), line
+    assert 'data-figure="average">4,00<' in html_of(mails[managers["pl"].email])
     text = text_of(mails[managers["en"].email])
     for line in ("- Average score (1–5): 4.00 (target 4.80, last week 5.00) BELOW TARGET",
                  "- CSAT (4–5): 80 % (last week 100 %)",
