@@ -4,7 +4,7 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, or_
@@ -44,7 +44,7 @@ class SortKey:
 
 
 def encode_cursor(values: list, direction: str = "next") -> str:
-    payload = [direction, [v.isoformat() if isinstance(v, datetime) else v for v in values]]
+    payload = [direction, [v.isoformat() if isinstance(v, date) else v for v in values]]  # datetimes too
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
 
@@ -55,7 +55,7 @@ def decode_cursor(cursor: str, types: list[type]) -> tuple[str, list[Any]]:
         direction, raw = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if direction not in ("next", "prev") or len(raw) != len(types):
             raise ValueError
-        values = [datetime.fromisoformat(v) if t is datetime else t(v) for v, t in zip(raw, types, strict=True)]
+        values = [t.fromisoformat(v) if t in (date, datetime) else t(v) for v, t in zip(raw, types, strict=True)]
         if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in values):
             raise ValueError  # a forged cursor: beyond what any id column holds
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:

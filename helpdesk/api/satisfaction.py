@@ -15,7 +15,7 @@ from helpdesk.api.serializers import timestamp
 from helpdesk.errors import ValidationError
 from helpdesk.reports.periods import parse_period, today_in
 from helpdesk.reports.queries import Figures, summary
-from helpdesk.reports.slices import answered_page
+from helpdesk.reports.slices import RESPONSE_CURSOR, answered_page
 from helpdesk.surveys.models import SCALES, Scale
 
 bp = token_blueprint("api_satisfaction", __name__)
@@ -60,7 +60,7 @@ def satisfaction_summary():
 def satisfaction_responses():
     program, period = _program_and_period()
     config = current_app.config
-    page = answered_page(program, period, cursor=query_cursor([int]),
+    page = answered_page(program, period, cursor=query_cursor(RESPONSE_CURSOR),
                          limit=query_limit(config["API_PAGE_SIZE"], config["API_MAX_PAGE_SIZE"]))
     return {"items": [response_json(program, row) for row in page.items], "next": page.next_cursor}
 

@@ -163,22 +163,25 @@ def responses(program: Program, period: Period, filters: Filters, chunk: int = 2
     yield from db.session.execute(query)
 
 
-RESPONSE_ORDER = SortKey(((Survey.id, False),))
+# The days sent, then ids: the program's range of ix_surveys_program_sent_day in its own order (ids alone would
+# sort the whole period before the first page).
+RESPONSE_ORDER = SortKey(((Survey.sent_day, False), (Survey.id, False)))
+RESPONSE_CURSOR = [date, int]
 
 
 def answered_page(program: Program, period: Period, *, cursor: str | None, limit: int) -> Page:
-    """One page of the answered surveys sent in the period, oldest first (the API's responses); each item a row
+    """One page of the answered surveys sent in the period, the oldest sent first (the API's responses); each item a row
     of reference number, score, scale, comment, raw reply, answered at, agent name, category, reward and vendor."""
-    query = (select(Survey.id, Case.number, Survey.score, Survey.scale, Survey.comment, Survey.raw_reply,
-                    Survey.answered_at, User.name, Survey.category,
+    query = (select(Survey.id, Survey.sent_day, Case.number, Survey.score, Survey.scale, Survey.comment,
+                    Survey.raw_reply, Survey.answered_at, User.name, Survey.category,
                     first_order_field("reward", Survey.case_id).label("reward"),
                     first_order_field("vendor", Survey.case_id).label("vendor"))
              .join(Case, Case.id == Survey.case_id).outerjoin(User, User.id == Survey.agent_id)
              .where(*any_scale(program, period, Filters()), Survey.score.is_not(None)))
     if cursor:
-        query = query.where(RESPONSE_ORDER.after(decode_cursor(cursor, [int])[1]))
+        query = query.where(RESPONSE_ORDER.after(decode_cursor(cursor, RESPONSE_CURSOR)[1]))
     rows = db.session.execute(query.order_by(*RESPONSE_ORDER.order_by()).limit(limit + 1)).all()
     page = Page(items=rows[:limit])
     if len(rows) > limit:
-        page.next_cursor = encode_cursor([rows[limit - 1].id])
+        page.next_cursor = encode_cursor([rows[limit - 1].sent_day, rows[limit - 1].id])
     return page
