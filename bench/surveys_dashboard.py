@@ -140,6 +140,7 @@ def main() -> int:
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"})
     statements = []
     with app.app_context():
+        flask_migrate.upgrade()  # a reused database built by an older revision
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         token = create_api_token("bench", None, actor=SystemActor("bench"))[1]
         db.session.commit()
