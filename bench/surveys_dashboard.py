@@ -5,11 +5,12 @@
 
 Builds a fresh database with the real migrations (replaced unless --reuse): one program, 30 agents, one
 resolved case per survey over the year before now, 65 % answered (scores averaging about 4.5), 6 % with a
-comment; the daily totals are then computed with ``flask surveys rebuild-stats``'s code. Pages are requested
-through the Flask test client after signing in through /login as the program's manager; each page's SQL
-statements are counted. Exits 1 when a dashboard page's median (the year, 12 weeks, the year filtered by one
-category, by one agent) is over budget; each filtered page is also given as a ratio to the unfiltered year's, which
-says more than the milliseconds on a busy machine.
+comment, each reward-delivery case (a seventh) with its reward order (12 rewards from 4 vendors); the daily
+totals are then computed with ``flask surveys rebuild-stats``'s code. Pages are requested through the Flask test
+client after signing in through /login as the program's manager; each page's SQL statements are counted. Exits
+1 when a dashboard page's median (the year, 12 weeks, the year filtered by one category, agent, reward or
+vendor) is over budget; each filtered page is also given as a ratio to the unfiltered year's, which says more
+than the milliseconds on a busy machine.
 """
 
 import argparse
@@ -36,7 +37,9 @@ from helpdesk.auth.models import Role, User, user_programs  # noqa: E402
 from helpdesk.cases.models import Case, Category, Channel, Priority, Status  # noqa: E402
 from helpdesk.database import refresh_query_statistics  # noqa: E402
 from helpdesk.extensions import db  # noqa: E402
+from helpdesk.participants.models import Participant  # noqa: E402
 from helpdesk.programs.models import DEFAULT_BUSINESS_HOURS, DEFAULT_SLA_TARGETS, Program  # noqa: E402
+from helpdesk.rewards import models as rewards  # noqa: E402
 from helpdesk.surveys.models import FollowUp, Survey, SurveyStatus  # noqa: E402
 from helpdesk.surveys.stats import rebuild_days  # noqa: E402
 
@@ -50,7 +53,10 @@ WARMUP = 3
 SCORES = {1: 3, 2: 2, 3: 5, 4: 20, 5: 70}  # percent; mean 4.52
 CATEGORIES = [c.value for c in Category]
 DASHBOARDS = ("dashboard, the year", "dashboard, default 12 weeks", "dashboard, the year, one category",
-              "dashboard, the year, one agent")  # the pages under --budget-ms
+              "dashboard, the year, one agent", "dashboard, the year, one reward",
+              "dashboard, the year, one vendor")  # the pages under --budget-ms
+# Reward names and their vendors, the first ones ordered most (weights 12, 11, ... 1).
+REWARDS = [(f"Reward {i + 1:02d}", ("Vendor A", "Vendor B", "Vendor C", "Vendor D")[i % 4]) for i in range(12)]
 SCRIPTS = [None, None, None, "Reward not delivered v3", "Reward not delivered v4", "Points missing v2",
            "Damaged reward v1", "Account locked v5"]
 
@@ -77,6 +83,9 @@ def build(path: Path, surveys: int) -> None:
                    "role": Role.AGENT, "password_hash": password, "created_at": start} for i in range(AGENTS)]
         db.session.execute(insert(User), staff)
         db.session.execute(insert(user_programs), [{"user_id": s["id"], "program_id": 1} for s in staff])
+        db.session.execute(insert(Participant), [{  # the orders' owner (participants play no part in the pages)
+            "id": 1, "program_id": 1, "external_id": "P-1", "first_name": "Anna", "last_name": "Nowak",
+            "first_name_key": "anna", "last_name_key": "nowak", "locale": "pl", "created_at": start}])
         started = time.perf_counter()
         for first in range(1, surveys + 1, BATCH):
             cases, rows = [], []
@@ -86,6 +95,7 @@ def build(path: Path, surveys: int) -> None:
                 rows.append(survey)
             db.session.execute(insert(Case), cases)
             db.session.execute(insert(Survey), rows)
+            _reward_orders(rng, [case for case in cases if case["category"] == Category.REWARD_DELIVERY])
             db.session.commit()
             print(f"  {first + len(rows) - 1:,}/{surveys:,} surveys in {time.perf_counter() - started:.0f}s",
                   file=sys.stderr, flush=True)
@@ -95,6 +105,26 @@ def build(path: Path, surveys: int) -> None:
         print(f"  daily totals rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         refresh_query_statistics(db.session.connection())  # as the worker does on starting, then daily
         db.session.commit()
+
+
+def _reward_orders(rng: random.Random, cases: list[dict]) -> None:
+    """An order for each reward-delivery case, linked to it as the delivery desk links them."""
+    orders, deliveries, links = [], [], []
+    for case in cases:
+        name, vendor = rng.choices(REWARDS, range(len(REWARDS), 0, -1))[0]
+        ordered = case["created_at"] - timedelta(days=10)
+        orders.append({"id": case["id"], "program_id": 1, "participant_id": 1, "order_ref": f"ZAM/{case['id']}",
+                       "reward_sku": name.upper().replace(" ", "-"), "reward_name": name,
+                       "reward_type": rewards.RewardType.PHYSICAL, "points_spent": 4500, "ordered_at": ordered,
+                       "status": rewards.OrderStatus.DELIVERED, "status_changed_at": ordered, "vendor": vendor,
+                       "created_at": ordered, "created_by": "bench", "created_via": "bench", "updated_at": ordered})
+        deliveries.append({"case_id": case["id"], "program_id": 1, "issue_type": rewards.IssueType.LATE,
+                           "vendor": vendor})
+        links.append({"case_id": case["id"], "order_id": case["id"], "linked_at": case["created_at"]})
+    if cases:
+        db.session.execute(insert(rewards.RewardOrder), orders)
+        db.session.execute(insert(rewards.DeliveryCase), deliveries)
+        db.session.execute(insert(rewards.delivery_case_orders), links)
 
 
 def _case_and_survey(rng: random.Random, case_id: int, start: datetime, end: datetime, tz) -> tuple[dict, dict]:
@@ -154,6 +184,8 @@ def main() -> int:
         ("dashboard, default 12 weeks", "/reports/satisfaction", {"program": "AURORA"}, {}),
         ("dashboard, the year, one category", "/reports/satisfaction", {**year, "category": "points"}, {}),
         ("dashboard, the year, one agent", "/reports/satisfaction", {**year, "agent": "2"}, {}),
+        ("dashboard, the year, one reward", "/reports/satisfaction", {**year, "reward": REWARDS[0][0]}, {}),
+        ("dashboard, the year, one vendor", "/reports/satisfaction", {**year, "vendor": REWARDS[0][1]}, {}),
         ("all my programs, the year", "/reports/satisfaction/programs", year, {}),
         ("API responses, first page", "/api/v1/satisfaction/responses", {**year, "limit": 200},
          {"Authorization": f"Bearer {token}"}),
