@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_skeleton, format_time
 from babel.numbers import format_decimal
 from babel.units import format_unit
-from flask import Flask, flash, jsonify, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -88,6 +88,15 @@ def save_form(form, change):
     if isinstance(done.error, Conflict):
         flash(_("Not saved: %(reason)s", reason=done.error.message), "error")
     return done.result
+
+
+def change_and_return(change: Callable[[], Any], message: str, url: str):
+    """A button's whole write (remove, retry…): ``change()`` in a unit of work, then ``message`` and back to
+    ``url``. A refusal raises on to the error pages (the thing is not there, or not the user's)."""
+    with unit_of_work():
+        change()
+    flash(message, "success")
+    return redirect(url)
 
 
 def _wants_json() -> bool:

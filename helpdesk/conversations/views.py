@@ -12,14 +12,13 @@ from helpdesk.conversations.canned import (
 )
 from helpdesk.conversations.forms import CannedReplyForm, ConversationSettingsForm
 from helpdesk.conversations.settings import NOTICES, rules_for, update_conversation_settings
-from helpdesk.database import unit_of_work
 from helpdesk.programs.models import LOCALES
 from helpdesk.programs.services import get_program
 from helpdesk.scripts.merge_fields import available_fields
 from helpdesk.surveys.forms import LANGUAGES
 from helpdesk.telephony.conversation import reply_number
 from helpdesk.telephony.segments import MAX_MESSAGE, count_segments
-from helpdesk.web import save_form
+from helpdesk.web import change_and_return, save_form
 
 bp = Blueprint("conversations", __name__)
 
@@ -81,10 +80,8 @@ def edit_canned(code, canned_id):
 @manager_required
 def delete_canned(code, canned_id):
     program = get_program(code, actor=current_user)
-    with unit_of_work():
-        delete_canned_reply(program, canned_id, actor=current_user)
-    flash(_("Canned reply deleted."), "success")
-    return redirect(url_for("conversations.canned", code=code))
+    return change_and_return(lambda: delete_canned_reply(program, canned_id, actor=current_user),
+                             _("Canned reply deleted."), url_for("conversations.canned", code=code))
 
 
 def _canned_page(template: str, program, form, **context):

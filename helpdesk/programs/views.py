@@ -4,7 +4,6 @@ from flask_login import current_user
 
 from helpdesk.auth.access import admin_required, manager_required
 from helpdesk.cases import categories
-from helpdesk.database import unit_of_work
 from helpdesk.programs.forms import (
     CategoryNamesForm,
     NewCategoryForm,
@@ -16,7 +15,7 @@ from helpdesk.programs.forms import (
 from helpdesk.programs.models import DEFAULT_SLA_TARGETS, WEEKDAYS
 from helpdesk.programs.services import SLA_KINDS, create_program, get_program, update_program_settings, visible_programs
 from helpdesk.programs.special_days import add_special_days, remove_special_days
-from helpdesk.web import run_change, save_form
+from helpdesk.web import change_and_return, run_change, save_form
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
 
@@ -71,10 +70,9 @@ def add_days(code):
 @manager_required
 def remove_days(code, special_days_id):
     program = get_program(code, actor=current_user)
-    with unit_of_work():
-        remove_special_days(program, special_days_id, actor=current_user)
-    flash(_("Removed: the weekly hours apply on those days again."), "success")
-    return redirect(url_for("programs.settings", code=code, _anchor="special-days"))
+    return change_and_return(lambda: remove_special_days(program, special_days_id, actor=current_user),
+                             _("Removed: the weekly hours apply on those days again."),
+                             url_for("programs.settings", code=code, _anchor="special-days"))
 
 
 @bp.post("/<code>/categories")

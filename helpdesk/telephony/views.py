@@ -5,7 +5,7 @@ from flask_login import current_user
 from helpdesk.auth.access import admin_required, manager_required
 from helpdesk.cases.models import Case
 from helpdesk.cases.services import assignable_users, get_case
-from helpdesk.database import lock_row, unit_of_work
+from helpdesk.database import lock_row
 from helpdesk.errors import ValidationError
 from helpdesk.extensions import db
 from helpdesk.forms import choices
@@ -34,7 +34,7 @@ from helpdesk.telephony.menu import (
 )
 from helpdesk.telephony.models import Call, Message
 from helpdesk.telephony.segments import MAX_MESSAGE, MAX_REPLY
-from helpdesk.web import run_change, save_form
+from helpdesk.web import change_and_return, run_change, save_form
 
 bp = Blueprint("telephony", __name__)
 
@@ -130,10 +130,9 @@ def needs_attention():
 @bp.post("/attention/texts/<int:message_id>/retry")
 @admin_required
 def retry_text(message_id):
-    with unit_of_work():
-        retry_parked_text(message_id)
-    flash(_("The text will be filed again at the worker's next pass."), "success")
-    return redirect(url_for("telephony.needs_attention"))
+    return change_and_return(lambda: retry_parked_text(message_id),
+                             _("The text will be filed again at the worker's next pass."),
+                             url_for("telephony.needs_attention"))
 
 
 @bp.route("/programs/<code>/phone-menu", methods=["GET", "POST"])
@@ -175,7 +174,6 @@ def phone_menu_option(code, digit):
 @manager_required
 def remove_phone_menu_option(code, digit):
     program = get_program(code, actor=current_user)
-    with unit_of_work():
-        remove_menu_option(program, digit, actor=current_user)
-    flash(_("Option removed. Callers no longer hear it."), "success")
-    return redirect(url_for("telephony.phone_menu_page", code=code))
+    return change_and_return(lambda: remove_menu_option(program, digit, actor=current_user),
+                             _("Option removed. Callers no longer hear it."),
+                             url_for("telephony.phone_menu_page", code=code))
