@@ -163,6 +163,17 @@ def test_a_manager_adds_an_option_and_sees_what_callers_hear(manager_client, pro
     assert f"Dzień dobry, dziękujemy za telefon na infolinię {program.name}." in page
 
 
+def test_the_menu_page_offers_and_names_the_programs_own_categories(manager_client, program):
+    parcel = add_category(program, names={"en": "Damaged parcel"}, reported_as="reward_delivery", actor=SYSTEM)
+    db.session.commit()
+    page = manager_client.get(f"/programs/{program.code}/phone-menu").get_data(as_text=True)
+    assert f'value="custom:{parcel.id}"' in page
+    post_option(manager_client, program, digit="4", category=f"custom:{parcel.id}", text_en="Parcels: press 4.")
+    page = manager_client.get(f"/programs/{program.code}/phone-menu").get_data(as_text=True)
+    words = page.index("Parcels: press 4.")
+    assert "Damaged parcel" in page[page.rindex("<tr", 0, words):page.index("</tr>", words)]
+
+
 def test_the_settings_page_links_to_the_phone_menu(manager_client, program):
     page = manager_client.get(f"/programs/{program.code}/settings").get_data(as_text=True)
     assert f'href="/programs/{program.code}/phone-menu"' in page
