@@ -94,8 +94,11 @@ def build(path: Path, surveys: int) -> None:
                 cases.append(case)
                 rows.append(survey)
             db.session.execute(insert(Case), cases)
+            ordered = _reward_orders(rng, [case for case in cases if case["category"] == Category.REWARD_DELIVERY])
+            for survey in rows:  # the order was linked before the survey went out, as mark_sent records it
+                reward, vendor = ordered.get(survey["case_id"], (None, None))
+                survey["order_keys"] = {"reward": [reward], "vendor": [vendor]} if reward else None
             db.session.execute(insert(Survey), rows)
-            _reward_orders(rng, [case for case in cases if case["category"] == Category.REWARD_DELIVERY])
             db.session.commit()
             print(f"  {first + len(rows) - 1:,}/{surveys:,} surveys in {time.perf_counter() - started:.0f}s",
                   file=sys.stderr, flush=True)
@@ -107,11 +110,12 @@ def build(path: Path, surveys: int) -> None:
         db.session.commit()
 
 
-def _reward_orders(rng: random.Random, cases: list[dict]) -> None:
-    """An order for each reward-delivery case, linked to it as the delivery desk links them."""
-    orders, deliveries, links = [], [], []
+def _reward_orders(rng: random.Random, cases: list[dict]) -> dict[int, tuple[str, str]]:
+    """An order for each reward-delivery case, linked to it as the delivery desk links them; each case's reward
+    name and vendor."""
+    orders, deliveries, links, picked = [], [], [], {}
     for case in cases:
-        name, vendor = rng.choices(REWARDS, range(len(REWARDS), 0, -1))[0]
+        name, vendor = picked[case["id"]] = rng.choices(REWARDS, range(len(REWARDS), 0, -1))[0]
         ordered = case["created_at"] - timedelta(days=10)
         orders.append({"id": case["id"], "program_id": 1, "participant_id": 1, "order_ref": f"ZAM/{case['id']}",
                        "reward_sku": name.upper().replace(" ", "-"), "reward_name": name,
@@ -125,6 +129,7 @@ def _reward_orders(rng: random.Random, cases: list[dict]) -> None:
         db.session.execute(insert(rewards.RewardOrder), orders)
         db.session.execute(insert(rewards.DeliveryCase), deliveries)
         db.session.execute(insert(rewards.delivery_case_orders), links)
+    return picked
 
 
 def _case_and_survey(rng: random.Random, case_id: int, start: datetime, end: datetime, tz) -> tuple[dict, dict]:

@@ -39,6 +39,10 @@ survey_scheduling = _signals.signal("survey-scheduling", doc="""\
 A survey is being scheduled for a resolved case. Sender: the Case. A receiver returns a moment the survey must
 not go out before (it is waiting for something, such as the order's delivery), or None.""")
 
+survey_sending = _signals.signal("survey-sending", doc="""\
+A survey is being marked sent. Sender: the Survey. A receiver returns more keys the dashboard counts it under,
+kept on the survey for its answer: a dict of dimension ("reward", "vendor") to a list of keys, or None.""")
+
 participant_opted_out = _signals.signal("participant-opted-out", doc="""\
 A participant opted out of SMS. Sender: the Participant.""")
 

@@ -1,12 +1,12 @@
 """Satisfaction figures for a slice of a program's surveys: filtered by category, agent, reward or vendor, and
 grouped by reward or by vendor (through the reward orders linked to the surveyed case).
 
-The unfiltered dashboard sums :class:`SurveyDay` rows; a slice has no running totals, so its figures are
-aggregates over the surveys of the period themselves. A slice by category or agent reads them from an index
-that holds every column the figures need (``ix_surveys_program_category_day``, ``ix_surveys_program_agent_day``),
-without visiting the table, and counts surveys per score rather than summing a CASE per score; the figures by
-agent, category and script version come from one such scan. As on the unfiltered dashboard, only the surveys
-asked on the program's current scale count.
+The unfiltered dashboard sums :class:`SurveyDay` rows (by reward and vendor too); a slice has no running
+totals, so its figures are aggregates over the surveys of the period themselves. A slice by category or agent
+reads them from an index that holds every column the figures need (``ix_surveys_program_category_day``,
+``ix_surveys_program_agent_day``), without visiting the table, and counts surveys per score rather than summing
+a CASE per score; the figures by agent, category and script version come from one such scan. As on the
+unfiltered dashboard, only the surveys asked on the program's current scale count.
 """
 
 from collections.abc import Iterator
@@ -21,6 +21,7 @@ from helpdesk.cases.models import Case, Category
 from helpdesk.extensions import db
 from helpdesk.pagination import Page, SortKey, decode_cursor, encode_cursor
 from helpdesk.programs.models import Program
+from helpdesk.reports import queries
 from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import Figures
 from helpdesk.reports.reward_link import case_orders, first_order_field
@@ -141,7 +142,11 @@ def daily(program: Program, period: Period, filters: Filters) -> dict[tuple[date
 
 def by_order(program: Program, period: Period, filters: Filters, field: str) -> list[tuple[str, Figures]]:
     """Figures per reward name (``field`` "reward") or vendor of the surveyed cases' orders, most surveys first.
-    A case about two rewards counts for each; surveys of cases without an order are not in any row."""
+    A case about two rewards counts for each; surveys of cases without an order are not in any row. Unfiltered,
+    from the running totals (keyed by the orders linked when the survey was sent); a slice joins its surveys to
+    the orders linked now."""
+    if not filters:
+        return list(_most_first(queries.by_key(program, field, period)).items())
     orders = case_orders(program, field)
     if orders is None:
         return []

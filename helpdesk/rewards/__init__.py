@@ -10,9 +10,16 @@ def init_app(app: Flask) -> None:
     from helpdesk.rewards.delivery import move_orders_to_merged_case, require_resolution
     from helpdesk.rewards.merge_fields import ORDER_FIELDS, order_merge_values
     from helpdesk.rewards.orders import order_reference_url
+    from helpdesk.rewards.survey_keys import survey_order_keys
     from helpdesk.rewards.survey_wait import hold_survey, release_surveys
     from helpdesk.scripts.merge_fields import register_merge_namespace
-    from helpdesk.signals import cases_merged, order_status_changed, resolution_requested, survey_scheduling
+    from helpdesk.signals import (
+        cases_merged,
+        order_status_changed,
+        resolution_requested,
+        survey_scheduling,
+        survey_sending,
+    )
 
     app.register_blueprint(views.bp)
     register_panel(app, "participant_panel", "rewards/panel_participant.html", panels.participant_orders, order=20)
@@ -25,4 +32,5 @@ def init_app(app: Flask) -> None:
     resolution_requested.connect(require_resolution)
     cases_merged.connect(move_orders_to_merged_case)
     survey_scheduling.connect(hold_survey)
+    survey_sending.connect(survey_order_keys)
     order_status_changed.connect(release_surveys)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from helpdesk.database import skip_locked, utcnow
 from helpdesk.errors import Conflict, ValidationError
 from helpdesk.extensions import db
+from helpdesk.signals import survey_sending
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.scheduling import SURVEYS
 from helpdesk.surveys.settings import SurveyRules, rules_for
@@ -141,9 +142,14 @@ def _take_outcome(survey: Survey, message: Message, now: datetime, timezone: str
 
 
 def mark_sent(survey: Survey, now: datetime, timezone: str) -> None:
-    """Sent now: counted on the dashboard on the program's local day."""
+    """Sent now: counted on the dashboard on the program's local day, and under the keys other features give it
+    (``survey_sending``), which its answer will be counted under too."""
     survey.status, survey.sent_at = SurveyStatus.SENT, now
     survey.sent_day = now.astimezone(ZoneInfo(timezone)).date()
+    keys = {}
+    for _receiver, answer in survey_sending.send(survey):
+        keys.update(answer or {})
+    survey.order_keys = keys or None
     db.session.flush()
     count_sent(survey)
 

@@ -108,6 +108,9 @@ class Survey(db.Model):
     category: Mapped[str] = mapped_column(String(24))
     # The call-script version run on the case ("Title v3"), when the call-scripts feature recorded one.
     script_version: Mapped[str | None] = mapped_column(String(120))
+    # The reward names and vendors of the case's orders when sent ({"reward": [...], "vendor": [...]}), None
+    # without orders: the keys its answer is counted under too, whatever is linked to the case later.
+    order_keys: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     locale: Mapped[str] = mapped_column(String(5))
     status: Mapped[SurveyStatus] = mapped_column(_enum(SurveyStatus))
     reason: Mapped[str | None] = mapped_column(String(255))
@@ -167,8 +170,10 @@ class SurveyDay(db.Model):
     """Running totals of one program-local day of sending, per dimension, kept in step with the surveys.
 
     One row per scale too (a program that switches scales keeps the figures of both apart).
-    ``dimension`` is ``all`` (key ""), ``agent`` (key: user id, "" unassigned), ``category`` or ``script``
-    (key: script version, "" none). Counts change in the transaction that sends or answers a survey; the
+    ``dimension`` is ``all`` (key ""), ``agent`` (key: user id, "" unassigned), ``category``, ``script``
+    (key: script version, "" none), ``reward`` or ``vendor`` (key: a reward name or a vendor, "" none, of the
+    orders linked to the case when the survey was sent: a survey counts under each, and under none without
+    orders). Counts change in the transaction that sends or answers a survey; the
     dashboard sums at most a year of days instead of scanning a million surveys. Derived data: ``flask
     surveys rebuild-stats`` recomputes it from the surveys.
     """
@@ -180,7 +185,7 @@ class SurveyDay(db.Model):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     dimension: Mapped[str] = mapped_column(String(16))
     day: Mapped[date] = mapped_column(Date)
-    key: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(200))  # as long as a reward name
     scale: Mapped[int] = mapped_column(SmallInteger, default=5, server_default="5")
     sent: Mapped[int] = mapped_column(default=0)
     responses: Mapped[int] = mapped_column(default=0)

@@ -1,7 +1,9 @@
 """The dashboard's running totals (:class:`SurveyDay`), bumped in the transaction that sends or answers a survey.
 
 A sent survey adds 1 to ``sent``, an answer adds its score, and a reply no score was read from adds 1 to
-``unclear``, on the day the survey was sent, under each dimension and the survey's scale. Rows are upserted
+``unclear``, on the day the survey was sent, under each dimension and the survey's scale. Under "reward" and
+"vendor" a survey counts once per key of its ``order_keys`` (the case's orders when it was sent, so that its
+answer lands in the rows its sending did), and not at all without. Rows are upserted
 (``INSERT ... ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL) in one fixed order,
 so concurrent transactions never deadlock on them. ``rebuild_days`` recomputes everything from the surveys.
 """
@@ -13,14 +15,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from helpdesk.extensions import db
 from helpdesk.surveys.models import ALL_SCORES, Survey, SurveyDay
 
-DIMENSIONS = ("agent", "all", "category", "script")  # the order rows are locked in
+COLUMN_DIMENSIONS = ("agent", "all", "category", "script")  # one key each, from the survey's columns
+ORDER_DIMENSIONS = ("reward", "vendor")  # any number of keys, from Survey.order_keys
 COUNTS = ("sent", "responses", "score_sum", "unclear", *(f"score_{n}" for n in ALL_SCORES))
 
 
 def dimension_keys(survey: Survey) -> list[tuple[str, str]]:
+    """Every (dimension, key) the survey counts under, sorted: the order its rows are locked in."""
     keys = {"all": "", "agent": str(survey.agent_id or ""), "category": survey.category,
             "script": survey.script_version or ""}
-    return [(dimension, keys[dimension]) for dimension in DIMENSIONS]
+    stored = survey.order_keys or {}
+    return sorted({(dimension, keys[dimension]) for dimension in COLUMN_DIMENSIONS}
+                  | {(dimension, key) for dimension in ORDER_DIMENSIONS for key in stored.get(dimension, ())})
 
 
 def count_sent(survey: Survey) -> None:
@@ -28,15 +34,19 @@ def count_sent(survey: Survey) -> None:
 
 
 def count_answer(survey: Survey) -> None:
-    _bump(survey, {"responses": 1, "score_sum": survey.score, f"score_{survey.score}": 1})
+    _bump(survey, _answer(survey.score))
 
 
 def count_unclear(survey: Survey) -> None:
     _bump(survey, {"unclear": 1})
 
 
+def _answer(score: int) -> dict[str, int]:
+    return {"responses": 1, "score_sum": score, f"score_{score}": 1}
+
+
 def _bump(survey: Survey, increments: dict[str, int]) -> None:
-    """One upsert per dimension, in DIMENSIONS order, in one round of executemany."""
+    """One upsert per (dimension, key), in :func:`dimension_keys` order, in one round of executemany."""
     rows = [{"program_id": survey.program_id, "dimension": dimension, "day": survey.sent_day, "key": key,
              "scale": survey.scale, **{name: increments.get(name, 0) for name in COUNTS}}
             for dimension, key in dimension_keys(survey)]
@@ -70,7 +80,7 @@ def rebuild_days(program_id: int | None = None) -> int:
     if program_id is not None:
         clear = clear.where(table.c.program_id == program_id)
     db.session.execute(clear)
-    for dimension in DIMENSIONS:
+    for dimension in COLUMN_DIMENSIONS:
         key = key_column(dimension)
         query = (select(Survey.program_id, literal(dimension), Survey.sent_day, key, Survey.scale, func.count(),
                         func.count(Survey.score), func.coalesce(func.sum(Survey.score), 0),
@@ -82,5 +92,27 @@ def rebuild_days(program_id: int | None = None) -> int:
             query = query.where(Survey.program_id == program_id)
         columns = ["program_id", "dimension", "day", "key", "scale", *COUNTS]
         db.session.execute(insert(table).from_select(columns, query))
+    _rebuild_order_days(program_id)
     count = select(func.count()).select_from(table)
     return db.session.scalar(count if program_id is None else count.where(table.c.program_id == program_id))
+
+
+def _rebuild_order_days(program_id: int | None) -> None:
+    """The reward and vendor rows, summed here from each survey's ``order_keys`` (a few keys per survey)."""
+    query = (select(Survey.program_id, Survey.sent_day, Survey.scale, Survey.score, Survey.unclear_replies,
+                    Survey.order_keys)
+             .where(Survey.sent_day.is_not(None), Survey.order_keys.is_not(None)).execution_options(yield_per=5000))
+    if program_id is not None:
+        query = query.where(Survey.program_id == program_id)
+    totals: dict[tuple, dict[str, int]] = {}
+    for program, day, scale, score, unclear, keys in db.session.execute(query):
+        increments = {"sent": 1, "unclear": unclear, **(_answer(score) if score is not None else {})}
+        for dimension in ORDER_DIMENSIONS:
+            for key in keys.get(dimension, ()):
+                counts = totals.setdefault((program, dimension, day, key, scale), dict.fromkeys(COUNTS, 0))
+                for name, value in increments.items():
+                    counts[name] += value
+    rows = [{"program_id": program, "dimension": dimension, "day": day, "key": key, "scale": scale, **counts}
+            for (program, dimension, day, key, scale), counts in totals.items()]
+    if rows:
+        db.session.execute(insert(SurveyDay.__table__), rows)

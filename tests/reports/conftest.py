@@ -52,11 +52,17 @@ def agents(make, dashboard_program):
 
 
 @pytest.fixture
-def known_data(make, dashboard_program, agents):
+def known_cases(make, dashboard_program):
+    """The cases of :func:`known_data`, not surveyed yet: five about points, five about parcels."""
+    return ([make.case(dashboard_program, category="points") for _ in range(5)],
+            [make.case(dashboard_program, category="reward_delivery") for _ in range(5)])
+
+
+@pytest.fixture
+def known_data(make, dashboard_program, agents, known_cases):
     """In the period: 10 sent, 7 answered 5,5,4,2 / 1,3,5; around it, two that must not count."""
     anna, borys = agents
-    points = [make.case(dashboard_program, category="points") for _ in range(5)]
-    parcels = [make.case(dashboard_program, category="reward_delivery") for _ in range(5)]
+    points, parcels = known_cases
     week1 = [(5, None), (5, None), (4, None), (2, "Too slow, I waited two weeks"), (None, None)]
     for case, (score, comment) in zip(points, week1, strict=True):
         add_survey(case, sent_at=utc(2026, 3, 3, 10), score=score, comment=comment, agent=anna)
@@ -72,15 +78,16 @@ def known_data(make, dashboard_program, agents):
 
 
 @pytest.fixture
-def ordered(make, known_data):
+def ordered(make, known_cases, request):
     """Orders behind the parcel cases (scores 1, 3, 5 in week 2): the 1 is about headphones (GadgetHub) and a
-    coffee maker (HomeGoods), the 3 about headphones, the 5 about a coffee maker."""
+    coffee maker (HomeGoods), the 3 about headphones, the 5 about a coffee maker; linked before the surveys of
+    :func:`known_data` are sent (a test asks for ``ordered`` instead of ``known_data``)."""
     from helpdesk.rewards.delivery import link_order
     from helpdesk.rewards.orders import upsert_order
     from tests.factories import SYSTEM
     from tests.rewards.conftest import order_fields
 
-    _, parcels = known_data
+    _, parcels = known_cases
 
     def order(case, reward, vendor):
         made, _ = upsert_order(case.program, f"O-{case.number}-{vendor}", order_fields(
@@ -93,4 +100,5 @@ def ordered(make, known_data):
     order(parcels[1], "Wireless headphones", "GadgetHub")
     order(parcels[2], "Coffee maker", "HomeGoods")
     db.session.flush()
+    request.getfixturevalue("known_data")
     return parcels

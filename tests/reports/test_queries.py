@@ -8,7 +8,7 @@ from helpdesk.extensions import db
 from helpdesk.reports.dashboard import dashboard
 from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import summary, weekly
-from helpdesk.surveys.models import SurveyDay
+from helpdesk.surveys.models import ALL_SCORES, SurveyDay
 from helpdesk.surveys.stats import rebuild_days
 from tests.reports.conftest import PERIOD
 
@@ -57,13 +57,14 @@ def test_a_period_without_surveys_has_no_averages(dashboard_program):
     assert (figures.sent, figures.response_rate, figures.average, figures.csat_percent) == (0, None, None, None)
 
 
-def test_rebuilding_the_daily_totals_gives_the_running_totals(known_data, dashboard_program):
+def test_rebuilding_the_daily_totals_gives_the_running_totals(ordered, dashboard_program):
     def rows():
-        return sorted((r.dimension, r.day, r.key, r.sent, r.responses, r.score_sum, r.score_1, r.score_2,
-                       r.score_3, r.score_4, r.score_5)
+        return sorted((r.dimension, r.day, r.key, r.scale, r.sent, r.responses, r.score_sum, r.unclear,
+                       *(getattr(r, f"score_{n}") for n in ALL_SCORES))
                       for r in db.session.query(SurveyDay).filter_by(program_id=dashboard_program.id))
 
     running = rows()
+    assert {("reward", "Coffee maker"), ("vendor", "GadgetHub")} <= {(row[0], row[2]) for row in running}
     assert rebuild_days(dashboard_program.id) == len(running)
     db.session.expire_all()
     assert rows() == running

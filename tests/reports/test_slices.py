@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helpdesk.errors import ValidationError
+from helpdesk.extensions import db
 from helpdesk.reports.dashboard import all_programs, dashboard
 from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import Figures, category_label, previous_period, week_of
 from helpdesk.reports.slices import Filters, parse_filters
 from helpdesk.surveys.models import SCALES
 from helpdesk.surveys.settings import DEFAULT_TARGET, update_survey_settings
+from helpdesk.surveys.stats import count_answer, rebuild_days
 from tests.factories import SYSTEM
 from tests.reports.conftest import PERIOD, add_survey
 
@@ -51,10 +53,19 @@ def test_an_agent_filter_keeps_every_agent_to_choose_from(ordered, dashboard_pro
     assert [s.comment for s in board.comments] == ["Too slow, I waited two weeks"]
 
 
+def counted(surveys) -> Figures:
+    """The figures of surveys on 1-5, added up here one by one."""
+    total = Figures(SCALES[5])
+    for s in surveys:
+        total += Figures(SCALES[5], 1, s.score is not None, s.score or 0, s.unclear_replies,
+                         {} if s.score is None else {s.score: 1})
+    return total
+
+
 def test_every_figure_of_a_slice_is_what_its_surveys_add_up_to(make, dashboard_program, agents):
     """Random surveys around the period (some on another scale, some unassigned or without a script), and each
     slice's figures against those counted here from the surveys themselves."""
-    rng, tz, scale = random.Random(16), ZoneInfo(dashboard_program.timezone), SCALES[5]
+    rng, tz = random.Random(16), ZoneInfo(dashboard_program.timezone)
     anna, borys = agents
     surveys = []
     for _ in range(120):
@@ -65,13 +76,6 @@ def test_every_figure_of_a_slice_is_what_its_surveys_add_up_to(make, dashboard_p
             make.case(dashboard_program, category=rng.choice(("points", "points", "account", "complaint"))),
             sent_at=sent_at, score=rng.choice((None, *SCALES[top].scores)), agent=rng.choice((anna, borys, None)),
             script=rng.choice((None, "Lost parcel v2", "Points v1")), scale=top, unclear=rng.randrange(2)))
-
-    def counted(matching):
-        total = Figures(scale)
-        for s in matching:
-            total += Figures(scale, 1, s.score is not None, s.score or 0, s.unclear_replies,
-                             {} if s.score is None else {s.score: 1})
-        return total
 
     def by(matching, key):
         return {k: counted([s for s in matching if key(s) == k]) for k in {key(s) for s in matching}}
@@ -130,3 +134,53 @@ def test_all_my_programs_gives_each_programs_figures_and_the_totals(make, known_
         (dashboard_program, 10, 1), (other, 1, 0)]
     [total] = totals
     assert (total.totals.sent, total.totals.responses, total.totals.score_sum, total.previous.sent) == (11, 8, 29, 1)
+
+
+def test_the_tables_by_reward_and_vendor_add_up_the_orders_linked_when_each_survey_was_sent(make,
+                                                                                              dashboard_program):
+    """Random cases with no order, one or two (a case about two rewards counts for each, once per vendor), some
+    given another order between their survey's sending and its answer, which does not count: the running totals
+    against the surveys counted here, and the same after rebuilding them."""
+    from helpdesk.rewards.delivery import link_order
+    from helpdesk.rewards.orders import upsert_order
+    from tests.rewards.conftest import order_fields
+
+    rng, tz = random.Random(24), ZoneInfo(dashboard_program.timezone)
+    catalogue = [("Wireless headphones", "GadgetHub"), ("Coffee maker", "HomeGoods"), ("Kettle", "HomeGoods"),
+                 ("Cinema voucher", None)]
+
+    def order(case, reward, vendor):
+        made, _ = upsert_order(case.program, f"O-{case.number}-{rng.getrandbits(32)}", order_fields(
+            case.participant, reward_name=reward, reward_sku=reward[:8].upper(), vendor=vendor), actor=SYSTEM,
+            source="test")
+        link_order(case, made, actor=SYSTEM, issue_type="not_delivered")
+
+    by_reward, by_vendor = {}, {}
+    for _ in range(40):
+        case = make.case(dashboard_program, category="reward_delivery")
+        linked = rng.sample(catalogue, rng.choice((0, 1, 1, 2)))
+        for reward, vendor in linked:
+            order(case, reward, vendor)
+        day = PERIOD.start + timedelta(days=rng.randrange(PERIOD.days))
+        survey = add_survey(case, sent_at=datetime.combine(day, time(rng.randrange(24), 30), tz),
+                            unclear=rng.randrange(2))
+        if rng.random() < 0.3:
+            order(case, *rng.choice(catalogue))
+        score = rng.choice((None, *SCALES[5].scores))
+        if score is not None:
+            survey.score = score
+            count_answer(survey)
+        for reward in {reward for reward, _ in linked}:
+            by_reward.setdefault(reward, []).append(survey)
+        for vendor in {vendor or "No vendor" for _, vendor in linked}:
+            by_vendor.setdefault(vendor, []).append(survey)
+    expected = ({k: counted(v) for k, v in by_reward.items()}, {k: counted(v) for k, v in by_vendor.items()})
+    assert {"Cinema voucher", "Kettle"} <= set(expected[0]) and "No vendor" in expected[1]
+
+    board = dashboard(dashboard_program, PERIOD)
+    assert (dict(board.rewards), dict(board.vendors)) == expected
+    assert [f.sent for _, f in board.rewards] == sorted((f.sent for f in expected[0].values()), reverse=True)
+    rebuild_days(dashboard_program.id)
+    db.session.expire_all()
+    board = dashboard(dashboard_program, PERIOD)
+    assert (dict(board.rewards), dict(board.vendors)) == expected

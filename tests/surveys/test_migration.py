@@ -1,9 +1,10 @@
 """The migration to scales and per-language texts keeps each program's own question, both ways."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import flask_migrate
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from helpdesk.extensions import db
 from tests.conftest import build_app
@@ -42,3 +43,51 @@ def test_each_programs_own_question_becomes_its_question_text_and_comes_back_on_
 
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_sent_surveys_take_the_orders_linked_by_then_when_the_reward_keys_are_added(fresh_database):
+    from helpdesk.rewards.delivery import link_order
+    from helpdesk.rewards.models import delivery_case_orders
+    from helpdesk.rewards.orders import upsert_order
+    from helpdesk.surveys.dispatch import mark_sent
+    from helpdesk.surveys.models import Survey, SurveyStatus
+    from tests import factories
+    from tests.rewards.conftest import order_fields
+
+    app = build_app(fresh_database("_order_keys"))
+    with app.app_context():
+        program = factories.program()
+
+        def survey(case):
+            made = Survey(case=case, program_id=program.id, category="reward_delivery", locale="pl",
+                          status=SurveyStatus.SCHEDULED)
+            db.session.add(made)
+            db.session.flush()
+            return made
+
+        def order(case, ref, reward, vendor):
+            made, _ = upsert_order(program, ref, order_fields(case.participant, reward_name=reward, vendor=vendor),
+                                   actor=factories.SYSTEM, source="test")
+            link_order(case, made, actor=factories.SYSTEM, issue_type="not_delivered")
+
+        two, late, none = (factories.case(program) for _ in range(3))
+        order(two, "O-1", "Kettle", None)
+        order(two, "O-2", "Coffee maker", "HomeGoods")
+        surveys = [survey(case) for case in (two, late, none)]
+        sent_at = datetime.now(UTC) + timedelta(seconds=1)
+        for made in surveys:
+            mark_sent(made, sent_at, program.timezone)
+        order(late, "O-3", "Kettle", "HomeGoods")
+        db.session.execute(update(delivery_case_orders).where(delivery_case_orders.c.case_id == late.id)
+                           .values(linked_at=sent_at + timedelta(minutes=5)))
+        db.session.commit()
+        ids = [made.id for made in surveys]
+        db.session.remove()
+
+        flask_migrate.downgrade(revision="0023")
+        flask_migrate.upgrade(revision="0024")
+        keys = dict(db.session.execute(text("SELECT id, order_keys FROM surveys")).all())
+        assert [_json(keys[survey_id]) for survey_id in ids] == [
+            {"reward": ["Coffee maker", "Kettle"], "vendor": ["", "HomeGoods"]}, None, None]
+        db.session.remove()
+        db.engine.dispose()
