@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import false, func, select
+from sqlalchemy import false, func, select, true
 
 from helpdesk.auth.models import User
 from helpdesk.cases.models import Case, Category
@@ -142,18 +142,24 @@ def daily(program: Program, period: Period, filters: Filters) -> dict[tuple[date
 
 def by_order(program: Program, period: Period, filters: Filters, field: str) -> list[tuple[str, Figures]]:
     """Figures per reward name (``field`` "reward") or vendor of the surveyed cases' orders, most surveys first.
-    A case about two rewards counts for each; surveys of cases without an order are not in any row. Unfiltered,
-    from the running totals (keyed by the orders linked when the survey was sent); a slice joins its surveys to
-    the orders linked now."""
+    A case about two rewards counts for each; surveys of cases without an order are not in any row. Both ways
+    count the orders linked when the survey was sent (``Survey.order_keys``): unfiltered from the running totals,
+    a slice from its surveys' keys."""
     if not filters:
         return list(_most_first(queries.by_key(program, field, period)).items())
-    orders = case_orders(program, field)
-    if orders is None:
-        return []
+    keys = _order_keys(field)
     rows = db.session.execute(
-        select(*_per_score(orders.c.key)).join(orders, orders.c.case_id == Survey.case_id)
-        .where(*conditions(program, period, filters)).group_by(orders.c.key, Survey.score))
+        select(*_per_score(keys.c.value)).select_from(Survey).join(keys, true())
+        .where(*conditions(program, period, filters), Survey.order_keys.is_not(None))
+        .group_by(keys.c.value, Survey.score))
     return [(key, figures) for (key,), figures in _most_first(_folded(rows, scale_of(program))).items()]
+
+
+def _order_keys(field: str):
+    """The survey's keys under ``field`` ({"reward": [...], "vendor": [...]}) as a table of ``value``s."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.json_array_elements_text(Survey.order_keys[field]).table_valued("value")
+    return func.json_each(Survey.order_keys, f"$.{field}").table_valued("value")
 
 
 def responses(program: Program, period: Period, filters: Filters, chunk: int = 2000) -> Iterator:

@@ -184,3 +184,5 @@ def test_the_tables_by_reward_and_vendor_add_up_the_orders_linked_when_each_surv
     db.session.expire_all()
     board = dashboard(dashboard_program, PERIOD)
     assert (dict(board.rewards), dict(board.vendors)) == expected
+    sliced = dashboard(dashboard_program, PERIOD, Filters(category="reward_delivery"))  # all of them, by their keys
+    assert (dict(sliced.rewards), dict(sliced.vendors)) == expected
