@@ -58,7 +58,7 @@ def dashboard(program: Program, period: Period, filters: Filters | None = None) 
         scripts=[(key or _("No script"), figures) for key, figures in keyed["script"].items()],
         rewards=slices.by_order(program, period, filters, "reward"),
         vendors=[(key or _("No vendor"), f) for key, f in slices.by_order(program, period, filters, "vendor")],
-        comments=latest_comments(program, period, where=slices.filter_conditions(program, filters)),
+        comments=latest_comments(program, period, where=slices.filter_conditions(filters)),
         agent_choices=agent_names(everyone),
     )
 

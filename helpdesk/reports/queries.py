@@ -19,6 +19,7 @@ from helpdesk.programs.models import Program
 from helpdesk.reports.periods import Period
 from helpdesk.surveys.models import ALL_SCORES, DETRACTORS, PROMOTERS, SCALES, Scale, Survey, SurveyDay
 from helpdesk.surveys.settings import scale_of
+from helpdesk.surveys.stats import PAIRS
 
 COMMENTS_SHOWN = 20
 SUMS = ("sent", "responses", "score_sum", "unclear", *(f"score_{n}" for n in ALL_SCORES))
@@ -94,18 +95,29 @@ def summary(program: Program, period: Period) -> Figures:
     return Figures.from_row(row, scale_of(program))
 
 
-def by_key(program: Program, dimension: str, period: Period) -> dict[str, Figures]:
-    """Figures per agent id, category or script version ("" for none), most surveys first."""
-    rows = db.session.execute(select(SurveyDay.key, *_sums()).where(*_days(program, dimension, period))
-                              .group_by(SurveyDay.key).order_by(func.sum(SurveyDay.sent).desc()))
+def by_key(program: Program, dimension: str, period: Period, where=(), group=SurveyDay.key) -> dict[str, Figures]:
+    """Figures per agent id, category or script version ("" for none), most surveys first (per ``group`` of the
+    rows matching ``where``)."""
+    rows = db.session.execute(select(group, *_sums()).where(*_days(program, dimension, period), *where)
+                              .group_by(group).order_by(func.sum(SurveyDay.sent).desc()))
     scale = scale_of(program)
     return {key: Figures.from_row(sums, scale) for key, *sums in rows}
 
 
-def daily(program: Program, period: Period, dimension: str = "all") -> dict[tuple[date, str], Figures]:
-    """Figures per (day, key): the rows weekly series are folded from."""
-    rows = db.session.execute(select(SurveyDay.day, SurveyDay.key, *_sums()).where(*_days(program, dimension, period))
-                              .group_by(SurveyDay.day, SurveyDay.key))
+def by_pair(program: Program, period: Period, held: str, value: str, grouped: str) -> dict[str, Figures]:
+    """As :func:`by_key` for dimension ``grouped``, over the surveys counted under ``value`` of ``held``, from
+    the rows of the pair of the two (one of them a reward or vendor)."""
+    if f"{held}_{grouped}" in PAIRS:
+        return by_key(program, f"{held}_{grouped}", period, [SurveyDay.key == value], SurveyDay.pair_key)
+    return by_key(program, f"{grouped}_{held}", period, [SurveyDay.pair_key == value])
+
+
+def daily(program: Program, period: Period, dimension: str = "all", key: str | None = None
+          ) -> dict[tuple[date, str], Figures]:
+    """Figures per (day, key) (of one ``key`` if given): the rows weekly series are folded from."""
+    where = [] if key is None else [SurveyDay.key == key]
+    rows = db.session.execute(select(SurveyDay.day, SurveyDay.key, *_sums())
+                              .where(*_days(program, dimension, period), *where).group_by(SurveyDay.day, SurveyDay.key))
     scale = scale_of(program)
     return {(day, key): Figures.from_row(sums, scale) for day, key, *sums in rows}
 

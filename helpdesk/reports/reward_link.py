@@ -4,7 +4,7 @@ installed; without it the view simply has no reward series. This module is the o
 
 from datetime import date
 
-from sqlalchemy import func, null, select
+from sqlalchemy import null, select
 
 from helpdesk.cases.models import Case
 from helpdesk.programs.models import Program
@@ -41,17 +41,6 @@ def worst_delivery(program: Program, first: date, last: date, min_orders: int) -
         return None, None
     return tuple(next((row for row in problem_rewards(program, first, last, by=by, min_orders=min_orders, limit=1)
                        if row.cases), None) for by in ("reward", "vendor"))
-
-
-def case_orders(program: Program, field: str):
-    """A subquery of (case_id, key): each of the program's cases with each distinct reward name (``field``
-    "reward") or vendor ("vendor", "" for none) of its orders; None without the rewards feature."""
-    if DeliveryCase is None:
-        return None
-    key = RewardOrder.reward_name if field == "reward" else func.coalesce(RewardOrder.vendor, "")
-    return (select(delivery_case_orders.c.case_id, key.label("key"))
-            .join(RewardOrder, RewardOrder.id == delivery_case_orders.c.order_id)
-            .where(RewardOrder.program_id == program.id).distinct().subquery())
 
 
 def first_order_field(field: str, case_id_column):

@@ -1,12 +1,13 @@
 """Satisfaction figures for a slice of a program's surveys: filtered by category, agent, reward or vendor, and
-grouped by reward or by vendor (through the reward orders linked to the surveyed case).
+grouped by reward or by vendor (the orders linked to the case when the survey was sent, ``Survey.order_keys``).
 
-The unfiltered dashboard sums :class:`SurveyDay` rows (by reward and vendor too); a slice has no running
-totals, so its figures are aggregates over the surveys of the period themselves. A slice by category or agent
-reads them from an index that holds every column the figures need (``ix_surveys_program_category_day``,
-``ix_surveys_program_agent_day``), without visiting the table, and counts surveys per score rather than summing
-a CASE per score; the figures by agent, category and script version come from one such scan. As on the
-unfiltered dashboard, only the surveys asked on the program's current scale count.
+The unfiltered dashboard sums :class:`SurveyDay` rows (by reward and vendor too). So does a slice of one reward
+or vendor (its rows and those of its pairs with the other dimensions), and the tables by reward and vendor of
+one category. Other slices' figures are aggregates over the surveys of the period themselves. A slice by
+category or agent reads them from an index that holds every column the figures need
+(``ix_surveys_program_category_day``, ``ix_surveys_program_agent_day``), without visiting the table, and counts
+surveys per score rather than summing a CASE per score; the figures by agent, category and script version come
+from one such scan. As on the unfiltered dashboard, only the surveys asked on the program's current scale count.
 """
 
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import false, func, select, true
+from sqlalchemy import func, select, true
 
 from helpdesk.auth.models import User
 from helpdesk.cases.models import Case, Category
@@ -24,9 +25,10 @@ from helpdesk.programs.models import Program
 from helpdesk.reports import queries
 from helpdesk.reports.periods import Period
 from helpdesk.reports.queries import Figures
-from helpdesk.reports.reward_link import case_orders, first_order_field
+from helpdesk.reports.reward_link import first_order_field
 from helpdesk.surveys.models import Scale, Survey
 from helpdesk.surveys.settings import scale_of
+from helpdesk.surveys.stats import ORDER_DIMENSIONS
 from helpdesk.validation import FieldErrors
 
 MAX_FILTER = 200
@@ -43,6 +45,11 @@ class Filters:
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) is not None for f in fields(self))
+
+    def only(self) -> tuple[str, str] | None:
+        """(filter, value) of a slice held by one filter alone."""
+        held = [(f.name, str(getattr(self, f.name))) for f in fields(self) if getattr(self, f.name) is not None]
+        return held[0] if len(held) == 1 else None
 
     def args(self) -> dict[str, str]:
         """As query arguments, for links that keep the filters."""
@@ -73,22 +80,27 @@ def conditions(program: Program, period: Period, filters: Filters) -> list:
 def any_scale(program: Program, period: Period, filters: Filters) -> list:
     """As :func:`conditions`, whatever scale the survey was asked on (the lists of surveys, which name it)."""
     return [Survey.program_id == program.id, Survey.sent_day >= period.start, Survey.sent_day <= period.end,
-            *filter_conditions(program, filters)]
+            *filter_conditions(filters)]
 
 
-def filter_conditions(program: Program, filters: Filters) -> list:
+def filter_conditions(filters: Filters) -> list:
     where = []
     if filters.category is not None:
         where.append(Survey.category == filters.category)
     if filters.agent is not None:
         where.append(Survey.agent_id == filters.agent)
-    for field in ("reward", "vendor"):
+    for field in ORDER_DIMENSIONS:
         value = getattr(filters, field)
         if value is not None:
-            orders = case_orders(program, field)
-            where.append(Survey.case_id.in_(select(orders.c.case_id).where(orders.c.key == value))
-                         if orders is not None else false())
+            keys = _order_keys(field)
+            where.append(select(keys.c.value).where(keys.c.value == value).exists())
     return where
+
+
+def _one_order(filters: Filters) -> tuple[str, str] | None:
+    """(field, value) of a slice held to one reward or vendor alone: its figures are running totals."""
+    only = filters.only()
+    return only if only is not None and only[0] in ORDER_DIMENSIONS else None
 
 
 def _per_score(*keys) -> list:
@@ -126,7 +138,12 @@ def _grouped(program: Program, period: Period, filters: Filters, *keys) -> dict[
 
 def by_keys(program: Program, period: Period, filters: Filters) -> dict[str, dict[str, Figures]]:
     """As :func:`helpdesk.reports.queries.by_key` for each of ``KEYED`` (dimension -> key -> figures), over the
-    slice, from one scan of it grouped by the three (but by a dimension the filters hold to one value)."""
+    slice, from one scan of it grouped by the three (but by a dimension the filters hold to one value), or from
+    the pair rows of the reward or vendor it is held to."""
+    held_order = _one_order(filters)
+    if held_order is not None:
+        return {dimension: _most_first(queries.by_pair(program, period, *held_order, dimension))
+                for dimension in KEYED}
     held = {"agent": filters.agent, "category": filters.category}
     grouped = [dimension for dimension in KEYED if held.get(dimension) is None]
     per_dimension: dict[str, dict[str, Figures]] = {dimension: {} for dimension in KEYED}
@@ -137,16 +154,22 @@ def by_keys(program: Program, period: Period, filters: Filters) -> dict[str, dic
 
 
 def daily(program: Program, period: Period, filters: Filters) -> dict[tuple[date, str], Figures]:
+    held_order = _one_order(filters)
+    if held_order is not None:
+        return queries.daily(program, period, *held_order)
     return {(day, ""): figures for (day,), figures in _grouped(program, period, filters, Survey.sent_day).items()}
 
 
 def by_order(program: Program, period: Period, filters: Filters, field: str) -> list[tuple[str, Figures]]:
     """Figures per reward name (``field`` "reward") or vendor of the surveyed cases' orders, most surveys first.
     A case about two rewards counts for each; surveys of cases without an order are not in any row. Both ways
-    count the orders linked when the survey was sent (``Survey.order_keys``): unfiltered from the running totals,
-    a slice from its surveys' keys."""
+    count the orders linked when the survey was sent (``Survey.order_keys``): unfiltered or held by one category,
+    reward or vendor from the running totals, other slices from their surveys' keys."""
+    only = filters.only()
     if not filters:
         return list(_most_first(queries.by_key(program, field, period)).items())
+    if only is not None and only[0] != "agent":  # no agent pairs: an agent's slice is small enough to scan
+        return list(_most_first(queries.by_pair(program, period, *only, field)).items())
     keys = _order_keys(field)
     rows = db.session.execute(
         select(*_per_score(keys.c.value)).select_from(Survey).join(keys, true())

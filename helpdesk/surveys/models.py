@@ -173,19 +173,21 @@ class SurveyDay(db.Model):
     ``dimension`` is ``all`` (key ""), ``agent`` (key: user id, "" unassigned), ``category``, ``script``
     (key: script version, "" none), ``reward`` or ``vendor`` (key: a reward name or a vendor, "" none, of the
     orders linked to the case when the survey was sent: a survey counts under each, and under none without
-    orders). Counts change in the transaction that sends or answers a survey; the
+    orders); the pairs of :data:`helpdesk.surveys.stats.PAIRS` (``reward_agent``...) also hold the other
+    dimension's key in ``pair_key`` ("" elsewhere). Counts change in the transaction that sends or answers a survey; the
     dashboard sums at most a year of days instead of scanning a million surveys. Derived data: ``flask
     surveys rebuild-stats`` recomputes it from the surveys.
     """
 
     __tablename__ = "survey_days"
-    __table_args__ = (UniqueConstraint("program_id", "dimension", "day", "key", "scale"),)
+    __table_args__ = (UniqueConstraint("program_id", "dimension", "day", "key", "pair_key", "scale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     dimension: Mapped[str] = mapped_column(String(16))
     day: Mapped[date] = mapped_column(Date)
     key: Mapped[str] = mapped_column(String(200))  # as long as a reward name
+    pair_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     scale: Mapped[int] = mapped_column(SmallInteger, default=5, server_default="5")
     sent: Mapped[int] = mapped_column(default=0)
     responses: Mapped[int] = mapped_column(default=0)

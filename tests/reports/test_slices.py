@@ -62,37 +62,89 @@ def counted(surveys) -> Figures:
     return total
 
 
+def by(matching, labels) -> dict:
+    """Figures per label of the surveys ``matching``, each counted under every label ``labels`` gives it."""
+    groups: dict = {}
+    for s in matching:
+        for label in labels(s):
+            groups.setdefault(label, []).append(s)
+    return {label: counted(group) for label, group in groups.items()}
+
+
+def order_labels(field: str):
+    return lambda s: [key or "No vendor" for key in (s.order_keys or {}).get(field, [])]
+
+
+def assert_every_figure(board, surveys, keep) -> None:
+    """``board``'s figures against those counted here from the 1-5 ``surveys`` that ``keep`` selects."""
+    sliced = [s for s in surveys if s.scale == 5 and keep(s)]
+    within = [s for s in sliced if PERIOD.start <= s.sent_day <= PERIOD.end]
+    before = previous_period(PERIOD)
+    assert board.totals == counted(within) and board.totals.sent > 0
+    assert board.previous == counted([s for s in sliced if before.start <= s.sent_day <= before.end])
+    assert {week: f for week, f in board.weeks if f.sent} == by(within, lambda s: [week_of(s.sent_day)])
+    assert dict(board.agents) == by(within, lambda s: [s.agent.name if s.agent else "Unassigned"])
+    assert dict(board.categories) == by(within, lambda s: [category_label(s.category)])
+    assert dict(board.scripts) == by(within, lambda s: [s.script_version or "No script"])
+    assert dict(board.rewards) == by(within, order_labels("reward"))
+    assert dict(board.vendors) == by(within, order_labels("vendor"))
+    assert {s.id for s in board.comments} <= {s.id for s in surveys if s.comment and keep(s)}  # on any scale
+
+
+def link(case, reward, vendor, rng):
+    from helpdesk.rewards.delivery import link_order
+    from helpdesk.rewards.orders import upsert_order
+    from tests.rewards.conftest import order_fields
+
+    made, _ = upsert_order(case.program, f"O-{case.number}-{rng.getrandbits(32)}", order_fields(
+        case.participant, reward_name=reward, reward_sku=reward[:8].upper(), vendor=vendor), actor=SYSTEM,
+        source="test")
+    link_order(case, made, actor=SYSTEM, issue_type="not_delivered")
+
+
+CATALOGUE = [("Wireless headphones", "GadgetHub"), ("Coffee maker", "HomeGoods"), ("Kettle", "HomeGoods"),
+             ("Cinema voucher", None)]
+
+
 def test_every_figure_of_a_slice_is_what_its_surveys_add_up_to(make, dashboard_program, agents):
-    """Random surveys around the period (some on another scale, some unassigned or without a script), and each
-    slice's figures against those counted here from the surveys themselves."""
+    """Random surveys around the period (some on another scale, some unassigned or without a script, some about
+    orders linked before they were sent, or after), and each slice's figures against those counted here from the
+    surveys themselves: from the running totals, and again after rebuilding them."""
     rng, tz = random.Random(16), ZoneInfo(dashboard_program.timezone)
     anna, borys = agents
     surveys = []
-    for _ in range(120):
+    for _ in range(160):
         day = PERIOD.start - timedelta(days=rng.randrange(-16, 17))
         sent_at = datetime.combine(day, time(rng.randrange(24), 30), tz)
         top = rng.choice((5, 5, 5, 10))
+        category = rng.choice(("points", "account", "complaint", "reward_delivery"))
+        case = make.case(dashboard_program, category=category)
+        for reward, vendor in rng.sample(CATALOGUE, rng.choice((0, 1, 1, 2)) if category == "reward_delivery" else 0):
+            link(case, reward, vendor, rng)
         surveys.append(add_survey(
-            make.case(dashboard_program, category=rng.choice(("points", "points", "account", "complaint"))),
-            sent_at=sent_at, score=rng.choice((None, *SCALES[top].scores)), agent=rng.choice((anna, borys, None)),
-            script=rng.choice((None, "Lost parcel v2", "Points v1")), scale=top, unclear=rng.randrange(2)))
+            case, sent_at=sent_at, score=rng.choice((None, *SCALES[top].scores)), agent=rng.choice((anna, borys, None)),
+            script=rng.choice((None, "Lost parcel v2", "Points v1")), scale=top, unclear=rng.randrange(2),
+            comment=rng.choice((None, "Thanks"))))
+        if category == "reward_delivery" and rng.random() < 0.3:
+            link(case, *rng.choice(CATALOGUE), rng)  # too late for the survey
 
-    def by(matching, key):
-        return {k: counted([s for s in matching if key(s) == k]) for k in {key(s) for s in matching}}
+    def keeps(filters):
+        def keep(s):
+            keys = s.order_keys or {}
+            return (s.category == (filters.category or s.category) and s.agent_id == (filters.agent or s.agent_id)
+                    and (filters.reward is None or filters.reward in keys.get("reward", []))
+                    and (filters.vendor is None or filters.vendor in keys.get("vendor", [])))
+        return keep
 
-    for filters in (Filters(category="points"), Filters(agent=anna.id), Filters(category="points", agent=borys.id),
-                    Filters()):
-        board = dashboard(dashboard_program, PERIOD, filters)
-        sliced = [s for s in surveys if s.scale == 5 and s.category == (filters.category or s.category)
-                  and s.agent_id == (filters.agent or s.agent_id)]
-        within = [s for s in sliced if PERIOD.start <= s.sent_day <= PERIOD.end]
-        before = previous_period(PERIOD)
-        assert board.totals == counted(within) and board.totals.sent > 0
-        assert board.previous == counted([s for s in sliced if before.start <= s.sent_day <= before.end])
-        assert dict(board.weeks) == by(within, lambda s: week_of(s.sent_day))
-        assert dict(board.agents) == by(within, lambda s: s.agent.name if s.agent else "Unassigned")
-        assert dict(board.categories) == by(within, lambda s: category_label(s.category))
-        assert dict(board.scripts) == by(within, lambda s: s.script_version or "No script")
+    slices = (Filters(category="points"), Filters(category="reward_delivery"), Filters(agent=anna.id),
+              Filters(category="points", agent=borys.id), Filters(reward="Kettle"), Filters(reward="Cinema voucher"),
+              Filters(vendor="HomeGoods"), Filters(vendor="GadgetHub", agent=anna.id), Filters())
+    for rebuilt in (False, True):
+        if rebuilt:
+            rebuild_days(dashboard_program.id)
+            db.session.expire_all()
+        for filters in slices:
+            assert_every_figure(dashboard(dashboard_program, PERIOD, filters), surveys, keeps(filters))
 
 
 @pytest.mark.parametrize(("args", "field"), [({"category": "billing"}, "category"), ({"agent": "12a"}, "agent"),
@@ -140,36 +192,25 @@ def test_the_tables_by_reward_and_vendor_add_up_the_orders_linked_when_each_surv
                                                                                               dashboard_program):
     """Random cases with no order, one or two (a case about two rewards counts for each, once per vendor), some
     given another order between their survey's sending and its answer, which does not count: the running totals
-    against the surveys counted here, and the same after rebuilding them."""
-    from helpdesk.rewards.delivery import link_order
-    from helpdesk.rewards.orders import upsert_order
-    from tests.rewards.conftest import order_fields
-
+    against the surveys counted here, and the same after rebuilding them; and the tables of the slice of each
+    reward and vendor."""
     rng, tz = random.Random(24), ZoneInfo(dashboard_program.timezone)
-    catalogue = [("Wireless headphones", "GadgetHub"), ("Coffee maker", "HomeGoods"), ("Kettle", "HomeGoods"),
-                 ("Cinema voucher", None)]
-
-    def order(case, reward, vendor):
-        made, _ = upsert_order(case.program, f"O-{case.number}-{rng.getrandbits(32)}", order_fields(
-            case.participant, reward_name=reward, reward_sku=reward[:8].upper(), vendor=vendor), actor=SYSTEM,
-            source="test")
-        link_order(case, made, actor=SYSTEM, issue_type="not_delivered")
-
-    by_reward, by_vendor = {}, {}
+    by_reward, by_vendor, linked_to = {}, {}, {}
     for _ in range(40):
         case = make.case(dashboard_program, category="reward_delivery")
-        linked = rng.sample(catalogue, rng.choice((0, 1, 1, 2)))
+        linked = rng.sample(CATALOGUE, rng.choice((0, 1, 1, 2)))
         for reward, vendor in linked:
-            order(case, reward, vendor)
+            link(case, reward, vendor, rng)
         day = PERIOD.start + timedelta(days=rng.randrange(PERIOD.days))
         survey = add_survey(case, sent_at=datetime.combine(day, time(rng.randrange(24), 30), tz),
                             unclear=rng.randrange(2))
         if rng.random() < 0.3:
-            order(case, *rng.choice(catalogue))
+            link(case, *rng.choice(CATALOGUE), rng)
         score = rng.choice((None, *SCALES[5].scores))
         if score is not None:
             survey.score = score
             count_answer(survey)
+        linked_to[survey.id] = linked
         for reward in {reward for reward, _ in linked}:
             by_reward.setdefault(reward, []).append(survey)
         for vendor in {vendor or "No vendor" for _, vendor in linked}:
@@ -177,8 +218,17 @@ def test_the_tables_by_reward_and_vendor_add_up_the_orders_linked_when_each_surv
     expected = ({k: counted(v) for k, v in by_reward.items()}, {k: counted(v) for k, v in by_vendor.items()})
     assert {"Cinema voucher", "Kettle"} <= set(expected[0]) and "No vendor" in expected[1]
 
+
+    def assert_sliced_tables():
+        for filters, of in [*((Filters(reward=k), v) for k, v in by_reward.items()),
+                            *((Filters(vendor=k), v) for k, v in by_vendor.items() if k != "No vendor")]:
+            board = dashboard(dashboard_program, PERIOD, filters)
+            assert dict(board.rewards) == by(of, lambda s: {reward for reward, _ in linked_to[s.id]})
+            assert dict(board.vendors) == by(of, lambda s: {vendor or "No vendor" for _, vendor in linked_to[s.id]})
+
     board = dashboard(dashboard_program, PERIOD)
     assert (dict(board.rewards), dict(board.vendors)) == expected
+    assert_sliced_tables()
     assert [f.sent for _, f in board.rewards] == sorted((f.sent for f in expected[0].values()), reverse=True)
     rebuild_days(dashboard_program.id)
     db.session.expire_all()
@@ -186,3 +236,4 @@ def test_the_tables_by_reward_and_vendor_add_up_the_orders_linked_when_each_surv
     assert (dict(board.rewards), dict(board.vendors)) == expected
     sliced = dashboard(dashboard_program, PERIOD, Filters(category="reward_delivery"))  # all of them, by their keys
     assert (dict(sliced.rewards), dict(sliced.vendors)) == expected
+    assert_sliced_tables()
