@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.auth.access import admin_required, manager_required
+from helpdesk.cases.categories import program_categories
 from helpdesk.cases.models import Case
 from helpdesk.cases.services import assignable_users, get_case
 from helpdesk.database import lock_row
@@ -146,6 +147,7 @@ def phone_menu_page(code):
         return redirect(url_for("telephony.phone_menu_page", code=code))
     options = phone_menu(program.id)
     return render_template("telephony/phone_menu.html", program=program, options=options, form=form,
+                           category_names={row.value: row.name for row in program_categories(program)},
                            heard=what_callers_hear(program, options), spoken=spoken,
                            locales=LOCALES), 422 if request.method == "POST" else 200
 
